@@ -1,0 +1,21 @@
+"""Tests: the real services started by bin/test (PostgreSQL, Redis, a Celery worker) when their URLs are set.
+
+Without DATABASE_URL the suite falls back to SQLite so a single test can be run quickly while editing;
+bin/test (and CI) always sets the real services.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-key-not-secret-" + "x" * 40)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never elsewhere
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+KAWASAKI_REQUIRE_MFA = True
+# Generous limits by default so tests that log in many times are not throttled; the rate-limit
+# tests override these with pytest's settings fixture.
+ACCOUNT_RATE_LIMITS = {"login": "1000/m/ip", "login_failed": "1000/m/ip", "reset_password": "1000/m/ip"}

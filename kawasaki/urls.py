@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+# Pages of one municipality live under /m/<municipality>/; the middleware enters its scope.
+tenant_patterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("members/", views.MemberListView.as_view(), name="member_list"),
+    path("members/<int:pk>/edit/", views.MembershipEditView.as_view(), name="membership_edit"),
+    path("invitations/", views.InvitationListView.as_view(), name="invitation_list"),
+    path("invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("tokens/", views.ApiTokenListView.as_view(), name="apitoken_list"),
+    path("tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="apitoken_revoke"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("m/<slug:municipality>/", include(tenant_patterns)),
+    path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("accounts/mfa-required/", views.MfaRequiredView.as_view(), name="mfa_required"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("kawasaki.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,184 @@
+"""BM25 over sparse term-frequency matrices (scipy CSC), with title weighting.
+
+Title and abstract are scored as one field whose term frequencies count title occurrences
+``title_weight`` times (a BM25F simplification: one length normalisation over the weighted length).
+Only raw weighted term frequencies are stored; the BM25 weights are derived lazily, so k1 and b can
+change without re-analysing any text.
+
+Scoring a query gathers the posting lists of its terms from the CSC matrix and sums them with
+``np.bincount``: cost grows with the postings touched, not with the corpus size. Many queries at once
+(portfolio x SMEs) are one sparse matrix product.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["BM25Params", "TermMatrix", "query_term_weights", "top_k_indices"]
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    """BM25 parameters.
+
+    - ``k1`` (1.2) and ``b`` (0.75): the usual term-saturation and length-normalisation constants.
+    - ``title_weight`` (2.0): a title occurrence counts as this many abstract occurrences. Set at
+      index build time (it is baked into the stored frequencies).
+    - ``query_k3`` (1.5): saturation of repeated query terms, so a long query (a seed's abstract used
+      to find SMEs) is not dominated by the words it repeats. ``None`` uses raw counts.
+    """
+
+    k1: float = 1.2
+    b: float = 0.75
+    title_weight: float = 2.0
+    query_k3: float | None = 1.5
+
+
+def query_term_weights(terms: Iterable[str], params: BM25Params) -> dict[str, float]:
+    """Weights of a query's terms from their counts (saturated by ``query_k3``)."""
+    counts = Counter(terms)
+    k3 = params.query_k3
+    if k3 is None:
+        return {t: float(c) for t, c in counts.items()}
+    return {t: c * (k3 + 1.0) / (c + k3) for t, c in counts.items()}
+
+
+def top_k_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest positive scores, best first (ties broken by lower index)."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size == 0 or k <= 0:
+        return np.empty(0, dtype=np.int64)
+    values = scores[positive]
+    if positive.size > k:
+        part = np.argpartition(-values, k - 1)[:k]
+        positive, values = positive[part], values[part]
+    # lexsort: last key is primary -> descending score, then ascending index for stable ties.
+    order = np.lexsort((positive, -values))
+    return positive[order]
+
+
+class TermMatrix:
+    """Documents x terms matrix of weighted term frequencies plus the derived BM25 weights."""
+
+    def __init__(self, tf: sp.csc_matrix, terms: Sequence[str], params: BM25Params) -> None:
+        self.tf = tf.astype(np.float32)
+        self.tf.sort_indices()
+        self.terms = list(terms)
+        self.vocabulary = {term: i for i, term in enumerate(self.terms)}
+        self.params = params
+        self._weights: sp.csc_matrix | None = None
+        self._weights_key: tuple[float, float] | None = None
+        # The matrix never changes after construction, so lengths and idf are computed once.
+        self._lengths = np.asarray(self.tf.sum(axis=1), dtype=np.float64).ravel()
+        df = np.diff(self.tf.indptr).astype(np.float64)
+        n = float(self.n_docs)
+        self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
+
+    @property
+    def n_docs(self) -> int:
+        """Number of documents (rows)."""
+        return int(self.tf.shape[0])
+
+    def doc_lengths(self) -> np.ndarray:
+        """Weighted length of each document (sum of its weighted term frequencies)."""
+        return self._lengths
+
+    def idf(self) -> np.ndarray:
+        """Lucene's always-positive BM25 idf per term: ln(1 + (N - df + 0.5) / (df + 0.5))."""
+        return self._idf
+
+    def weights(self, params: BM25Params | None = None) -> sp.csc_matrix:
+        """The BM25 weight of every (doc, term) pair, cached per (k1, b)."""
+        params = params or self.params
+        key = (params.k1, params.b)
+        if self._weights is None or self._weights_key != key:
+            self._weights = self._compute_weights(params)
+            self._weights_key = key
+        return self._weights
+
+    def _compute_weights(self, params: BM25Params) -> sp.csc_matrix:
+        norm = params.k1 * (1.0 - params.b + params.b * self._lengths / self._avg_length)
+        tf = self.tf.data.astype(np.float64)
+        idf = np.repeat(self._idf, np.diff(self.tf.indptr))
+        data = idf * tf * (params.k1 + 1.0) / (tf + norm[self.tf.indices])
+        return sp.csc_matrix((data.astype(np.float32), self.tf.indices, self.tf.indptr), shape=self.tf.shape)
+
+    def term_weight(self, tf: float, doc: int, term: str, params: BM25Params | None = None) -> float:
+        """BM25 weight of ``term`` occurring ``tf`` (weighted) times in document ``doc``."""
+        params = params or self.params
+        j = self.vocabulary.get(term)
+        if j is None or tf <= 0:
+            return 0.0
+        norm = params.k1 * (1.0 - params.b + params.b * self._lengths[doc] / self._avg_length)
+        return float(self._idf[j] * tf * (params.k1 + 1.0) / (tf + norm))
+
+    def score(self, query: Mapping[str, float], params: BM25Params | None = None) -> np.ndarray:
+        """BM25 score of every document for one weighted query (dense float32 vector)."""
+        weights = self.weights(params)
+        idx_parts: list[np.ndarray] = []
+        val_parts: list[np.ndarray] = []
+        for term, q in query.items():
+            j = self.vocabulary.get(term)
+            if j is None or q == 0:
+                continue
+            start, end = weights.indptr[j], weights.indptr[j + 1]
+            idx_parts.append(weights.indices[start:end])
+            val_parts.append(weights.data[start:end] * np.float32(q))
+        if not idx_parts:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        scores = np.bincount(
+            np.concatenate(idx_parts), weights=np.concatenate(val_parts), minlength=self.n_docs
+        )
+        return scores.astype(np.float32)
+
+    def query_matrix(self, queries: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
+        """Weighted queries as a sparse (n_queries, n_terms) matrix over this vocabulary."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for i, query in enumerate(queries):
+            for term, q in query.items():
+                j = self.vocabulary.get(term)
+                if j is not None and q:
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(q)
+        return sp.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(queries), len(self.terms)),
+        )
+
+    def score_matrix(self, queries: sp.csr_matrix, params: BM25Params | None = None) -> np.ndarray:
+        """Dense (n_queries, n_docs) BM25 scores for a query matrix over this vocabulary."""
+        weights = self.weights(params)
+        # (q x V) @ (V x N): the CSC weights transposed are CSR, the fast layout for this product.
+        product = queries @ weights.T.tocsr()
+        return np.asarray(product.toarray(), dtype=np.float32)
+
+    def rows_as_queries(self, target: TermMatrix, params: BM25Params | None = None) -> sp.csr_matrix:
+        """This matrix's documents as saturated query vectors over ``target``'s vocabulary.
+
+        Used for the seed -> SMEs direction of the all-pairs job without re-analysing any text.
+        """
+        params = params or self.params
+        remap = np.full(len(self.terms), -1, dtype=np.int64)
+        for i, term in enumerate(self.terms):
+            j = target.vocabulary.get(term)
+            if j is not None:
+                remap[i] = j
+        coo = self.tf.tocoo()
+        keep = remap[coo.col] >= 0
+        counts = coo.data[keep].astype(np.float64)
+        if params.query_k3 is not None:
+            k3 = params.query_k3
+            counts = counts * (k3 + 1.0) / (counts + k3)
+        return sp.csr_matrix(
+            (counts.astype(np.float32), (coo.row[keep], remap[coo.col[keep]])),
+            shape=(self.n_docs, len(target.terms)),
+        )

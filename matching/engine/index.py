@@ -1,0 +1,536 @@
+"""The screening index: build, query, explain, save and load.
+
+A :class:`ScreeningIndex` holds everything a web or worker process needs to screen one set of
+documents (a municipality's seeds, or its SMEs): the term matrix, per-document metadata for filters
+and fit, and the cleaned texts for explanations. It is built by a background job and saved to a file;
+processes load it lazily and compare :attr:`ScreeningIndex.fingerprint` with
+:func:`content_fingerprint` of the current content (or :attr:`engine_version` with
+:data:`ENGINE_VERSION`) to know whether it is stale.
+
+The file format is a NumPy ``.npz`` archive holding arrays and one JSON header; it is loaded with
+``allow_pickle=False``, so a tampered index file cannot execute code. The object itself is also
+picklable (Celery results, caches).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import scipy.sparse as sp
+
+from .bm25 import BM25Params, TermMatrix, query_term_weights, top_k_indices
+from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
+from .fit import FIT_CRITERIA, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
+from .synonyms import expand_query_terms, synonym_table
+from .text import Analyzer, AnalyzerConfig, clean_text
+
+__all__ = [
+    "ENGINE_VERSION",
+    "BM25Ranker",
+    "Candidate",
+    "Document",
+    "EngineSettings",
+    "IndexVersionError",
+    "QueryTerms",
+    "Ranker",
+    "ScreeningIndex",
+    "content_fingerprint",
+]
+
+# Bump the major part whenever analysis or the file format changes: old files must be rebuilt.
+ENGINE_VERSION = "1.0.0"
+_FORMAT = "kawasaki-screening-index"
+
+
+class IndexVersionError(RuntimeError):
+    """A saved index was written by an incompatible engine version (rebuild it)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One indexable text: a seed (patent) or an SME profile. ``abstract`` may be missing."""
+
+    id: str
+    title: str
+    abstract: str | None = None
+    meta: DocMeta = field(default_factory=DocMeta)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """All engine settings. ``analyzer`` and ``bm25.title_weight`` are fixed at build time.
+
+    - ``synonyms`` (True): expand queries with the Sudachi synonym dictionary. Measured on the judged
+      set (benchmarks/README.md): no loss on English queries, and Japanese needs reach English seeds
+      only through it.
+    - ``expansion_weight`` (0.3): an expanded term weighs 0.3 x the query term that brought it in.
+    """
+
+    analyzer: AnalyzerConfig = AnalyzerConfig()
+    bm25: BM25Params = BM25Params()
+    fit: FitSettings = FitSettings()
+    synonyms: bool = True
+    expansion_weight: float = 0.3
+
+    def index_key(self) -> dict[str, object]:
+        """The settings that shape the stored index (part of its fingerprint)."""
+        return {
+            "analyzer": dataclasses.asdict(self.analyzer),
+            "title_weight": self.bm25.title_weight,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """All settings as JSON-safe nested dicts."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EngineSettings:
+        """Inverse of :meth:`to_json`; unknown keys are ignored so older files still load."""
+
+        def pick(kind: type, values: Mapping[str, Any]) -> Any:
+            names = {f.name for f in dataclasses.fields(kind)}
+            return kind(**{k: v for k, v in values.items() if k in names})
+
+        return cls(
+            analyzer=pick(AnalyzerConfig, data.get("analyzer", {})),
+            bm25=pick(BM25Params, data.get("bm25", {})),
+            fit=pick(FitSettings, data.get("fit", {})),
+            synonyms=bool(data.get("synonyms", True)),
+            expansion_weight=float(data.get("expansion_weight", 0.3)),
+        )
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """An analysed query: term weights (originals and synonyms) and where each synonym came from."""
+
+    weights: dict[str, float]
+    synonym_of: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked result."""
+
+    doc_id: str
+    rank: int
+    score: ScoreParts
+    explanation: Explanation | None = None
+
+
+def _hash_document(hasher: Any, doc: Document) -> None:
+    hasher.update(doc.id.encode())
+    hasher.update(b"\x00")
+    hasher.update((doc.title or "").encode())
+    hasher.update(b"\x00")
+    hasher.update((doc.abstract or "").encode())
+    hasher.update(b"\x00")
+    hasher.update(json.dumps(doc.meta.to_json(), sort_keys=True).encode())
+    hasher.update(b"\x01")
+
+
+def content_fingerprint(docs: Iterable[Document], settings: EngineSettings | None = None) -> str:
+    """SHA-256 over the engine's major version, index-time settings and every document's content.
+
+    Equal fingerprints mean a saved index answers exactly as a fresh build would; Django compares this
+    with the saved index's fingerprint to decide whether to rebuild.
+    """
+    settings = settings or EngineSettings()
+    hasher = hashlib.sha256()
+    hasher.update(json.dumps([ENGINE_VERSION.split(".")[0], settings.index_key()], sort_keys=True).encode())
+    for doc in docs:
+        _hash_document(hasher, doc)
+    return hasher.hexdigest()
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """Analysis of a run of documents, in a form that pickles cheaply between processes."""
+
+    terms: list[str]
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    titles: list[str]
+    abstracts: list[str]
+
+
+def _analyse_chunk(
+    texts: Sequence[tuple[str | None, str | None]], config: AnalyzerConfig, title_weight: float
+) -> _Chunk:
+    analyzer = Analyzer(config)
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    weights: list[float] = []
+    titles: list[str] = []
+    abstracts: list[str] = []
+    for title, abstract in texts:
+        clean_title = clean_text(title)
+        clean_abstract = clean_text(abstract)
+        titles.append(clean_title)
+        abstracts.append(clean_abstract)
+        title_terms = analyzer.terms(clean_title, cleaned=True)
+        abstract_terms = analyzer.terms(clean_abstract, cleaned=True)
+        ids.extend([vocab.setdefault(t, len(vocab)) for t in title_terms])
+        ids.extend([vocab.setdefault(t, len(vocab)) for t in abstract_terms])
+        lengths.append(len(title_terms) + len(abstract_terms))
+        weights.append(float(len(title_terms)))
+        weights.append(float(len(abstract_terms)))
+    n = len(texts)
+    rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
+    # Per-token value: title_weight for the title's tokens, 1 for the abstract's.
+    pattern = np.tile(np.asarray([title_weight, 1.0], dtype=np.float32), n)
+    vals = np.repeat(pattern, np.asarray(weights, dtype=np.int64))
+    return _Chunk(list(vocab), rows, np.asarray(ids, dtype=np.int32), vals, titles, abstracts)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- the index -----------------------------------------------------------------------------------
+
+
+class ScreeningIndex:
+    """A BM25 index over documents with metadata, fit profiles and stored display texts."""
+
+    def __init__(
+        self,
+        *,
+        doc_ids: list[str],
+        matrix: TermMatrix,
+        metas: list[DocMeta],
+        titles: list[str] | None,
+        abstracts: list[str] | None,
+        settings: EngineSettings,
+        fingerprint: str,
+        engine_version: str = ENGINE_VERSION,
+    ) -> None:
+        self.doc_ids = doc_ids
+        self.matrix = matrix
+        self.metas = metas
+        self.titles = titles
+        self.abstracts = abstracts
+        self.settings = settings
+        self.fingerprint = fingerprint
+        self.engine_version = engine_version
+        self.analyzer = Analyzer(settings.analyzer)
+        self.positions = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+        self.published = np.fromiter((m.published for m in metas), bool, len(metas))
+        self.expires = np.fromiter(
+            (m.expires_on.toordinal() if m.expires_on else 0 for m in metas), np.int32, len(metas)
+        )
+        unknown = (3,) * len(FIT_CRITERIA)
+        self.fit_codes = np.asarray(
+            [m.fit.codes() if m.fit else unknown for m in metas], dtype=np.int8
+        ).reshape(len(metas), len(FIT_CRITERIA))
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    # -- build ---------------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        docs: Iterable[Document],
+        settings: EngineSettings | None = None,
+        *,
+        workers: int = 1,
+        store_text: bool = True,
+        chunk_size: int = 2000,
+    ) -> ScreeningIndex:
+        """Analyse ``docs`` and build the index.
+
+        ``workers`` > 1 analyses chunks in a process pool (each process loads Sudachi once). Leave it at
+        1 inside daemonic workers such as Celery's prefork children, which may not start processes.
+        ``store_text=False`` drops the display texts (smaller index, no explanations), e.g. for batch
+        evaluation. Duplicate ids are an error, because results are keyed by id.
+        """
+        settings = settings or EngineSettings()
+        docs = list(docs)
+        doc_ids = [str(d.id) for d in docs]
+        if len(set(doc_ids)) != len(doc_ids):
+            raise ValueError("document ids must be unique")
+        texts = [(d.title, d.abstract) for d in docs]
+        title_weight = settings.bm25.title_weight
+        if workers > 1 and len(docs) > chunk_size:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                parts = list(
+                    pool.map(
+                        _analyse_chunk,
+                        _chunks(texts, chunk_size),
+                        [settings.analyzer] * (len(texts) // chunk_size + 1),
+                        [title_weight] * (len(texts) // chunk_size + 1),
+                    )
+                )
+        else:
+            parts = [_analyse_chunk(c, settings.analyzer, title_weight) for c in _chunks(texts, chunk_size)]
+
+        # Merge the chunks' local vocabularies into one and shift their row numbers.
+        vocabulary: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        offset = 0
+        titles: list[str] = []
+        abstracts: list[str] = []
+        for part in parts:
+            remap = np.fromiter(
+                (vocabulary.setdefault(t, len(vocabulary)) for t in part.terms), np.int32, len(part.terms)
+            )
+            rows.append(part.rows + offset)
+            cols.append(remap[part.cols] if part.cols.size else part.cols)
+            vals.append(part.vals)
+            offset += len(part.titles)
+            titles.extend(part.titles)
+            abstracts.extend(part.abstracts)
+        shape = (len(docs), len(vocabulary))
+        if docs:
+            coo = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
+            tf = coo.tocsc()  # sums repeated (doc, term) entries into term frequencies
+        else:
+            tf = sp.csc_matrix(shape, dtype=np.float32)
+        matrix = TermMatrix(tf, list(vocabulary), settings.bm25)
+        return cls(
+            doc_ids=doc_ids,
+            matrix=matrix,
+            metas=[d.meta for d in docs],
+            titles=titles if store_text else None,
+            abstracts=abstracts if store_text else None,
+            settings=settings,
+            fingerprint=content_fingerprint(docs, settings),
+        )
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def analyse_query(self, text: str, *, synonyms: bool | None = None) -> QueryTerms:
+        """Analyse a free-text query into weighted terms, expanded with synonyms if enabled."""
+        weights = query_term_weights(self.analyzer.terms(text), self.settings.bm25)
+        use_synonyms = self.settings.synonyms if synonyms is None else synonyms
+        if not use_synonyms or not weights:
+            return QueryTerms(weights, {})
+        expanded, origin = expand_query_terms(
+            weights, synonym_table(self.settings.analyzer), self.settings.expansion_weight
+        )
+        return QueryTerms(expanded, origin)
+
+    def bm25_scores(self, query: QueryTerms) -> np.ndarray:
+        """BM25 score of every document for an analysed query."""
+        return self.matrix.score(query.weights, self.settings.bm25)
+
+    def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
+        """Each document's ``max(floor, 1 + fit adjustment)``."""
+        return fit_multipliers(self.fit_codes, fit or self.settings.fit)
+
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
+        """Boolean mask of documents passing ``filters`` (None when nothing is filtered)."""
+        if filters is None or filters.is_trivial():
+            return None
+        return filter_mask(self.metas, filters, self.published, self.expires)
+
+    def search(
+        self,
+        query: str | QueryTerms,
+        *,
+        top_k: int = 20,
+        filters: Filters | None = None,
+        fit: FitSettings | None = None,
+        synonyms: bool | None = None,
+        explain: bool = True,
+    ) -> list[Candidate]:
+        """Rank documents for ``query`` (free text, or terms from :meth:`analyse_query`).
+
+        ``filters`` defaults to ``Filters()`` (published only); pass ``Filters(published_only=False)``
+        to see everything. Only documents with a positive BM25 score are returned.
+        """
+        terms = query if isinstance(query, QueryTerms) else self.analyse_query(query, synonyms=synonyms)
+        bm25 = self.bm25_scores(terms)
+        multipliers = self.fit_multipliers(fit)
+        final = bm25 * multipliers
+        mask = self.mask(Filters() if filters is None else filters)
+        if mask is not None:
+            final = np.where(mask, final, 0.0)
+        order = top_k_indices(final, top_k)
+        return [
+            Candidate(
+                doc_id=self.doc_ids[pos],
+                rank=rank,
+                score=ScoreParts(float(bm25[pos]), float(multipliers[pos]) - 1.0, float(final[pos])),
+                explanation=self.explain_position(terms, int(pos), float(bm25[pos]), float(multipliers[pos]))
+                if explain and self.titles is not None
+                else None,
+            )
+            for rank, pos in enumerate(order, start=1)
+        ]
+
+    def explain(self, query: str | QueryTerms, doc_id: str, *, fit: FitSettings | None = None) -> Explanation:
+        """Explain how ``doc_id`` scores for ``query`` (whether or not it made the top K)."""
+        terms = query if isinstance(query, QueryTerms) else self.analyse_query(query)
+        pos = self.positions[doc_id]
+        bm25 = float(self.bm25_scores(terms)[pos])
+        return self.explain_position(terms, pos, bm25, float(self.fit_multipliers(fit)[pos]))
+
+    def explain_position(self, query: QueryTerms, pos: int, bm25: float, multiplier: float) -> Explanation:
+        """Explanation for the document at row ``pos`` (needs the stored texts)."""
+        if self.titles is None or self.abstracts is None:
+            raise RuntimeError("this index was built with store_text=False and cannot explain")
+        title, abstract = self.titles[pos], self.abstracts[pos]
+        title_tokens = self.analyzer.tokens(title)
+        abstract_tokens = self.analyzer.tokens(abstract)
+        wanted = query.weights
+        tw = self.settings.bm25.title_weight
+        matched: list[MatchedTerm] = []
+        for term in dict.fromkeys(t.term for t in (*title_tokens, *abstract_tokens) if t.term in wanted):
+            in_title = [t for t in title_tokens if t.term == term]
+            in_abstract = [t for t in abstract_tokens if t.term == term]
+            surfaces = dict.fromkeys(
+                [t.surface(title) for t in in_title] + [t.surface(abstract) for t in in_abstract]
+            )
+            tf = tw * len(in_title) + len(in_abstract)
+            contribution = wanted[term] * self.matrix.term_weight(tf, pos, term, self.settings.bm25)
+            matched.append(
+                MatchedTerm(
+                    term=term,
+                    surfaces=tuple(surfaces),
+                    in_title=len(in_title),
+                    in_abstract=len(in_abstract),
+                    synonym_of=query.synonym_of.get(term),
+                    contribution=contribution,
+                )
+            )
+        matched.sort(key=lambda m: (-m.contribution, m.term))
+        return Explanation(
+            matched_terms=tuple(matched),
+            title=title,
+            abstract=abstract,
+            title_spans=merge_spans(title_tokens, wanted),
+            abstract_spans=merge_spans(abstract_tokens, wanted),
+            fit=fit_report(self.metas[pos].fit),
+            score=ScoreParts(bm25, multiplier - 1.0, bm25 * multiplier),
+        )
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to ``path`` (npz: arrays + a JSON header), atomically via a temp file."""
+        tf = self.matrix.tf
+        header = {
+            "format": _FORMAT,
+            "engine_version": self.engine_version,
+            "fingerprint": self.fingerprint,
+            "settings": self.settings.to_json(),
+            "doc_ids": self.doc_ids,
+            "terms": self.matrix.terms,
+            "metas": [m.to_json() for m in self.metas],
+            "titles": self.titles,
+            "abstracts": self.abstracts,
+        }
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode(), dtype=np.uint8),
+            data=tf.data,
+            indices=tf.indices,
+            indptr=tf.indptr,
+            shape=np.asarray(tf.shape, dtype=np.int64),
+        )
+        target = Path(path)
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(buffer.getvalue())
+        temporary.replace(target)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ScreeningIndex:
+        """Read an index written by :meth:`save`; raises :class:`IndexVersionError` if incompatible."""
+        with np.load(Path(path), allow_pickle=False) as archive:
+            header = json.loads(archive["header"].tobytes().decode())
+            if header.get("format") != _FORMAT:
+                raise IndexVersionError(f"{path} is not a screening index")
+            version = str(header.get("engine_version", "0"))
+            if version.split(".")[0] != ENGINE_VERSION.split(".")[0]:
+                raise IndexVersionError(f"index written by engine {version}, this is {ENGINE_VERSION}")
+            shape = tuple(int(x) for x in archive["shape"])
+            tf = sp.csc_matrix((archive["data"], archive["indices"], archive["indptr"]), shape=shape)
+        settings = EngineSettings.from_json(header["settings"])
+        return cls(
+            doc_ids=header["doc_ids"],
+            matrix=TermMatrix(tf, header["terms"], settings.bm25),
+            metas=[DocMeta.from_json(m) for m in header["metas"]],
+            titles=header["titles"],
+            abstracts=header["abstracts"],
+            settings=settings,
+            fingerprint=header["fingerprint"],
+            engine_version=version,
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        # Derived arrays are cheap to rebuild and the cached weights double the size.
+        state["matrix"] = (self.matrix.tf, self.matrix.terms, self.matrix.params)
+        for derived in ("positions", "published", "expires", "fit_codes", "analyzer"):
+            state.pop(derived, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        tf, terms, params = state.pop("matrix")
+        self.__init__(matrix=TermMatrix(tf, terms, params), **state)  # type: ignore[misc]
+
+
+# --- the ranker interface ----------------------------------------------------------------------
+
+
+@runtime_checkable
+class Ranker(Protocol):
+    """What any ranker (BM25 now, sentence embeddings later) offers, so scores can be fused.
+
+    ``score`` returns a dense (n_queries, n_docs) array in the order the documents were indexed; a
+    fusion layer normalises each ranker's rows and combines them before fit and filters are applied.
+    """
+
+    name: str
+
+    def index(self, docs: Sequence[Document]) -> None:
+        """Index ``docs`` (replacing any previous documents)."""
+        ...
+
+    def score(self, queries: Sequence[str]) -> np.ndarray:
+        """Relevance of every indexed document for each query, shape (n_queries, n_docs)."""
+        ...
+
+
+class BM25Ranker:
+    """The lexical :class:`Ranker`: a thin adapter over :class:`ScreeningIndex`."""
+
+    name = "bm25"
+
+    def __init__(self, settings: EngineSettings | None = None, *, workers: int = 1) -> None:
+        self.settings = settings or EngineSettings()
+        self.workers = workers
+        self.screening_index: ScreeningIndex | None = None
+
+    def index(self, docs: Sequence[Document]) -> None:
+        """Build a fresh index over ``docs``."""
+        self.screening_index = ScreeningIndex.build(docs, self.settings, workers=self.workers)
+
+    def score(self, queries: Sequence[str]) -> np.ndarray:
+        """Dense BM25 scores (no fit, no filters), one row per query."""
+        if self.screening_index is None:
+            raise RuntimeError("index() must be called before score()")
+        idx = self.screening_index
+        matrix = idx.matrix.query_matrix([idx.analyse_query(q).weights for q in queries])
+        return idx.matrix.score_matrix(matrix, self.settings.bm25)
+
