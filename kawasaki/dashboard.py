@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
-from .selectors import api_tokens_of, memberships_of, audit_entries_of, invitations_open, member_counts_by_role
+from .selectors import (
+    api_tokens_of,
+    audit_entries_of,
+    invitations_open,
+    member_counts_by_role,
+    memberships_of,
+)
 
 Panel = Callable[..., dict]
 PANELS: dict[str, list[Panel]] = {role: [] for role in Role.values}
@@ -40,9 +46,13 @@ def members_panel(request) -> dict:
     members_url = reverse("member_list", kwargs={"municipality": municipality.slug})
     figures = [(label, counts[value], members_url) for value, label in Role.choices]
     figures.append(
-        (_("Open invitations"), invitations_open(municipality=municipality).count(),
-         reverse("invitation_list", kwargs={"municipality": municipality.slug})
-         if request.membership.role == Role.MUNICIPALITY_ADMIN else None)
+        (
+            _("Open invitations"),
+            invitations_open(municipality=municipality).count(),
+            reverse("invitation_list", kwargs={"municipality": municipality.slug})
+            if request.membership.role == Role.MUNICIPALITY_ADMIN
+            else None,
+        )
     )
     return {"title": _("People"), "figures": figures}
 
@@ -55,8 +65,11 @@ def activity_panel(request) -> dict:
     return {
         "title": _("Activity"),
         "figures": [
-            (_("Recorded changes, last 30 days"), entries.filter(created_at__gte=since).count(),
-             reverse("audit_list", kwargs={"municipality": municipality.slug})),
+            (
+                _("Recorded changes, last 30 days"),
+                entries.filter(created_at__gte=since).count(),
+                reverse("audit_list", kwargs={"municipality": municipality.slug}),
+            ),
         ],
         "rows": list(entries[:8]),
     }
@@ -69,9 +82,13 @@ def account_panel(request) -> dict:
     return {
         "title": _("Your account"),
         "figures": [
-            (_("Active API tokens"), tokens.count(),
-             reverse("apitoken_list", kwargs={"municipality": municipality.slug})
-             if request.membership.role != Role.REPORTING else None),
+            (
+                _("Active API tokens"),
+                tokens.count(),
+                reverse("apitoken_list", kwargs={"municipality": municipality.slug})
+                if request.membership.role != Role.REPORTING
+                else None,
+            ),
             (_("Municipalities you belong to"), memberships_of(user=request.user).count(), None),
         ],
     }

@@ -24,12 +24,21 @@ MUNICIPALITIES = [
 # (key, e-mail, display name, [(municipality slug, role)])
 ACCOUNTS = [
     ("admin", "admin@kawasaki.example.jp", "川崎 管理者", [("kawasaki", Role.MUNICIPALITY_ADMIN)]),
-    ("coordinator", "coordinator@kawasaki.example.jp", "知財 コーディネーター",
-     [("kawasaki", Role.COORDINATOR), ("sagamihara", Role.COORDINATOR)]),
+    (
+        "coordinator",
+        "coordinator@kawasaki.example.jp",
+        "知財 コーディネーター",
+        [("kawasaki", Role.COORDINATOR), ("sagamihara", Role.COORDINATOR)],
+    ),
     ("company", "ip@bigcorp.example.com", "大企業 知財部", [("kawasaki", Role.COMPANY_STAFF)]),
     ("sme", "owner@sme.example.jp", "中小企業 代表", [("kawasaki", Role.SME_MEMBER)]),
     ("reporting", "reporting@kawasaki.example.jp", "Reporting client", [("kawasaki", Role.REPORTING)]),
-    ("sagamihara_admin", "admin@sagamihara.example.jp", "相模原 管理者", [("sagamihara", Role.MUNICIPALITY_ADMIN)]),
+    (
+        "sagamihara_admin",
+        "admin@sagamihara.example.jp",
+        "相模原 管理者",
+        [("sagamihara", Role.MUNICIPALITY_ADMIN)],
+    ),
 ]
 
 DemoStep = Callable[[dict], None]

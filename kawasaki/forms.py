@@ -18,7 +18,9 @@ class MembershipForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     """Sets the password of the account created from an invitation."""
 
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
         label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -43,5 +45,7 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the key is for, e.g. the dashboard script."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the key is for, e.g. the dashboard script.")
+    )
     read_only = forms.BooleanField(label=_("Read only"), required=False, initial=True)

@@ -58,6 +58,8 @@ _MFA_EXEMPT_URL_NAMES = frozenset(
         "account_logout",
         "account_login",
         "account_reauthenticate",
+        "mfa_reauthenticate",
+        "mfa_authenticate",
         "set_language",
         "mfa_required",
     }

@@ -73,7 +73,10 @@ def member_counts_by_role(*, municipality: Municipality) -> dict[str, int]:
 def invitations_open(*, municipality: Municipality) -> QuerySet[Invitation]:
     """Invitations that can still be accepted."""
     return Invitation.objects.filter(
-        municipality=municipality, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        municipality=municipality,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
     ).select_related("invited_by")
 
 

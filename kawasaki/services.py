@@ -50,7 +50,9 @@ def field_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, dic
     return diff
 
 
-def invitation_create(*, municipality: Municipality, actor: User, email: str, role: str) -> tuple[Invitation, str]:
+def invitation_create(
+    *, municipality: Municipality, actor: User, email: str, role: str
+) -> tuple[Invitation, str]:
     """Invite an address with a role and e-mail the link.
 
     Returns the invitation and the raw token (only its digest is stored). Side effects: audit entry,
@@ -59,7 +61,9 @@ def invitation_create(*, municipality: Municipality, actor: User, email: str, ro
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    if Membership.objects.filter(municipality=municipality, user__email__iexact=email, is_active=True).exists():
+    if Membership.objects.filter(
+        municipality=municipality, user__email__iexact=email, is_active=True
+    ).exists():
         raise ValidationError({"email": _("This address is already a member of this municipality.")})
     token = Invitation.new_token()
     with transaction.atomic():
@@ -72,7 +76,10 @@ def invitation_create(*, municipality: Municipality, actor: User, email: str, ro
             expires_at=timezone.now() + settings.KAWASAKI_INVITATION_TTL,
         )
         audit_log(
-            municipality=municipality, actor=actor, action="invitation.created", obj=invitation,
+            municipality=municipality,
+            actor=actor,
+            action="invitation.created",
+            obj=invitation,
             changes={"email": {"new": email}, "role": {"new": role}},
         )
         transaction.on_commit(lambda: _send_invitation_mail(invitation, token))
@@ -103,7 +110,9 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, invitation: Invitation, user: User | None, password: str | None = None) -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, user: User | None, password: str | None = None
+) -> Membership:
     """Turn an open invitation into a membership.
 
     `user` is the signed-in user accepting it; when None, a new account is created for the invited
@@ -114,7 +123,9 @@ def invitation_accept(*, invitation: Invitation, user: User | None, password: st
     with transaction.atomic():
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
-                raise ValidationError(_("An account with this address exists: sign in first, then open the link again."))
+                raise ValidationError(
+                    _("An account with this address exists: sign in first, then open the link again.")
+                )
             user = User.objects.create_user(email=invitation.email, password=password)
         elif user.email.lower() != invitation.email.lower():
             raise ValidationError(_("This invitation was sent to another e-mail address."))
@@ -129,7 +140,10 @@ def invitation_accept(*, invitation: Invitation, user: User | None, password: st
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit_log(
-            municipality=invitation.municipality, actor=user, action="invitation.accepted", obj=membership,
+            municipality=invitation.municipality,
+            actor=user,
+            action="invitation.accepted",
+            obj=membership,
             changes={"role": {"new": invitation.role}},
         )
     forget_roles(user)
@@ -153,7 +167,9 @@ def membership_update(*, membership: Membership, actor: User, role: str, is_acti
     """
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    demoting_admin = membership.role == Role.MUNICIPALITY_ADMIN and (role != Role.MUNICIPALITY_ADMIN or not is_active)
+    demoting_admin = membership.role == Role.MUNICIPALITY_ADMIN and (
+        role != Role.MUNICIPALITY_ADMIN or not is_active
+    )
     if demoting_admin:
         other_admins = Membership.objects.filter(
             municipality=membership.municipality, role=Role.MUNICIPALITY_ADMIN, is_active=True
@@ -167,7 +183,11 @@ def membership_update(*, membership: Membership, actor: User, role: str, is_acti
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])
     audit_log(
-        municipality=membership.municipality, actor=actor, action="membership.updated", obj=membership, changes=changes
+        municipality=membership.municipality,
+        actor=actor,
+        action="membership.updated",
+        obj=membership,
+        changes=changes,
     )
     forget_roles(membership.user)
     return membership
@@ -187,10 +207,18 @@ def api_token_issue(
         read_only = True
     key = "kw_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        municipality=municipality, user=user, name=name, key_hash=hash_secret(key), prefix=key[:10], read_only=read_only
+        municipality=municipality,
+        user=user,
+        name=name,
+        key_hash=hash_secret(key),
+        prefix=key[:10],
+        read_only=read_only,
     )
     audit_log(
-        municipality=municipality, actor=actor or user, action="api_token.issued", obj=token,
+        municipality=municipality,
+        actor=actor or user,
+        action="api_token.issued",
+        obj=token,
         changes={"read_only": {"new": read_only}},
     )
     return token, key

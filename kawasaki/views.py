@@ -86,8 +86,10 @@ class MembershipEditView(TenantViewMixin, View):
         if form.is_valid():
             try:
                 services.membership_update(
-                    membership=membership, actor=request.user,
-                    role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"],
+                    membership=membership,
+                    actor=request.user,
+                    role=form.cleaned_data["role"],
+                    is_active=form.cleaned_data["is_active"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -102,7 +104,10 @@ class InvitationListView(TenantViewMixin, View):
     template_name = "kawasaki/invitation_list.html"
 
     def render_page(self, form, status=200):
-        context = {"form": form, "invitations": selectors.invitations_of(municipality=self.municipality)[:200]}
+        context = {
+            "form": form,
+            "invitations": selectors.invitations_of(municipality=self.municipality)[:200],
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -113,14 +118,18 @@ class InvitationListView(TenantViewMixin, View):
         if form.is_valid():
             try:
                 invitation, _token = services.invitation_create(
-                    municipality=self.municipality, actor=request.user,
-                    email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                    municipality=self.municipality,
+                    actor=request.user,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
+                messages.success(
+                    request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect(self.tenant_url("invitation_list"))
         return self.render_page(form, status=400)
 
@@ -129,7 +138,9 @@ class InvitationRevokeView(TenantViewMixin, View):
     permission_required = "kawasaki.manage_members"
 
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(selectors.invitations_open(municipality=self.municipality), pk=kwargs["pk"])
+        invitation = get_object_or_404(
+            selectors.invitations_open(municipality=self.municipality), pk=kwargs["pk"]
+        )
         services.invitation_revoke(invitation=invitation, actor=request.user)
         messages.success(request, _("The invitation was withdrawn."))
         return redirect(self.tenant_url("invitation_list"))
@@ -162,8 +173,10 @@ class ApiTokenListView(TenantViewMixin, View):
         if not form.is_valid():
             return self.render_page(form, status=400)
         _token, key = services.api_token_issue(
-            user=request.user, municipality=self.municipality,
-            name=form.cleaned_data["name"], read_only=form.cleaned_data["read_only"],
+            user=request.user,
+            municipality=self.municipality,
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
         )
         # The key is shown once, in this response, and never stored in clear.
         return self.render_page(ApiTokenForm(), new_key=key)
@@ -221,7 +234,9 @@ class InvitationAcceptView(View):
                 messages.error(request, " ".join(error.messages))
                 return self.render_page(invitation, form, status=400)
         messages.success(request, _("Welcome to %(name)s.") % {"name": membership.municipality.name})
-        return HttpResponseRedirect(reverse("dashboard", kwargs={"municipality": membership.municipality.slug}))
+        return HttpResponseRedirect(
+            reverse("dashboard", kwargs={"municipality": membership.municipality.slug})
+        )
 
 
 class MfaRequiredView(LoginRequiredMixin, TemplateView):

@@ -16,7 +16,9 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         # A token outlives nothing: when the membership ends, the token stops working too.
         if not memberships_of(user=token.user).filter(municipality=token.municipality).exists():
-            raise exceptions.AuthenticationFailed(_("The token's user is no longer a member of this municipality."))
+            raise exceptions.AuthenticationFailed(
+                _("The token's user is no longer a member of this municipality.")
+            )
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             token.last_used_at = now

@@ -11,12 +11,19 @@ def exception_handler(exc, context):
     detail = response.data
     fields = {}
     if isinstance(exc, exceptions.ValidationError) and isinstance(detail, dict):
-        fields = {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+        fields = {
+            key: [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
         message = str(exc.default_detail)
         code = "invalid"
     else:
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        code = codes if isinstance(codes, str) else (codes.get("detail", "error") if isinstance(codes, dict) else "error")
+        code = (
+            codes
+            if isinstance(codes, str)
+            else (codes.get("detail", "error") if isinstance(codes, dict) else "error")
+        )
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response

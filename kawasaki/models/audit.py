@@ -10,7 +10,10 @@ class AuditEntry(models.Model):
     """One recorded change: who did what to which object, with the values before and after."""
 
     municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="audit_entries"
+        "kawasaki.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
     )
     # Kept when the actor's account is removed; actor_label preserves the name for the record.
     actor = models.ForeignKey(

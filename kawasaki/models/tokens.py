@@ -8,7 +8,10 @@ class ApiToken(models.Model):
     """A key for programs: bound to one user and one municipality, optionally read-only."""
 
     municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="api_tokens"
+        "kawasaki.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"

@@ -81,9 +81,14 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A user's role in one municipality. Not scoped: it is the key from which the scope is chosen."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="memberships"
+        "kawasaki.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
@@ -94,7 +99,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["municipality__slug", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "municipality"], name="membership_unique_user_municipality")
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="membership_unique_user_municipality"
+            )
         ]
 
     def __str__(self) -> str:
@@ -114,7 +121,10 @@ class Invitation(models.Model):
     """An e-mail address invited to a municipality with a role; the link sets a password."""
 
     municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="invitations"
+        "kawasaki.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
     )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -126,7 +136,12 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, verbose_name=_("accepted by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

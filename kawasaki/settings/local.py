@@ -1,6 +1,6 @@
 """The embedded default: SQLite, the filesystem Celery transport, demo conveniences. Never for production."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import DATABASES, KAWASAKI_REQUIRE_MFA, REDIS_URL, SECRET_KEY, env
 
 DEBUG = False
@@ -10,7 +10,9 @@ DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of at least 50 characters.")
 if not KAWASAKI_REQUIRE_MFA:
-    raise ImproperlyConfigured("KAWASAKI_REQUIRE_MFA=false is for the embedded demo only; production requires MFA.")
+    raise ImproperlyConfigured(
+        "KAWASAKI_REQUIRE_MFA=false is for the embedded demo only; production requires MFA."
+    )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if not REDIS_URL:

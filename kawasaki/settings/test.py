@@ -4,7 +4,7 @@ Without DATABASE_URL the suite falls back to SQLite so a single test can be run 
 bin/test (and CI) always sets the real services.
 """
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = False
@@ -19,3 +19,5 @@ KAWASAKI_REQUIRE_MFA = True
 # Generous limits by default so tests that log in many times are not throttled; the rate-limit
 # tests override these with pytest's settings fixture.
 ACCOUNT_RATE_LIMITS = {"login": "1000/m/ip", "login_failed": "1000/m/ip", "reset_password": "1000/m/ip"}
+STATIC_ROOT = None  # tests never collect static files; WhiteNoise serves from the finders
+WHITENOISE_USE_FINDERS = True

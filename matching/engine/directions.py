@@ -34,9 +34,8 @@ def smes_for_seed(
     SME profiles are not published seeds, so no publication filter applies, and the seed's own fit
     would scale every SME equally, so pure relevance is returned.
     """
-    query = f"{seed.title}\n{seed.abstract or ''}"
     return smes.search(
-        query,
+        smes.document_query(seed),
         top_k=top_k,
         filters=Filters(published_only=False),
         fit=FitSettings(enabled=False),

@@ -194,7 +194,9 @@ def _ipc_key(code: str) -> str:
     return code.replace(" ", "").upper()
 
 
-def filter_mask(metas: list[DocMeta], filters: Filters, published: np.ndarray, expires: np.ndarray) -> np.ndarray:
+def filter_mask(
+    metas: list[DocMeta], filters: Filters, published: np.ndarray, expires: np.ndarray
+) -> np.ndarray:
     """Boolean mask of documents that pass ``filters``.
 
     ``published`` and ``expires`` (date ordinals, 0 = no expiry) are the index's precomputed arrays,

@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,7 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import scipy.sparse as sp
 
-from .bm25 import BM25Params, TermMatrix, query_term_weights, top_k_indices
+from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_CRITERIA, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
 from .synonyms import expand_query_terms, synonym_table
@@ -76,9 +77,9 @@ class EngineSettings:
     - ``expansion_weight`` (0.3): an expanded term weighs 0.3 x the query term that brought it in.
     """
 
-    analyzer: AnalyzerConfig = AnalyzerConfig()
-    bm25: BM25Params = BM25Params()
-    fit: FitSettings = FitSettings()
+    analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
+    bm25: BM25Params = field(default_factory=BM25Params)
+    fit: FitSettings = field(default_factory=FitSettings)
     synonyms: bool = True
     expansion_weight: float = 0.3
 
@@ -270,7 +271,11 @@ class ScreeningIndex:
         texts = [(d.title, d.abstract) for d in docs]
         title_weight = settings.bm25.title_weight
         if workers > 1 and len(docs) > chunk_size:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # "spawn", not the default fork: forking a process that runs other threads (a web server,
+            # a test browser, Sudachi's tokenizers) can deadlock the children.
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            ) as pool:
                 parts = list(
                     pool.map(
                         _analyse_chunk,
@@ -300,7 +305,9 @@ class ScreeningIndex:
             abstracts.extend(part.abstracts)
         shape = (len(docs), len(vocabulary))
         if docs:
-            coo = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
+            coo = sp.coo_matrix(
+                (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape
+            )
             tf = coo.tocsc()  # sums repeated (doc, term) entries into term frequencies
         else:
             tf = sp.csc_matrix(shape, dtype=np.float32)
@@ -320,6 +327,25 @@ class ScreeningIndex:
     def analyse_query(self, text: str, *, synonyms: bool | None = None) -> QueryTerms:
         """Analyse a free-text query into weighted terms, expanded with synonyms if enabled."""
         weights = query_term_weights(self.analyzer.terms(text), self.settings.bm25)
+        use_synonyms = self.settings.synonyms if synonyms is None else synonyms
+        if not use_synonyms or not weights:
+            return QueryTerms(weights, {})
+        expanded, origin = expand_query_terms(
+            weights, synonym_table(self.settings.analyzer), self.settings.expansion_weight
+        )
+        return QueryTerms(expanded, origin)
+
+    def document_query(self, doc: Document, *, synonyms: bool | None = None) -> QueryTerms:
+        """A whole document (seed or SME profile) as a query, its title counted ``title_weight`` times.
+
+        This is the query the all-pairs job uses for each row, so interactive and batch rankings agree.
+        """
+        counts: dict[str, float] = {}
+        for term in self.analyzer.terms(doc.title):
+            counts[term] = counts.get(term, 0.0) + self.settings.bm25.title_weight
+        for term in self.analyzer.terms(doc.abstract):
+            counts[term] = counts.get(term, 0.0) + 1.0
+        weights = saturate_query_counts(counts, self.settings.bm25)
         use_synonyms = self.settings.synonyms if synonyms is None else synonyms
         if not use_synonyms or not weights:
             return QueryTerms(weights, {})
@@ -533,4 +559,3 @@ class BM25Ranker:
         idx = self.screening_index
         matrix = idx.matrix.query_matrix([idx.analyse_query(q).weights for q in queries])
         return idx.matrix.score_matrix(matrix, self.settings.bm25)
-

@@ -30,8 +30,8 @@ import Stemmer
 __all__ = [
     "ENGLISH_STOP_WORDS",
     "JAPANESE_STOP_TERMS",
-    "AnalyzerConfig",
     "Analyzer",
+    "AnalyzerConfig",
     "Token",
     "clean_text",
     "contains_japanese",
@@ -41,16 +41,147 @@ __all__ = [
 # Small, hand-written list: common function words plus a few words every patent uses. Kept short on
 # purpose; BM25's idf already discounts frequent words, the list only removes noise from explanations.
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each either etc few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just may me might more most must my myself no nor not of off on once only or other our ours
-    ourselves out over own same shall she should so some such than that the their theirs them
-    themselves then there these they this those through thus to too under until up upon us very via
-    was we were what when where whether which while who whom why will with within without would you
-    your yours yourself yourselves
-    """.split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "etc",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "must",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "shall",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ]
 )
 
 # Normalised forms (Sudachi ``normalized_form``) of Japanese words that carry no topic in patent
@@ -64,6 +195,11 @@ _DROPPED_POS: frozenset[str] = frozenset(
     ["助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞", "代名詞", "連体詞", "接頭辞", "接尾辞"]
 )
 
+# Block-level tags separate words; inline ones (CO<sub>2</sub>, <i>in situ</i>) must not split them.
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|br|div|li|ul|ol|tr|td|th|table|h[1-6]|section|article|blockquote|pre|hr)\b[^<>]{0,2000}>",
+    re.IGNORECASE,
+)
 _TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 _SPACE_RE = re.compile(r"\s+")
 # Hiragana, katakana (incl. ー), CJK ideographs and 々: any of these sends the text through Sudachi.
@@ -86,7 +222,8 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _TAG_RE.sub(" ", text)
+    text = _BLOCK_TAG_RE.sub(" ", text)
+    text = _TAG_RE.sub("", text)
     text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
     return _SPACE_RE.sub(" ", text).strip()
@@ -151,9 +288,11 @@ def _sudachi_state() -> tuple[Any, Any, Any]:
         dictionary = sudachi_dictionary()
         tokenizer = dictionary.tokenizer(mode=SplitMode.C)
         dropped = dictionary.pos_matcher(
-            lambda pos: pos[0] in _DROPPED_POS
-            or pos[1] == "数詞"
-            or (pos[0] in ("動詞", "形容詞") and pos[1] == "非自立可能")
+            lambda pos: (
+                pos[0] in _DROPPED_POS
+                or pos[1] == "数詞"
+                or (pos[0] in ("動詞", "形容詞") and pos[1] == "非自立可能")
+            )
         )
         state = (tokenizer, dropped, SplitMode.A)
         _thread_state.sudachi = state
@@ -265,7 +404,5 @@ class Analyzer:
                             piece_term = piece.normalized_form()
                             if piece_term == term or piece_term in JAPANESE_STOP_TERMS:
                                 continue
-                            out.append(
-                                Token(piece_term, offset + piece.begin(), offset + piece.end())
-                            )
+                            out.append(Token(piece_term, offset + piece.begin(), offset + piece.end()))
         return out

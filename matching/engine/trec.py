@@ -37,7 +37,11 @@ def read_corpus(path: str | os.PathLike[str]) -> list[Document]:
     for row in _jsonl(path):
         abstract = row.get("abstract")
         docs.append(
-            Document(id=str(row["id"]), title=str(row.get("title") or ""), abstract=None if abstract is None else str(abstract))
+            Document(
+                id=str(row["id"]),
+                title=str(row.get("title") or ""),
+                abstract=None if abstract is None else str(abstract),
+            )
         )
     return docs
 
@@ -48,7 +52,12 @@ def read_queries(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
 
 
 def write_run(
-    index: ScreeningIndex, queries: list[tuple[str, str]], out: TextIO, *, top: int = 100, tag: str = "kawasaki-bm25"
+    index: ScreeningIndex,
+    queries: list[tuple[str, str]],
+    out: TextIO,
+    *,
+    top: int = 100,
+    tag: str = "kawasaki-bm25",
 ) -> int:
     """Search every query and write its hits as TREC run lines; returns the number of lines written.
 

@@ -26,8 +26,12 @@ class Command(BaseCommand):
             raise CommandError(f"No municipality with the slug {municipality}.")
         with scope(municipality=tenant):
             try:
-                token, key = api_token_issue(user=user, municipality=tenant, name=name, read_only=not read_write)
+                token, key = api_token_issue(
+                    user=user, municipality=tenant, name=name, read_only=not read_write
+                )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
-        self.stderr.write(f"Token {token.prefix}… for {user.email} in {tenant.slug} (read_only={token.read_only}):")
+        self.stderr.write(
+            f"Token {token.prefix}… for {user.email} in {tenant.slug} (read_only={token.read_only}):"
+        )
         self.stdout.write(key)

@@ -1,0 +1,216 @@
+"""Tenant isolation: unscoped queries raise, and a probe walks every URL the project defines.
+
+The probe reads the URL resolver, so a URL added later is covered without editing this file, except
+that every URL must be classified here: a tenant URL needs a row in ROLE_MATRIX (and a way to make its
+object in PROBE_OBJECTS when it takes an id), any other URL an entry in NON_TENANT_URLS. An
+unclassified URL fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
+from django_scopes.exceptions import ScopeError
+
+from kawasaki.models import AuditEntry, Invitation, Membership, Role
+from kawasaki.services import audit_log
+from tests.conftest import make_member
+from tests.factories import ApiTokenFactory, InvitationFactory, MembershipFactory, UserFactory
+
+OUR_APPS = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies")
+ALL_ROLES = frozenset(Role.values)
+ADMIN = frozenset({Role.MUNICIPALITY_ADMIN})
+STAFF = frozenset({Role.MUNICIPALITY_ADMIN, Role.COORDINATOR})
+
+# Which roles may open each tenant URL (the others get 403).
+ROLE_MATRIX: dict[str, frozenset[str]] = {
+    "dashboard": ALL_ROLES,
+    "member_list": STAFF,
+    "membership_edit": ADMIN,
+    "invitation_list": ADMIN,
+    "invitation_revoke": ADMIN,
+    "audit_list": STAFF,
+    "apitoken_list": ALL_ROLES - {Role.REPORTING},
+    "apitoken_revoke": ALL_ROLES - {Role.REPORTING},
+}
+
+
+def _membership(municipality, user):
+    return MembershipFactory(municipality=municipality, role=Role.SME_MEMBER).pk
+
+
+def _invitation(municipality, user):
+    return InvitationFactory(municipality=municipality).pk
+
+
+def _token(municipality, user):
+    return ApiTokenFactory(municipality=municipality, user=user).pk
+
+
+# How to make, in a municipality, the object a URL's <pk> points at (for `user`, the requester).
+PROBE_OBJECTS: dict[str, Callable] = {
+    "membership_edit": _membership,
+    "invitation_revoke": _invitation,
+    "apitoken_revoke": _token,
+}
+
+# URLs outside /m/<municipality>/ and what an anonymous visitor gets there.
+NON_TENANT_URLS: dict[str, int] = {
+    "home": 302,  # to the login page
+    "invitation_accept": 404,  # probed with an unknown token
+    "mfa_required": 302,
+    "api_whoami": 401,
+}
+
+
+@dataclass
+class Route:
+    name: str
+    kwargs: tuple[str, ...]
+    module: str
+
+
+def _walk(patterns, names=(), kwargs=()) -> Iterator[Route]:
+    for entry in patterns:
+        converters = tuple(getattr(entry.pattern, "converters", {}).keys())
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, names, kwargs + converters)
+        elif isinstance(entry, URLPattern) and entry.name:
+            callback = entry.callback
+            module = getattr(callback, "view_class", callback).__module__
+            yield Route(entry.name, kwargs + converters, module)
+
+
+def our_routes() -> list[Route]:
+    return [r for r in _walk(get_resolver().url_patterns) if r.module.split(".")[0] in OUR_APPS]
+
+
+def tenant_routes() -> list[Route]:
+    return [r for r in our_routes() if "municipality" in r.kwargs]
+
+
+def url_for(route: Route, municipality, user) -> str:
+    kwargs = {"municipality": municipality.slug}
+    if "pk" in route.kwargs:
+        with scopes_disabled():
+            kwargs["pk"] = PROBE_OBJECTS[route.name](municipality, user)
+    return reverse(route.name, kwargs=kwargs)
+
+
+def test_every_url_is_classified():
+    names = {r.name for r in our_routes()}
+    tenant = {r.name for r in tenant_routes()}
+    assert tenant - set(ROLE_MATRIX) == set(), "tenant URLs without a row in ROLE_MATRIX"
+    assert names - tenant - set(NON_TENANT_URLS) == set(), "URLs neither tenant nor in NON_TENANT_URLS"
+    needs_object = {r.name for r in tenant_routes() if set(r.kwargs) - {"municipality"}}
+    assert needs_object - set(PROBE_OBJECTS) == set(), "tenant URLs with ids but no PROBE_OBJECTS entry"
+
+
+@pytest.mark.django_db
+def test_unscoped_query_on_tenant_model_raises():
+    for model in (Invitation, AuditEntry):
+        with pytest.raises(ScopeError):
+            list(model.objects.all())
+
+
+@pytest.mark.django_db
+def test_membership_lookup_is_not_scoped_but_filtered_by_user(city_a, coordinator_a, coordinator_b):
+    # Membership is the key from which the scope is chosen; it is read per user, never listed whole.
+    from kawasaki.selectors import memberships_of
+
+    assert [m.municipality.slug for m in memberships_of(user=coordinator_a)] == ["city-a"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", tenant_routes(), ids=lambda r: r.name)
+def test_anonymous_is_sent_to_login(client, city_b, route):
+    response = client.get(url_for(route, city_b, UserFactory()))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", tenant_routes(), ids=lambda r: r.name)
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_member_of_a_gets_404_on_b(client_of, city_a, city_b, route, role):
+    user = make_member(city_a, role)
+    client = client_of(user)
+    url = url_for(route, city_b, user)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in tenant_routes() if "pk" in r.kwargs], ids=lambda r: r.name)
+def test_b_object_through_a_url_is_404(client_of, city_a, city_b, route):
+    # The municipality in the URL is A (where the user is admin) but the id is one of B's objects.
+    user = make_member(city_a, Role.MUNICIPALITY_ADMIN)
+    with scopes_disabled():
+        foreign_pk = PROBE_OBJECTS[route.name](city_b, user)
+    url = reverse(route.name, kwargs={"municipality": city_a.slug, "pk": foreign_pk})
+    client = client_of(user)
+    assert client.get(url).status_code in (404, 405)  # 405: POST-only views refuse GET before lookup
+    assert client.post(url, {}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", tenant_routes(), ids=lambda r: r.name)
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_role_matrix(client_of, city_a, route, role):
+    user = make_member(city_a, role)
+    # A second admin, so that an admin editing a membership never hits the last-admin rule.
+    make_member(city_a, Role.MUNICIPALITY_ADMIN)
+    client = client_of(user)
+    response = client.get(url_for(route, city_a, user))
+    if role in ROLE_MATRIX[route.name]:
+        assert response.status_code in (200, 405), response.status_code
+    else:
+        assert response.status_code == 403
+        assert client.post(url_for(route, city_a, user), {}).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(NON_TENANT_URLS))
+def test_non_tenant_urls_for_anonymous(client, name):
+    route = next(r for r in our_routes() if r.name == name)
+    kwargs = dict.fromkeys(route.kwargs, "unknown-token-value")
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == NON_TENANT_URLS[name]
+
+
+MARKER = "ZZMARKER-A-7f3c"
+
+
+@pytest.mark.django_db
+def test_b_never_sees_a_data(client_of, api_client_of, city_a, city_b):
+    """Seed A with a unique marker everywhere a string can go, then read every page of B as each role."""
+    a_admin = make_member(
+        city_a, Role.MUNICIPALITY_ADMIN, email="zzmarker-a-7f3c@example.jp", display_name=MARKER
+    )
+    with scopes_disabled():
+        InvitationFactory(municipality=city_a, email="zzmarker-a-7f3c-invitee@example.jp")
+        ApiTokenFactory(municipality=city_a, user=a_admin, name=MARKER)
+        audit_log(
+            municipality=city_a,
+            actor=a_admin,
+            action="probe.marker",
+            obj=city_a,
+            changes={"x": {"new": MARKER}},
+        )
+    for role in sorted(Role.values):
+        user = make_member(city_b, role)
+        client = client_of(user)
+        for route in tenant_routes():
+            if role not in ROLE_MATRIX[route.name]:
+                continue
+            response = client.get(url_for(route, city_b, user))
+            assert MARKER.lower() not in response.content.decode().lower(), (role, route.name)
+        api = api_client_of(user, city_b)
+        for name in ("api_whoami",):
+            body = api.get(reverse(name)).content.decode().lower()
+            assert MARKER.lower() not in body
+    with scopes_disabled():
+        assert Membership.objects.filter(user__display_name=MARKER).count() == 1
