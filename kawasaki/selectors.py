@@ -24,13 +24,19 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def role_in(*, user: User, municipality: Municipality) -> str | None:
-    """The user's role in a municipality, or None; cached on the user object for the request."""
+def membership_in(*, user: User, municipality: Municipality) -> Membership | None:
+    """The user's active membership in a municipality, or None; cached on the user for the request."""
     cache = getattr(user, _ROLE_CACHE, None)
     if cache is None:
-        cache = {m.municipality_id: m.role for m in memberships_of(user=user)}
+        cache = {m.municipality_id: m for m in memberships_of(user=user)}
         setattr(user, _ROLE_CACHE, cache)
     return cache.get(municipality.pk)
+
+
+def role_in(*, user: User, municipality: Municipality) -> str | None:
+    """The user's role in a municipality, or None."""
+    membership = membership_in(user=user, municipality=municipality)
+    return membership.role if membership is not None else None
 
 
 def forget_roles(user: User) -> None:

@@ -15,6 +15,12 @@ tenant_patterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("tokens/", views.ApiTokenListView.as_view(), name="apitoken_list"),
     path("tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="apitoken_revoke"),
+    # Each domain app's pages, under the same municipality prefix.
+    path("patents/", include("patents.urls")),
+    path("smes/", include("smes.urls")),
+    path("matching/", include("matching.urls")),
+    path("negotiations/", include("negotiations.urls")),
+    path("subsidies/", include("subsidies.urls")),
 ]
 
 urlpatterns = [

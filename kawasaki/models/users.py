@@ -91,6 +91,23 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Company IP staff act for one large company, SME members for one SME, in this municipality.
+    company = models.ForeignKey(
+        "patents.LargeCompany",
+        verbose_name=_("large company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_memberships",
+    )
+    sme = models.ForeignKey(
+        "smes.SME",
+        verbose_name=_("SME"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_memberships",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -1,9 +1,11 @@
 """Tenant isolation: unscoped queries raise, and a probe walks every URL the project defines.
 
 The probe reads the URL resolver, so a URL added later is covered without editing this file, except
-that every URL must be classified here: a tenant URL needs a row in ROLE_MATRIX (and a way to make its
-object in PROBE_OBJECTS when it takes an id), any other URL an entry in NON_TENANT_URLS. An
-unclassified URL fails the suite.
+that every URL must be classified: a tenant URL needs a row in ROLE_MATRIX (and a way to make its
+object in PROBE_OBJECTS when it takes ids), any other URL an entry in NON_TENANT_URLS. An
+unclassified URL fails the suite. Each app classifies its own URLs in `tests/<app>/url_probe.py`,
+which may define ROLE_MATRIX, PROBE_OBJECTS, NON_TENANT_URLS and MARKER_SEEDERS (functions
+`(municipality, marker) -> None` that store the marker string in that app's data); they are merged here.
 """
 
 from __future__ import annotations
@@ -67,6 +69,29 @@ NON_TENANT_URLS: dict[str, int] = {
 }
 
 
+# Functions that write the marker into each app's data of a municipality.
+MARKER_SEEDERS: list[Callable] = []
+
+
+def _merge_app_probes() -> None:
+    import importlib
+
+    for app in OUR_APPS[1:]:
+        try:
+            module = importlib.import_module(f"tests.{app}.url_probe")
+        except ModuleNotFoundError as error:
+            if error.name != f"tests.{app}.url_probe" and error.name != f"tests.{app}":
+                raise
+            continue
+        ROLE_MATRIX.update(getattr(module, "ROLE_MATRIX", {}))
+        PROBE_OBJECTS.update(getattr(module, "PROBE_OBJECTS", {}))
+        NON_TENANT_URLS.update(getattr(module, "NON_TENANT_URLS", {}))
+        MARKER_SEEDERS.extend(getattr(module, "MARKER_SEEDERS", []))
+
+
+_merge_app_probes()
+
+
 @dataclass
 class Route:
     name: str
@@ -93,12 +118,24 @@ def tenant_routes() -> list[Route]:
     return [r for r in our_routes() if "municipality" in r.kwargs]
 
 
+def probe_kwargs(route: Route, municipality, user) -> dict:
+    """The URL's ids for an object made in `municipality`: PROBE_OBJECTS returns a pk or a kwargs dict."""
+    if set(route.kwargs) == {"municipality"}:
+        return {}
+    with scopes_disabled():
+        made = PROBE_OBJECTS[route.name](municipality, user)
+    return made if isinstance(made, dict) else {"pk": made}
+
+
 def url_for(route: Route, municipality, user) -> str:
-    kwargs = {"municipality": municipality.slug}
-    if "pk" in route.kwargs:
-        with scopes_disabled():
-            kwargs["pk"] = PROBE_OBJECTS[route.name](municipality, user)
-    return reverse(route.name, kwargs=kwargs)
+    return reverse(
+        route.name, kwargs={"municipality": municipality.slug, **probe_kwargs(route, municipality, user)}
+    )
+
+
+def api_list_routes() -> list[str]:
+    """API URLs without ids (lists and singletons), read by the marker test with each role's token."""
+    return [r.name for r in our_routes() if r.name.startswith("api_") and not r.kwargs]
 
 
 def test_every_url_is_classified():
@@ -145,13 +182,13 @@ def test_member_of_a_gets_404_on_b(client_of, city_a, city_b, route, role):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", [r for r in tenant_routes() if "pk" in r.kwargs], ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "route", [r for r in tenant_routes() if set(r.kwargs) - {"municipality"}], ids=lambda r: r.name
+)
 def test_b_object_through_a_url_is_404(client_of, city_a, city_b, route):
-    # The municipality in the URL is A (where the user is admin) but the id is one of B's objects.
+    # The municipality in the URL is A (where the user is admin) but the ids are those of B's objects.
     user = make_member(city_a, Role.MUNICIPALITY_ADMIN)
-    with scopes_disabled():
-        foreign_pk = PROBE_OBJECTS[route.name](city_b, user)
-    url = reverse(route.name, kwargs={"municipality": city_a.slug, "pk": foreign_pk})
+    url = reverse(route.name, kwargs={"municipality": city_a.slug, **probe_kwargs(route, city_b, user)})
     client = client_of(user)
     assert client.get(url).status_code in (404, 405)  # 405: POST-only views refuse GET before lookup
     assert client.post(url, {}).status_code == 404
@@ -209,8 +246,8 @@ def test_b_never_sees_a_data(client_of, api_client_of, city_a, city_b):
             response = client.get(url_for(route, city_b, user))
             assert MARKER.lower() not in response.content.decode().lower(), (role, route.name)
         api = api_client_of(user, city_b)
-        for name in ("api_whoami",):
+        for name in api_list_routes():
             body = api.get(reverse(name)).content.decode().lower()
-            assert MARKER.lower() not in body
+            assert MARKER.lower() not in body, (role, name)
     with scopes_disabled():
         assert Membership.objects.filter(user__display_name=MARKER).count() == 1

@@ -1,0 +1,3 @@
+"""Pages of the matching app, under /m/<municipality>/matching/."""
+
+urlpatterns: list = []

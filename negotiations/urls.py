@@ -1,0 +1,3 @@
+"""Pages of the negotiations app, under /m/<municipality>/negotiations/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the patents app, under /m/<municipality>/patents/."""
+
+urlpatterns: list = []

@@ -1,0 +1,26 @@
+"""Small and medium-sized enterprises. Extended by the SMEs issue."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class SME(models.Model):
+    """A small or medium-sized enterprise taking part in one municipality's programme."""
+
+    municipality = models.ForeignKey(
+        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="smes"
+    )
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("SME")
+        verbose_name_plural = _("SMEs")
+        ordering = ["name_ja"]
+
+    def __str__(self) -> str:
+        return self.name_ja or self.name_en

@@ -1,0 +1,3 @@
+"""Pages of the smes app, under /m/<municipality>/smes/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST API endpoints of the subsidies app, under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the subsidies app, under /m/<municipality>/subsidies/."""
+
+urlpatterns: list = []
