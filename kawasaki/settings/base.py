@@ -271,3 +271,20 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 KAWASAKI_BASE_URL = env("KAWASAKI_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Screening engine -----------------------------------------------------------------------------
+# Nested like matching.engine.EngineSettings (see its docstrings for what each weight does); keys left
+# out keep the engine's defaults. screen_eval and every screening run read these.
+KAWASAKI_SCREENING = {
+    "synonyms": env.bool("KAWASAKI_SCREENING_SYNONYMS", default=True),
+    "expansion_weight": env.float("KAWASAKI_SCREENING_EXPANSION_WEIGHT", default=0.3),
+    "bm25": {"k1": 1.2, "b": 0.75, "title_weight": 2.0},
+    "fit": {
+        "criterion_weight": env.float("KAWASAKI_FIT_CRITERION_WEIGHT", default=0.05),
+        "partly_factor": 0.5,
+        "no_weight": 0.0,
+        "large_business_only_penalty": env.float("KAWASAKI_FIT_LARGE_ONLY_PENALTY", default=0.3),
+        "floor": 0.05,
+    },
+    "analyzer": {"japanese_subtokens": True, "stem_english": True},
+}
