@@ -2,17 +2,19 @@
 
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawasaki.settings.local")
 
-app = Celery("kawasaki")
+# DjangoTask adds delay_on_commit / apply_async_on_commit: publish only once the transaction commits.
+app = Celery("kawasaki", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-class KawasakiTask(Task):
+class KawasakiTask(DjangoTask):
     """Base task: late acknowledgement and a retry when the database is briefly unreachable."""
 
     acks_late = True

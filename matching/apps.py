@@ -7,3 +7,12 @@ class MatchingConfig(AppConfig):
 
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from kawasaki.navigation import NavItem, register_nav
+
+        register_nav(
+            NavItem(_("Screening"), "screening_home", "matching.run_screening", order=30),
+            NavItem(_("Meeting proposals"), "meetingproposal_list", "matching.propose_meeting", order=40),
+            NavItem(_("Screening results"), "shared_candidates", "matching.view_shared_candidates", order=30),
+        )

@@ -1,0 +1,214 @@
+"""Per-municipality screening indexes: built from the database, stored as files, loaded lazily.
+
+An index is current when its content stamp equals the stamp of the rows now in the database (count,
+newest change, highest id). A query never runs on a stale index: `current_index` finds the stored
+index for the current stamp, or builds one in the calling process (and logs that it did), so a
+coordinator's answer always reflects the data. Celery rebuilds indexes ahead of time after imports
+and profile edits (`matching.tasks.build_index`), so that fallback is the exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from kawasaki.models import Municipality
+from patents.models import Patent, PublicationState
+from smes.models import SME
+
+from .conf import engine_settings
+from .engine.fit import DocMeta, FitProfile
+from .engine.index import ENGINE_VERSION, Document, IndexVersionError, ScreeningIndex
+from .models import IndexKind, SearchIndex
+
+log = logging.getLogger(__name__)
+
+# Patent fit fields -> engine criteria, in the programme's order.
+FIT_FIELD_MAP = {
+    "fit_clear_use": "clear_use",
+    "fit_direct_contribution": "direct_contribution",
+    "fit_adds_value": "adds_value_easily",
+    "fit_low_effort": "low_development_effort",
+    "fit_prototype": "prototype_or_data_exists",
+    "fit_not_large_business": "not_large_business_only",
+}
+
+_SEED_FIELDS = [
+    "pk",
+    "title",
+    "abstract",
+    "plain_summary",
+    "application_examples",
+    "publication_state",
+    "expiry_date",
+    "company_id",
+    "ipc_codes",
+    "offer_non_exclusive",
+    "offer_exclusive",
+    "offer_assignment",
+    *FIT_FIELD_MAP,
+]
+_SME_FIELDS = [
+    "pk",
+    "name_ja",
+    "name_en",
+    "products",
+    "needs",
+    "capabilities",
+    "equipment",
+    "industry_detail",
+]
+
+
+def _querysets(municipality: Municipality, kind: str):
+    if kind == IndexKind.SEEDS:
+        return Patent.objects.filter(municipality=municipality)
+    return SME.objects.filter(municipality=municipality)
+
+
+def content_stamp(*, municipality: Municipality, kind: str) -> str:
+    """A cheap stamp of the rows an index is built from: changes with any insert, edit or delete."""
+    agg = _querysets(municipality, kind).aggregate(n=Count("pk"), newest=Max("updated_at"), top=Max("pk"))
+    raw = f"{ENGINE_VERSION}|{kind}|{agg['n']}|{agg['newest']}|{agg['top']}|{sorted(engine_settings().index_key().items())}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def licence_types_of(row: dict) -> frozenset[str]:
+    offered = {
+        "non_exclusive": row["offer_non_exclusive"],
+        "exclusive": row["offer_exclusive"],
+        "assignment": row["offer_assignment"],
+    }
+    return frozenset(name for name, yes in offered.items() if yes)
+
+
+def seed_documents(*, municipality: Municipality) -> list[Document]:
+    """Every patent of the municipality as an engine document (unpublished ones too, filtered at query)."""
+    docs = []
+    for row in (
+        _querysets(municipality, IndexKind.SEEDS)
+        .values(*_SEED_FIELDS)
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    ):
+        # The plain-language summary and uses are what SMEs' words are most likely to meet.
+        abstract = "\n".join(
+            t for t in (row["abstract"], row["plain_summary"], row["application_examples"]) if t
+        )
+        meta = DocMeta(
+            published=row["publication_state"] == PublicationState.PUBLISHED,
+            expires_on=row["expiry_date"],
+            licence_types=licence_types_of(row),
+            company_id=str(row["company_id"]),
+            ipc=tuple(row["ipc_codes"].split()),
+            fit=FitProfile(**{criterion: row[field] for field, criterion in FIT_FIELD_MAP.items()}),
+        )
+        docs.append(Document(id=str(row["pk"]), title=row["title"], abstract=abstract or None, meta=meta))
+    return docs
+
+
+def sme_text(sme: SME) -> tuple[str, str]:
+    """An SME profile as (title, body) for the engine: what it makes, needs and can do."""
+    title = " ".join(t for t in (sme.products, sme.industry_detail) if t)
+    body = "\n".join(t for t in (sme.needs, sme.capabilities, sme.equipment) if t)
+    return title, body
+
+
+def sme_documents(*, municipality: Municipality) -> list[Document]:
+    """Every SME of the municipality as an engine document."""
+    docs = []
+    for sme in (
+        _querysets(municipality, IndexKind.SMES).only(*_SME_FIELDS).order_by("pk").iterator(chunk_size=2000)
+    ):
+        title, body = sme_text(sme)
+        docs.append(Document(id=str(sme.pk), title=title, abstract=body or None))
+    return docs
+
+
+def _index_dir(municipality: Municipality) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "indexes" / municipality.slug
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def index_build(*, municipality: Municipality, kind: str) -> SearchIndex:
+    """Build, store and register the index of one kind for the current rows. Removes older files."""
+    stamp = content_stamp(municipality=municipality, kind=kind)
+    existing = SearchIndex.objects.filter(municipality=municipality, kind=kind, stamp=stamp).first()
+    if existing is not None and Path(existing.path).exists():
+        return existing
+    started = time.perf_counter()
+    docs = (
+        seed_documents(municipality=municipality)
+        if kind == IndexKind.SEEDS
+        else sme_documents(municipality=municipality)
+    )
+    index = ScreeningIndex.build(docs, engine_settings())
+    path = _index_dir(municipality) / f"{kind}-{stamp[:16]}.npz"
+    index.save(path)
+    record = SearchIndex.objects.create(
+        municipality=municipality,
+        kind=kind,
+        stamp=stamp,
+        fingerprint=index.fingerprint,
+        engine_version=ENGINE_VERSION,
+        doc_count=len(docs),
+        path=str(path),
+        build_seconds=time.perf_counter() - started,
+    )
+    for old in SearchIndex.objects.filter(municipality=municipality, kind=kind).exclude(pk=record.pk):
+        Path(old.path).unlink(missing_ok=True)
+        old.delete()
+    _cache_put(municipality.pk, kind, record, index)
+    log.info(
+        "built %s index of %s: %d documents in %.2f s",
+        kind,
+        municipality.slug,
+        len(docs),
+        record.build_seconds,
+    )
+    return record
+
+
+# Loaded indexes per process: {(municipality id, kind): (SearchIndex id, ScreeningIndex)}.
+_CACHE: dict[tuple[int, str], tuple[int, ScreeningIndex]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cache_put(municipality_id: int, kind: str, record: SearchIndex, index: ScreeningIndex) -> None:
+    with _CACHE_LOCK:
+        _CACHE[(municipality_id, kind)] = (record.pk, index)
+
+
+def current_index(*, municipality: Municipality, kind: str) -> tuple[ScreeningIndex, SearchIndex]:
+    """The index for the rows as they are now: from this process's cache, the stored file, or built here."""
+    stamp = content_stamp(municipality=municipality, kind=kind)
+    record = SearchIndex.objects.filter(municipality=municipality, kind=kind, stamp=stamp).first()
+    if record is not None:
+        cached = _CACHE.get((municipality.pk, kind))
+        if cached is not None and cached[0] == record.pk:
+            return cached[1], record
+        try:
+            index = ScreeningIndex.load(record.path)
+        except (OSError, IndexVersionError, ValueError) as error:
+            log.warning("index file %s unusable (%s); rebuilding in process", record.path, error)
+            record.delete()
+        else:
+            _cache_put(municipality.pk, kind, record, index)
+            return index, record
+    else:
+        log.warning(
+            "no current %s index for %s (data changed since the last build); building in process at %s",
+            kind,
+            municipality.slug,
+            timezone.now().isoformat(),
+        )
+    record = index_build(municipality=municipality, kind=kind)
+    return _CACHE[(municipality.pk, kind)][1], record

@@ -1,0 +1,259 @@
+"""Screening: stored indexes, screening runs with their candidates, and meeting proposals."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class IndexKind(models.TextChoices):
+    """What an index holds."""
+
+    SEEDS = "seeds", _("Seeds (patents)")
+    SMES = "smes", _("SME profiles")
+
+
+class SearchIndex(models.Model):
+    """A built screening index of one municipality, stored as a file; the newest matching stamp is used."""
+
+    municipality = models.ForeignKey(
+        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=IndexKind.choices)
+    # The content stamp of the rows it was built from: a different current stamp means stale.
+    stamp = models.CharField(_("content stamp"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    engine_version = models.CharField(_("engine version"), max_length=16)
+    doc_count = models.PositiveIntegerField(_("documents"))
+    path = models.CharField(_("file"), max_length=300)
+    build_seconds = models.FloatField(_("build time (s)"))
+    built_at = models.DateTimeField(_("built at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("search index")
+        verbose_name_plural = _("search indexes")
+        ordering = ["-built_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.stamp[:8]} ({self.doc_count})"
+
+
+class Direction(models.TextChoices):
+    """Which way a screening run looks."""
+
+    SME_TO_SEEDS = "sme_to_seeds", _("SME needs → seeds")
+    SEED_TO_SMES = "seed_to_smes", _("Seed → SMEs")
+    PORTFOLIO = "portfolio", _("Portfolio × all SMEs")
+
+
+class RunStatus(models.TextChoices):
+    """Where a screening job is."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ScreeningRun(models.Model):
+    """One screening job: its inputs, parameters, engine version and, when done, its candidates."""
+
+    municipality = models.ForeignKey(
+        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
+    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    query_text = models.TextField(_("query text"), blank=True)
+    sme = models.ForeignKey(
+        "smes.SME", verbose_name=_("SME"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    patent = models.ForeignKey(
+        "patents.Patent",
+        verbose_name=_("seed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    company = models.ForeignKey(
+        "patents.LargeCompany",
+        verbose_name=_("large company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    top_k = models.PositiveSmallIntegerField(_("candidates per query"), default=20)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=16, blank=True)
+    index_fingerprint = models.CharField(_("index fingerprint"), max_length=64, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    candidate_count = models.PositiveIntegerField(_("candidates"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    shared_with_company = models.BooleanField(_("shared with the company"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("screening run")
+        verbose_name_plural = _("screening runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_direction_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class Decision(models.TextChoices):
+    """A coordinator's verdict on a candidate."""
+
+    PENDING = "pending", _("To review")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RejectReason(models.TextChoices):
+    """Why a candidate was set aside."""
+
+    NOT_RELEVANT = "not_relevant", _("Not relevant to the SME")
+    ALREADY_KNOWN = "already_known", _("Already known or discussed")
+    SME_CAPACITY = "sme_capacity", _("Beyond the SME's capacity")
+    TERMS = "terms", _("Licence terms do not suit")
+    OTHER = "other", _("Other")
+
+
+class ScreeningCandidate(models.Model):
+    """One seed x SME pair a run proposed, with its score parts, explanation and the review."""
+
+    municipality = models.ForeignKey(
+        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    run = models.ForeignKey(
+        ScreeningRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name=_("seed"), on_delete=models.CASCADE, related_name="+"
+    )
+    sme = models.ForeignKey(
+        "smes.SME", verbose_name=_("SME"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    relevance = models.FloatField(_("relevance (BM25)"))
+    fit_adjustment = models.FloatField(_("fit adjustment"))
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    reject_reason = models.CharField(_("reason"), max_length=16, choices=RejectReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("screening candidate")
+        verbose_name_plural = _("screening candidates")
+        ordering = ["run", "sme_id", "rank"]
+        indexes = [models.Index(fields=["run", "decision"], name="candidate_run_decision_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.rank} {self.patent_id}"
+
+    @property
+    def fit_groups(self) -> list[tuple[str, str, list[str]]]:
+        """The fit report as (css key, heading, criterion labels) for display."""
+        from patents.models import FIT_CRITERIA
+
+        from .indexing import FIT_FIELD_MAP
+
+        labels = {FIT_FIELD_MAP[field]: label for field, label in FIT_CRITERIA}
+        report = (self.explanation or {}).get("fit") or {}
+        headings = [
+            ("met", _("Met")),
+            ("partly", _("Partly met")),
+            ("missed", _("Not met")),
+            ("unknown", _("Unknown")),
+        ]
+        return [(key, heading, [labels.get(c, c) for c in report.get(key, [])]) for key, heading in headings]
+
+    @property
+    def fits_only_large_business(self) -> bool:
+        return bool(((self.explanation or {}).get("fit") or {}).get("large_business_only"))
+
+
+class ProposalKind(models.TextChoices):
+    """The meeting a shortlist turns into (the meetings issue picks these up)."""
+
+    ONE_ON_ONE = "one_on_one", _("One-on-one meeting")
+    CLOSED = "closed", _("Closed meeting (one company, invited SMEs)")
+
+
+class ProposalStatus(models.TextChoices):
+    """Where a proposal stands."""
+
+    PROPOSED = "proposed", _("Proposed")
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingProposal(models.Model):
+    """A coordinator's proposal to bring a company and SMEs together over shortlisted seeds."""
+
+    municipality = models.ForeignKey(
+        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    company = models.ForeignKey(
+        "patents.LargeCompany", verbose_name=_("large company"), on_delete=models.CASCADE, related_name="+"
+    )
+    smes = models.ManyToManyField("smes.SME", verbose_name=_("SMEs"), related_name="+")
+    patents = models.ManyToManyField("patents.Patent", verbose_name=_("seeds"), related_name="+")
+    candidates = models.ManyToManyField(
+        ScreeningCandidate, verbose_name=_("from candidates"), related_name="proposals"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("meeting proposal")
+        verbose_name_plural = _("meeting proposals")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.company}"

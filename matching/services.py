@@ -1,0 +1,351 @@
+"""Screening writes: start and execute runs, review candidates, share, propose meetings."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kawasaki.models import Municipality, User
+from kawasaki.services import audit_log
+from patents.models import LargeCompany, Patent
+from smes.models import SME
+
+from .engine.directions import seeds_for_text, smes_for_seed
+from .engine.explain import Explanation
+from .engine.fit import Filters
+from .engine.index import ENGINE_VERSION, Candidate, Document
+from .engine.pairs import all_pairs
+from .indexing import current_index, sme_text
+from .models import (
+    Decision,
+    Direction,
+    IndexKind,
+    MeetingProposal,
+    ProposalKind,
+    RejectReason,
+    RunStatus,
+    ScreeningCandidate,
+    ScreeningRun,
+)
+
+log = logging.getLogger(__name__)
+
+LICENCE_TYPES = ("non_exclusive", "exclusive", "assignment")
+MAX_TOP_K = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class SeedFilters:
+    """What a coordinator may restrict seeds to. Published and unexpired are on unless switched off."""
+
+    include_unpublished: bool = False
+    include_expired: bool = False
+    licence_types: tuple[str, ...] = ()
+    company_ids: tuple[int, ...] = ()
+    ipc_prefixes: tuple[str, ...] = ()
+
+    def to_engine(self, today: dt.date) -> Filters:
+        return Filters(
+            published_only=not self.include_unpublished,
+            valid_on=None if self.include_expired else today,
+            licence_types=frozenset(self.licence_types) or None,
+            company_ids=frozenset(str(c) for c in self.company_ids) or None,
+            ipc_prefixes=tuple(self.ipc_prefixes) or None,
+        )
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> SeedFilters:
+        data = data or {}
+        return cls(
+            include_unpublished=bool(data.get("include_unpublished", False)),
+            include_expired=bool(data.get("include_expired", False)),
+            licence_types=tuple(t for t in data.get("licence_types", ()) if t in LICENCE_TYPES),
+            company_ids=tuple(int(c) for c in data.get("company_ids", ())),
+            ipc_prefixes=tuple(
+                str(p).replace(" ", "").upper() for p in data.get("ipc_prefixes", ()) if str(p).strip()
+            ),
+        )
+
+
+def explanation_json(explanation: Explanation | None) -> dict:
+    """What a stored candidate keeps of the engine's explanation: terms, highlighted texts, fit report."""
+    if explanation is None:
+        return {}
+    return {
+        "matched_terms": [
+            {
+                "term": t.term,
+                "surfaces": list(t.surfaces),
+                "synonym_of": t.synonym_of,
+                "contribution": round(t.contribution, 4),
+            }
+            for t in explanation.matched_terms
+        ],
+        # Escaped by the engine (highlight_html) with only <mark> added.
+        "title_html": explanation.title_html(),
+        "abstract_html": explanation.abstract_html(),
+        "fit": dataclasses.asdict(explanation.fit),
+    }
+
+
+def screening_run_start(
+    *,
+    municipality: Municipality,
+    actor: User,
+    direction: str,
+    query_text: str = "",
+    sme: SME | None = None,
+    patent: Patent | None = None,
+    company: LargeCompany | None = None,
+    top_k: int = 20,
+    filters: SeedFilters | None = None,
+) -> ScreeningRun:
+    """Record a screening run and queue it. Side effects: audit entry, Celery task after commit."""
+    from .tasks import execute_screening_run
+
+    if direction not in Direction.values:
+        raise ValidationError({"direction": _("Choose a valid direction.")})
+    if not 1 <= top_k <= MAX_TOP_K:
+        raise ValidationError({"top_k": _("Ask for between 1 and %(max)d candidates.") % {"max": MAX_TOP_K}})
+    if direction == Direction.SME_TO_SEEDS and not (query_text or "").strip():
+        raise ValidationError({"query_text": _("Describe the SME's needs, products or capabilities.")})
+    if direction == Direction.SEED_TO_SMES and patent is None:
+        raise ValidationError({"patent": _("Choose the seed to screen.")})
+    if direction == Direction.PORTFOLIO and company is None:
+        raise ValidationError({"company": _("Choose the company whose portfolio to screen.")})
+    run = ScreeningRun.objects.create(
+        municipality=municipality,
+        direction=direction,
+        query_text=(query_text or "").strip(),
+        sme=sme,
+        patent=patent,
+        company=company,
+        top_k=top_k,
+        created_by=actor,
+        parameters={"filters": (filters or SeedFilters()).to_json()},
+    )
+    audit_log(
+        municipality=municipality,
+        actor=actor,
+        action="screening_run.started",
+        obj=run,
+        changes={"direction": {"new": direction}},
+    )
+    execute_screening_run.delay_on_commit(municipality_id=municipality.pk, run_id=run.pk)
+    return run
+
+
+def _set_progress(run: ScreeningRun, percent: int) -> None:
+    run.progress = percent
+    run.save(update_fields=["progress"])
+
+
+def screening_run_execute(*, run: ScreeningRun) -> ScreeningRun:
+    """Run a queued screening and store its candidates. Re-running a finished run changes nothing.
+
+    Side effects: candidates written in one transaction, run status/progress updated, audit entry.
+    """
+    if run.is_finished:
+        return run
+    run.status = RunStatus.RUNNING
+    run.started_at = timezone.now()
+    run.progress = 5
+    run.save(update_fields=["status", "started_at", "progress"])
+    try:
+        rows = _screen(run)
+    except Exception as error:
+        log.exception("screening run %s failed", run.pk)
+        run.status = RunStatus.FAILED
+        run.error = str(error)[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    with transaction.atomic():
+        run.candidates.all().delete()  # a redelivered task after a crash mid-write starts clean
+        ScreeningCandidate.objects.bulk_create(rows, batch_size=1000)
+        run.status = RunStatus.DONE
+        run.progress = 100
+        run.candidate_count = len(rows)
+        run.finished_at = timezone.now()
+        run.save(
+            update_fields=[
+                "status",
+                "progress",
+                "candidate_count",
+                "finished_at",
+                "engine_version",
+                "index_fingerprint",
+            ]
+        )
+        audit_log(
+            municipality=run.municipality,
+            actor=None,
+            action="screening_run.finished",
+            obj=run,
+            changes={"candidates": {"new": len(rows)}},
+        )
+    return run
+
+
+def _candidate(run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int | None) -> ScreeningCandidate:
+    return ScreeningCandidate(
+        municipality=run.municipality,
+        run=run,
+        patent_id=patent_id,
+        sme_id=sme_id,
+        rank=c.rank,
+        score=float(c.score.final),
+        relevance=float(c.score.bm25),
+        fit_adjustment=float(c.score.fit_adjustment),
+        explanation=explanation_json(c.explanation),
+    )
+
+
+def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
+    municipality = run.municipality
+    filters = SeedFilters.from_json(run.parameters.get("filters")).to_engine(timezone.localdate())
+    run.engine_version = ENGINE_VERSION
+    if run.direction == Direction.SME_TO_SEEDS:
+        seeds, record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+        run.index_fingerprint = record.fingerprint
+        _set_progress(run, 40)
+        hits = seeds_for_text(seeds, run.query_text, top_k=run.top_k, filters=filters)
+        return [_candidate(run, c, patent_id=int(c.doc_id), sme_id=run.sme_id) for c in hits]
+    if run.direction == Direction.SEED_TO_SMES:
+        smes, record = current_index(municipality=municipality, kind=IndexKind.SMES)
+        run.index_fingerprint = record.fingerprint
+        _set_progress(run, 40)
+        seed = Document(
+            id=str(run.patent_id),
+            title=run.patent.title,
+            abstract="\n".join(t for t in (run.patent.abstract, run.patent.plain_summary) if t) or None,
+        )
+        hits = smes_for_seed(smes, seed, top_k=run.top_k)
+        return [_candidate(run, c, patent_id=run.patent_id, sme_id=int(c.doc_id)) for c in hits]
+    return _screen_portfolio(run, filters)
+
+
+def _screen_portfolio(run: ScreeningRun, filters: Filters) -> list[ScreeningCandidate]:
+    """Every SME against the company's seeds: the top K seeds per SME, explained."""
+    municipality = run.municipality
+    seeds, record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+    smes, _sme_record = current_index(municipality=municipality, kind=IndexKind.SMES)
+    run.index_fingerprint = record.fingerprint
+    company_filters = dataclasses.replace(filters, company_ids=frozenset({str(run.company_id)}))
+    _set_progress(run, 30)
+    result = all_pairs(
+        seeds, smes, top_k_per_sme=run.top_k, top_k_per_seed=run.top_k, filters=company_filters
+    )
+    _set_progress(run, 60)
+    sme_texts = {str(s.pk): sme_text(s) for s in SME.objects.filter(municipality=municipality)}
+    rows = []
+    for sme_id in result.sme_ids:
+        pairs = result.for_sme(sme_id)
+        if not pairs:
+            continue
+        title, body = sme_texts[sme_id]
+        query = seeds.analyse_query(f"{title}\n{body}", synonyms=False)
+        for rank, (seed_id, score) in enumerate(pairs, start=1):
+            if score <= 0:
+                continue
+            explanation = seeds.explain(query, seed_id)
+            hit = Candidate(doc_id=seed_id, rank=rank, score=explanation.score, explanation=explanation)
+            rows.append(_candidate(run, hit, patent_id=int(seed_id), sme_id=int(sme_id)))
+    return rows
+
+
+def candidate_decide(
+    *, candidate: ScreeningCandidate, actor: User, decision: str, reason: str = "", note: str | None = None
+) -> ScreeningCandidate:
+    """Shortlist, reject (a reason is required) or reset a candidate. Side effect: audit entry."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Choose a valid decision.")})
+    if decision == Decision.REJECTED and reason not in RejectReason.values:
+        raise ValidationError({"reject_reason": _("Say why the candidate is rejected.")})
+    changes = {}
+    if candidate.decision != decision:
+        changes["decision"] = {"old": candidate.decision, "new": decision}
+    candidate.decision = decision
+    candidate.reject_reason = reason if decision == Decision.REJECTED else ""
+    if note is not None:
+        candidate.note = note
+    candidate.decided_by = actor
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["decision", "reject_reason", "note", "decided_by", "decided_at"])
+    audit_log(
+        municipality=candidate.municipality,
+        actor=actor,
+        action="screening_candidate.decided",
+        obj=candidate,
+        changes=changes,
+    )
+    return candidate
+
+
+def screening_run_share(*, run: ScreeningRun, actor: User, shared: bool = True) -> ScreeningRun:
+    """Let the company's IP staff see the run's candidates for their seeds. Side effect: audit entry."""
+    run.shared_with_company = shared
+    run.save(update_fields=["shared_with_company"])
+    audit_log(
+        municipality=run.municipality,
+        actor=actor,
+        action="screening_run.shared" if shared else "screening_run.unshared",
+        obj=run,
+    )
+    return run
+
+
+def meeting_propose(
+    *,
+    municipality: Municipality,
+    actor: User,
+    kind: str,
+    candidates: list[ScreeningCandidate],
+    note: str = "",
+) -> MeetingProposal:
+    """Turn shortlisted candidates into a meeting proposal the meetings workflow picks up.
+
+    One company only; a one-on-one has exactly one SME. Side effect: audit entry.
+    """
+    if kind not in ProposalKind.values:
+        raise ValidationError({"kind": _("Choose a valid meeting kind.")})
+    if not candidates:
+        raise ValidationError(_("Choose at least one shortlisted candidate."))
+    if any(c.decision != Decision.SHORTLISTED for c in candidates):
+        raise ValidationError(_("Only shortlisted candidates can be proposed for a meeting."))
+    companies = {c.patent.company_id for c in candidates}
+    if len(companies) != 1:
+        raise ValidationError(
+            _("A meeting brings together one company's seeds; choose candidates of one company.")
+        )
+    smes = {c.sme_id for c in candidates}
+    if None in smes:
+        raise ValidationError(_("Every candidate must name an SME."))
+    if kind == ProposalKind.ONE_ON_ONE and len(smes) != 1:
+        raise ValidationError(
+            _("A one-on-one meeting has exactly one SME; choose a closed meeting for several.")
+        )
+    with transaction.atomic():
+        proposal = MeetingProposal.objects.create(
+            municipality=municipality, kind=kind, company_id=companies.pop(), note=note, created_by=actor
+        )
+        proposal.smes.set(smes)
+        proposal.patents.set({c.patent_id for c in candidates})
+        proposal.candidates.set(candidates)
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="meeting_proposal.created",
+            obj=proposal,
+            changes={"kind": {"new": kind}, "smes": {"new": sorted(smes)}},
+        )
+    return proposal

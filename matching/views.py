@@ -1,0 +1,257 @@
+"""Screening pages: quick search, runs with live progress, candidate review, proposals, shared results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from kawasaki.selectors import membership_in
+from kawasaki.views import TenantViewMixin
+from patents.selectors import companies_visible_to, patents_visible_to
+from smes.selectors import smes_visible_to
+
+from . import selectors, services
+from .forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
+from .models import Decision, Direction, RejectReason, ScreeningCandidate
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ScreeningHomeView(TenantViewMixin, View):
+    """Type an SME's needs, get ranked seeds with reasons at once; recent runs below."""
+
+    permission_required = "matching.run_screening"
+    template_name = "matching/screening_home.html"
+
+    def get(self, request, *args, **kwargs):
+        companies = companies_visible_to(user=request.user, municipality=self.municipality)
+        form = QuickSearchForm(request.GET or None, companies=companies)
+        results = None
+        if form.is_bound and form.is_valid():
+            results = selectors.seed_search(
+                municipality=self.municipality, text=form.cleaned_data["q"], filters=form.seed_filters()
+            )
+        context = {
+            "form": form,
+            "results": results,
+            "runs": selectors.runs_of(municipality=self.municipality)[:20],
+        }
+        template = (
+            "matching/_search_results.html" if request.htmx and results is not None else self.template_name
+        )
+        return render(
+            request, template, context, status=400 if form.is_bound and not form.is_valid() else 200
+        )
+
+
+class ScreeningRunCreateView(TenantViewMixin, View):
+    """Start a screening job: from an SME (?sme=), a seed (?patent=) or a company portfolio (?company=)."""
+
+    permission_required = "matching.run_screening"
+    template_name = "matching/screeningrun_form.html"
+
+    def _inputs(self, source):
+        user, municipality = self.request.user, self.municipality
+        sme = patent = company = None
+        if source.get("sme"):
+            sme = get_object_or_404(
+                smes_visible_to(user=user, municipality=municipality), pk=source.get("sme")
+            )
+        if source.get("patent"):
+            patent = get_object_or_404(
+                patents_visible_to(user=user, municipality=municipality), pk=source.get("patent")
+            )
+        if source.get("portfolio"):
+            company = get_object_or_404(
+                companies_visible_to(user=user, municipality=municipality), pk=source.get("portfolio")
+            )
+        direction = (
+            Direction.PORTFOLIO if company else Direction.SEED_TO_SMES if patent else Direction.SME_TO_SEEDS
+        )
+        return direction, sme, patent, company
+
+    def _form(self, data=None, sme=None):
+        companies = companies_visible_to(user=self.request.user, municipality=self.municipality)
+        initial = {"top_k": 20}
+        if sme is not None:
+            initial["query_text"] = "\n".join(t for t in (sme.needs, sme.products, sme.capabilities) if t)
+        return RunForm(data, companies=companies, initial=initial)
+
+    def _render(self, form, direction, sme, patent, company, status=200):
+        context = {
+            "form": form,
+            "direction": direction,
+            "sme": sme,
+            "patent": patent,
+            "company": company,
+            "direction_label": Direction(direction).label,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        direction, sme, patent, company = self._inputs(request.GET)
+        return self._render(self._form(sme=sme), direction, sme, patent, company)
+
+    def post(self, request, *args, **kwargs):
+        direction, sme, patent, company = self._inputs(request.POST)
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                run = services.screening_run_start(
+                    municipality=self.municipality,
+                    actor=request.user,
+                    direction=direction,
+                    query_text=form.cleaned_data["query_text"],
+                    sme=sme,
+                    patent=patent,
+                    company=company,
+                    top_k=form.cleaned_data["top_k"],
+                    filters=form.seed_filters(),
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
+        return self._render(form, direction, sme, patent, company, status=400)
+
+
+class ScreeningRunDetailView(TenantViewMixin, View):
+    permission_required = "matching.view_screeningrun"
+    template_name = "matching/screeningrun_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
+        if request.htmx and not run.is_finished:
+            return render(request, "matching/_run_progress.html", {"run": run})
+        if request.htmx and request.GET.get("poll"):
+            # The job finished while the page was polling: reload the whole page to show candidates.
+            response = render(request, "matching/_run_progress.html", {"run": run})
+            response["HX-Refresh"] = "true"
+            return response
+        candidates = list(selectors.candidates_of(run=run)) if run.is_finished else []
+        shortlisted = selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
+        context = {
+            "run": run,
+            "candidates": candidates,
+            "proposal_form": ProposalForm(shortlisted=shortlisted),
+            "has_shortlist": shortlisted.exists(),
+            "reject_reasons": RejectReason.choices,
+        }
+        return render(request, self.template_name, context)
+
+
+class CandidateDecideView(TenantViewMixin, View):
+    permission_required = "matching.review_candidate"
+
+    def post(self, request, *args, **kwargs):
+        candidate = get_object_or_404(
+            selectors.candidates_of(
+                run=get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["run"])
+            ),
+            pk=kwargs["pk"],
+        )
+        form = DecisionForm(request.POST)
+        error = None
+        if form.is_valid():
+            try:
+                services.candidate_decide(
+                    candidate=candidate,
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reject_reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        else:
+            error = " ".join(e for errors in form.errors.values() for e in errors)
+        status = 400 if error else 200
+        if request.htmx:
+            context = {
+                "c": candidate,
+                "run": candidate.run,
+                "decision_error": error,
+                "reject_reasons": RejectReason.choices,
+            }
+            return render(request, "matching/_candidate.html", context, status=status)
+        if error:
+            messages.error(request, error)
+        return redirect(self.tenant_url("screeningrun_detail", pk=candidate.run_id))
+
+
+class ScreeningRunShareView(TenantViewMixin, View):
+    permission_required = "matching.review_candidate"
+
+    def post(self, request, *args, **kwargs):
+        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
+        shared = request.POST.get("shared") == "1"
+        services.screening_run_share(run=run, actor=request.user, shared=shared)
+        messages.success(
+            request,
+            _("The company's IP staff can now see the candidates for their seeds.")
+            if shared
+            else _("The run is no longer shared with the company."),
+        )
+        return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
+
+
+class MeetingProposalCreateView(TenantViewMixin, View):
+    permission_required = "matching.propose_meeting"
+
+    def post(self, request, *args, **kwargs):
+        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
+        form = ProposalForm(
+            request.POST, shortlisted=selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
+        )
+        if form.is_valid():
+            try:
+                services.meeting_propose(
+                    municipality=self.municipality,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    candidates=list(form.cleaned_data["candidates"]),
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The meeting was proposed."))
+                return redirect(self.tenant_url("meetingproposal_list"))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
+
+
+class MeetingProposalListView(TenantViewMixin, ListView):
+    permission_required = "matching.propose_meeting"
+    template_name = "matching/meetingproposal_list.html"
+    context_object_name = "proposals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.proposals_of(municipality=self.municipality)
+
+
+class SharedCandidateListView(TenantViewMixin, ListView):
+    """Company IP staff: screening results for their own seeds that coordinators shared."""
+
+    permission_required = "matching.view_shared_candidates"
+    template_name = "matching/shared_candidates.html"
+    context_object_name = "candidates"
+    paginate_by = 50
+
+    def get_queryset(self):
+        membership = membership_in(user=self.request.user, municipality=self.municipality)
+        if membership is None or membership.company is None:
+            return ScreeningCandidate.objects.none()
+        return selectors.candidates_shared_with(municipality=self.municipality, company=membership.company)
