@@ -14,6 +14,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _ensure_filesystem_queue() -> None:
+    """The embedded default's filesystem transport needs its folders before the first message."""
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_out", "processed_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+
+
+app.on_after_configure.connect(lambda sender, **kwargs: _ensure_filesystem_queue(), weak=False)
+
+
 class KawasakiTask(DjangoTask):
     """Base task: late acknowledgement and a retry when the database is briefly unreachable."""
 

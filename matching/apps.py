@@ -11,6 +11,10 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
+        from . import signals
+
+        signals.connect()
+
         register_nav(
             NavItem(_("Screening"), "screening_home", "matching.run_screening", order=30),
             NavItem(_("Meeting proposals"), "meetingproposal_list", "matching.propose_meeting", order=40),

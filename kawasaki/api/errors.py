@@ -1,10 +1,15 @@
 """One error format for the whole API: {"error": {"code", "message", "fields"}}."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
+    # Services raise Django's ValidationError; the API answers it as any other invalid input (400).
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

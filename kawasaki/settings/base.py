@@ -288,4 +288,3 @@ KAWASAKI_SCREENING = {
     },
     "analyzer": {"japanese_subtokens": True, "stem_english": True},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

@@ -97,17 +97,22 @@ class Route:
     name: str
     kwargs: tuple[str, ...]
     module: str
+    int_kwargs: frozenset[str] = frozenset()
 
 
-def _walk(patterns, names=(), kwargs=()) -> Iterator[Route]:
+def _walk(patterns, names=(), kwargs=(), ints=frozenset()) -> Iterator[Route]:
+    from django.urls.converters import IntConverter
+
     for entry in patterns:
-        converters = tuple(getattr(entry.pattern, "converters", {}).keys())
+        converters = getattr(entry.pattern, "converters", {})
+        here = tuple(converters)
+        here_ints = ints | {k for k, c in converters.items() if isinstance(c, IntConverter)}
         if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, names, kwargs + converters)
+            yield from _walk(entry.url_patterns, names, kwargs + here, here_ints)
         elif isinstance(entry, URLPattern) and entry.name:
             callback = entry.callback
-            module = getattr(callback, "view_class", callback).__module__
-            yield Route(entry.name, kwargs + converters, module)
+            view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
+            yield Route(entry.name, kwargs + here, view.__module__, frozenset(here_ints))
 
 
 def our_routes() -> list[Route]:

@@ -58,3 +58,9 @@ PROBE_OBJECTS = {
     "candidate_decide": _candidate,
 }
 MARKER_SEEDERS = [_seed_marker]
+
+NON_TENANT_URLS = {
+    "api_screeningrun_list": 401,
+    "api_screeningrun_detail": 401,
+    "api_screeningcandidate_list": 401,
+}

@@ -1,0 +1,34 @@
+"""Keep indexes fresh: after a seed or SME profile changes, rebuild that municipality's index in Celery.
+
+Bulk writes (portfolio imports) send no model signals; their services call `schedule_index_rebuild`
+themselves. A query never depends on this: `matching.indexing.current_index` builds in process
+when the stored index is stale.
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from .models import IndexKind
+
+
+def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:
+    """Queue a rebuild once the current transaction commits (the task is a no-op if already current)."""
+    from .tasks import build_index
+
+    build_index.delay_on_commit(municipality_id=municipality_id, kind=kind)
+
+
+def _patent_changed(sender, instance, **kwargs):
+    schedule_index_rebuild(municipality_id=instance.municipality_id, kind=IndexKind.SEEDS)
+
+
+def _sme_changed(sender, instance, **kwargs):
+    schedule_index_rebuild(municipality_id=instance.municipality_id, kind=IndexKind.SMES)
+
+
+def connect() -> None:
+    from patents.models import Patent
+    from smes.models import SME
+
+    for signal in (post_save, post_delete):
+        signal.connect(_patent_changed, sender=Patent, dispatch_uid=f"matching-patent-{signal}")
+        signal.connect(_sme_changed, sender=SME, dispatch_uid=f"matching-sme-{signal}")

@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+from django_scopes import scope
+
+from kawasaki.models import Role
+from matching import services
+from matching.models import Direction, ScreeningRun
+from tests.conftest import make_member
+
+
+@pytest.mark.django_db
+def test_runs_and_candidates_over_the_api(api_client_of, city_a, seeds_a, coordinator_a):
+    with scope(municipality=city_a):
+        run = services.screening_run_start(
+            municipality=city_a,
+            actor=coordinator_a,
+            direction=Direction.SME_TO_SEEDS,
+            query_text="LED driver",
+        )
+        services.screening_run_execute(run=run)
+    api = api_client_of(coordinator_a, city_a)
+    runs = api.get(reverse("api_screeningrun_list")).json()
+    assert runs["count"] == 1
+    assert runs["results"][0]["status"] == "done"
+    candidates = api.get(reverse("api_screeningcandidate_list", kwargs={"run_pk": run.pk})).json()
+    first = candidates["results"][0]
+    assert first["patent_title"] == "LED lighting driver"
+    assert first["rank"] == 1
+    assert "led" in first["matched_terms"]
+
+
+@pytest.mark.django_db
+def test_api_run_of_another_municipality_is_404(
+    api_client_of, city_a, city_b, seeds_a, coordinator_a, coordinator_b
+):
+    with scope(municipality=city_a):
+        run = ScreeningRun.objects.create(municipality=city_a, direction="sme_to_seeds", query_text="x")
+    api_b = api_client_of(coordinator_b, city_b)
+    assert api_b.get(reverse("api_screeningrun_detail", kwargs={"pk": run.pk})).status_code == 404
+    body = api_b.get(reverse("api_screeningcandidate_list", kwargs={"run_pk": run.pk})).json()
+    assert body["count"] == 0
+
+
+@pytest.mark.django_db
+def test_start_run_needs_write_token_and_coordinator(api_client_of, city_a, seeds_a, coordinator_a):
+    read_only = api_client_of(coordinator_a, city_a, read_only=True)
+    assert (
+        read_only.post(
+            reverse("api_screeningrun_list"), {"direction": "sme_to_seeds", "query_text": "LED"}
+        ).status_code
+        == 403
+    )
+    writer = api_client_of(coordinator_a, city_a, read_only=False)
+    created = writer.post(
+        reverse("api_screeningrun_list"), {"direction": "sme_to_seeds", "query_text": "LED", "top_k": 5}
+    )
+    assert created.status_code == 201
+    assert created.json()["status"] == "queued"
+    sme_user = make_member(city_a, Role.SME_MEMBER)
+    sme_api = api_client_of(sme_user, city_a, read_only=False)
+    assert sme_api.get(reverse("api_screeningrun_list")).status_code == 403
+    bad = writer.post(
+        reverse("api_screeningrun_list"),
+        {"direction": "sme_to_seeds", "query_text": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid"
