@@ -349,3 +349,22 @@ def meeting_propose(
             changes={"kind": {"new": kind}, "smes": {"new": sorted(smes)}},
         )
     return proposal
+
+
+def proposal_mark(*, proposal: MeetingProposal, actor: User, status: str) -> MeetingProposal:
+    """Record that a proposal became a meeting (scheduled) or was dropped (cancelled). Side effect: audit entry."""
+    from .models import ProposalStatus
+
+    if status not in ProposalStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    old = proposal.status
+    proposal.status = status
+    proposal.save(update_fields=["status"])
+    audit_log(
+        municipality=proposal.municipality,
+        actor=actor,
+        action="meeting_proposal.status",
+        obj=proposal,
+        changes={"status": {"old": old, "new": status}},
+    )
+    return proposal
