@@ -1,12 +1,31 @@
 """The base of every API view: the token's municipality, its scope, and the shared permission rules."""
 
+import hashlib
 from contextlib import ExitStack
 
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
-from rest_framework import permissions, viewsets
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework import permissions, status, viewsets
+from rest_framework.exceptions import APIException, NotAuthenticated
+from rest_framework.response import Response
 
-from ..models import ApiToken
+from ..models import ApiToken, IdempotencyRecord
+
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("This Idempotency-Key was already used with a different request.")
+    default_code = "idempotency_key_reused"
+
+
+class _Replay(Exception):
+    """Raised in initial() to answer with a stored response instead of running the handler."""
+
+    def __init__(self, record: IdempotencyRecord):
+        self.record = record
 
 
 class RulesPermission(permissions.BasePermission):
@@ -31,10 +50,14 @@ class RulesPermission(permissions.BasePermission):
 
 
 class TenantAPIMixin:
-    """Enter the scope of the token's municipality for the whole request.
+    """Enter the scope of the token's municipality for the whole request, and make writes idempotent.
 
     DRF authenticates inside `initial()`, so the scope is entered there and left in
     `finalize_response()`, which DRF calls on every path, errors included.
+
+    A write (POST, PUT, PATCH, DELETE) sent with an `Idempotency-Key` header is answered once; the
+    same key with the same request replays the stored answer (header `Idempotent-Replayed: true`),
+    with a different request it is refused (422). Keys are per token.
     """
 
     permission_classes = [RulesPermission]
@@ -48,8 +71,43 @@ class TenantAPIMixin:
             raise NotAuthenticated
         self.municipality = token.municipality
         self._tenant_scope.enter_context(scope(municipality=token.municipality))
+        self._idempotency = None
+        key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
+        if key and request.method not in permissions.SAFE_METHODS:
+            digest = hashlib.sha256(
+                request.method.encode() + request.path.encode() + request.body
+            ).hexdigest()
+            record = IdempotencyRecord.objects.filter(token=token, key=key[:128]).first()
+            if record is not None:
+                if record.request_hash != digest:
+                    raise IdempotencyKeyReused
+                raise _Replay(record)
+            self._idempotency = (key[:128], digest)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            response = Response(exc.record.response_body, status=exc.record.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        pending = getattr(self, "_idempotency", None)
+        if pending is not None and response.status_code < 500 and isinstance(request.auth, ApiToken):
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        municipality=request.auth.municipality,
+                        token=request.auth,
+                        key=pending[0],
+                        method=request.method,
+                        path=request.path[:500],
+                        request_hash=pending[1],
+                        status_code=response.status_code,
+                        response_body=getattr(response, "data", None),
+                    )
+            except IntegrityError:
+                pass  # a concurrent request with the same key stored its answer first
         stack = getattr(self, "_tenant_scope", None)
         if stack is not None:
             stack.close()

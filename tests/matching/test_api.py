@@ -66,3 +66,22 @@ def test_start_run_needs_write_token_and_coordinator(api_client_of, city_a, seed
     )
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+def test_idempotency_key_makes_a_write_happen_once(api_client_of, city_a, seeds_a, coordinator_a):
+    writer = api_client_of(coordinator_a, city_a, read_only=False)
+    url = reverse("api_screeningrun_list")
+    payload = {"direction": "sme_to_seeds", "query_text": "LED", "top_k": 5}
+    first = writer.post(url, payload, format="json", HTTP_IDEMPOTENCY_KEY="run-2026-11-26-a")
+    again = writer.post(url, payload, format="json", HTTP_IDEMPOTENCY_KEY="run-2026-11-26-a")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    with scope(municipality=city_a):
+        assert ScreeningRun.objects.count() == 1
+    other = writer.post(
+        url, {**payload, "query_text": "motor"}, format="json", HTTP_IDEMPOTENCY_KEY="run-2026-11-26-a"
+    )
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
