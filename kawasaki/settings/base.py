@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "kawasaki.purge_expired_invitations",
         "schedule": timedelta(hours=6),
     },
+    "negotiations-task-reminders": {
+        "task": "negotiations.send_task_reminders",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------
