@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from kawasaki.models import Role
+from tests.browser.conftest import browser, page  # noqa: F401 - the browser fixtures, for every app's tests
 from tests.factories import ApiTokenFactory, MembershipFactory, MunicipalityFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a thread
