@@ -167,3 +167,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.browser.conftest import close_shared_browser
+
+    close_shared_browser()

@@ -1,4 +1,8 @@
-"""Headless Chromium (Debian's package) driven by Playwright, against pytest-django's live server."""
+"""Headless Chromium (Debian's package) driven by Playwright, against pytest-django's live server.
+
+One browser per test process: the fixtures may be registered from several conftest files (the root
+conftest re-exports them for every app), and Playwright's sync API allows one running instance.
+"""
 
 import pytest
 
@@ -13,16 +17,28 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+_SHARED: dict = {}
+
+
+def shared_browser():
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return _SHARED["browser"]
+
+
+def close_shared_browser() -> None:
+    if "browser" in _SHARED:
+        _SHARED.pop("browser").close()
+        _SHARED.pop("playwright").stop()
 
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return shared_browser()
 
 
 @pytest.fixture
