@@ -69,7 +69,6 @@ class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.Read
     """Screening runs of the token's municipality (coordinators)."""
 
     serializer_class = ScreeningRunSerializer
-    queryset = ScreeningRun.objects.none()  # for the schema generator; requests use get_queryset()
     permission_map = {
         "list": "matching.view_screeningrun",
         "retrieve": "matching.view_screeningrun",
@@ -96,7 +95,6 @@ class ScreeningCandidateViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):
     """The candidates of one run, in rank order."""
 
     serializer_class = ScreeningCandidateSerializer
-    queryset = ScreeningCandidate.objects.none()  # for the schema generator
     permission_map = {"list": "matching.view_screeningrun", "retrieve": "matching.view_screeningrun"}
     filterset_fields = ["decision", "sme"]
 

@@ -1,5 +1,6 @@
 """The base of every API view: the token's municipality, its scope, and the shared permission rules."""
 
+import functools
 import hashlib
 from contextlib import ExitStack
 
@@ -62,6 +63,24 @@ class TenantAPIMixin:
 
     permission_classes = [RulesPermission]
     permission_map: dict[str, str] = {}
+    # Set from the token in initial(); None only while the schema generator inspects the view.
+    municipality = None
+
+    def __init_subclass__(cls, **kwargs):
+        """Answer the schema generator's request-less `get_queryset()` with an empty queryset of the
+        serializer's model, so no view needs its own guard for it."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_queryset")
+        if own is None:
+            return
+
+        @functools.wraps(own)
+        def get_queryset(self):
+            if getattr(self, "swagger_fake_view", False):
+                return self.get_serializer_class().Meta.model.objects.none()
+            return own(self)
+
+        cls.get_queryset = get_queryset
 
     def initial(self, request, *args, **kwargs):
         self._tenant_scope = ExitStack()

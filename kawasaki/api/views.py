@@ -1,6 +1,4 @@
-from django_scopes import scopes_disabled
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,12 +22,3 @@ class WhoAmIView(TenantAPIMixin, APIView):
             "members_by_role": member_counts_by_role(municipality=self.municipality),
         }
         return Response(WhoAmISerializer(data).data)
-
-
-class SchemaView(SpectacularAPIView):
-    """The OpenAPI schema. Generating it introspects filtersets, which touch model managers without
-    reading rows; it runs outside any tenant, so the scope check is lifted for the introspection only."""
-
-    def get(self, request, *args, **kwargs):
-        with scopes_disabled():
-            return super().get(request, *args, **kwargs)

@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "negotiations.send_task_reminders",
         "schedule": timedelta(hours=1),
     },
+    # Sent reminders are recorded, so running this more often than daily sends nothing twice.
+    "subsidy-deadline-reminders": {
+        "task": "subsidies.send_deadline_reminders",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -258,6 +263,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DEFAULT_GENERATOR_CLASS": "kawasaki.api.schema.UnscopedSchemaGenerator",
 }
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -219,7 +219,7 @@ def test_role_matrix(client_of, city_a, route, role):
 @pytest.mark.parametrize("name", sorted(NON_TENANT_URLS))
 def test_non_tenant_urls_for_anonymous(client, name):
     route = next(r for r in our_routes() if r.name == name)
-    kwargs = dict.fromkeys(route.kwargs, "unknown-token-value")
+    kwargs = {k: 0 if k in route.int_kwargs else "unknown-token-value" for k in route.kwargs}
     assert client.get(reverse(name, kwargs=kwargs)).status_code == NON_TENANT_URLS[name]
 
 
