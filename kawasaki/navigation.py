@@ -21,6 +21,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Dashboard"), "dashboard", "kawasaki.view_dashboard", order=0),
+    NavItem(_("Reports"), "report_dashboard", "kawasaki.view_reports", order=800),
     NavItem(_("Members"), "member_list", "kawasaki.view_members", order=900),
     NavItem(_("Invitations"), "invitation_list", "kawasaki.manage_members", order=910),
     NavItem(_("Audit log"), "audit_list", "kawasaki.view_audit", order=920),

@@ -199,6 +199,13 @@ def year_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
     }
 
 
+def companies_reported(*, municipality: Municipality):
+    """Every large company of the municipality, for the per-company reports."""
+    from patents.models import LargeCompany
+
+    return LargeCompany.objects.filter(municipality=municipality).order_by("name_ja")
+
+
 def per_company(*, municipality: Municipality) -> list[dict]:
     """What each large company's participation returned, all years."""
     from negotiations.models import LicenceTerms, Meeting, MeetingStatus, Negotiation, Product

@@ -1,0 +1,176 @@
+"""The report's tables: one definition feeds the page, the CSV / XLSX downloads and the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from kawasaki.models import Municipality
+
+from . import kpis
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def state_label(state: str) -> str:
+    from negotiations.models import State
+
+    return str(State(state).label)
+
+
+def results_table(*, municipality: Municipality, last_year: int) -> Table:
+    licences = {
+        r["fiscal_year"]: r for r in kpis.licences_by_year(municipality=municipality).rows(last=last_year)
+    }
+    products = {
+        r["fiscal_year"]: r for r in kpis.products_by_year(municipality=municipality).rows(last=last_year)
+    }
+    years = sorted(y for y in set(licences) | set(products) if y <= last_year)
+    empty = {"count": 0, "cumulative": 0}
+    rows = []
+    for y in years:
+        lic, prod = licences.get(y, empty), products.get(y, empty)
+        rows.append(
+            [
+                _("FY%(year)d") % {"year": y},
+                lic["count"],
+                lic["cumulative"],
+                prod["count"],
+                prod["cumulative"],
+            ]
+        )
+    return Table(
+        "results",
+        _("Licences and products by fiscal year"),
+        [
+            _("Fiscal year"),
+            _("Licences"),
+            _("Licences (cumulative)"),
+            _("Products"),
+            _("Products (cumulative)"),
+        ],
+        rows,
+    )
+
+
+def funnel_table(*, municipality: Municipality) -> Table:
+    rows = [
+        [
+            state_label(r["state"]),
+            r["reached"],
+            "" if r["conversion_to_next"] is None else f"{r['conversion_to_next'] * 100:.0f}%",
+            "" if r["median_days"] is None else r["median_days"],
+        ]
+        for r in kpis.funnel(municipality=municipality)
+    ]
+    return Table(
+        "funnel",
+        _("Negotiation funnel"),
+        [
+            _("Stage"),
+            _("Negotiations that reached it"),
+            _("Conversion to the next stage"),
+            _("Median days in stage"),
+        ],
+        rows,
+    )
+
+
+def companies_table(*, municipality: Municipality) -> Table:
+    rows = [
+        [
+            r["company"],
+            r["seeds_published"],
+            r["interest_received"],
+            r["meetings"],
+            r["licences"],
+            r["products"],
+        ]
+        for r in kpis.per_company(municipality=municipality)
+    ]
+    return Table(
+        "companies",
+        _("Results per large company"),
+        [
+            _("Company"),
+            _("Seeds published"),
+            _("Interest received"),
+            _("Meetings"),
+            _("Licences"),
+            _("Products"),
+        ],
+        rows,
+    )
+
+
+def summary_table(*, municipality: Municipality, fiscal_year: int, years: int = 5) -> Table:
+    summaries = [
+        kpis.year_summary(municipality=municipality, fiscal_year=y)
+        for y in range(fiscal_year - years + 1, fiscal_year + 1)
+    ]
+    lines = [
+        (_("Licences signed"), lambda s: s["licences"]),
+        (_("Products launched"), lambda s: s["products"]),
+        (_("Symposiums held"), lambda s: s["meetings_held"]["symposium"]),
+        (_("Closed meetings held"), lambda s: s["meetings_held"]["closed"]),
+        (_("One-on-one meetings held"), lambda s: s["meetings_held"]["one_on_one"]),
+        (_("Company visits"), lambda s: s["visits"]),
+        (_("Seeds screened"), lambda s: s["seeds_screened"]),
+        (_("Active SMEs"), lambda s: s["active_smes"]),
+        (_("Subsidy applications"), lambda s: s["subsidies_applied"]),
+        (_("Subsidies granted"), lambda s: s["subsidies_granted"]),
+        (_("Subsidies granted (yen)"), lambda s: s["subsidies_granted_yen"]),
+    ]
+    headers = [_("Figure")] + [_("FY%(year)d") % {"year": s["fiscal_year"]} for s in summaries]
+    return Table(
+        "summary",
+        _("The year's figures against previous years"),
+        headers,
+        [[label, *[get(s) for s in summaries]] for label, get in lines],
+    )
+
+
+def all_tables(*, municipality: Municipality, fiscal_year: int) -> dict[str, Table]:
+    return {
+        "summary": summary_table(municipality=municipality, fiscal_year=fiscal_year),
+        "results": results_table(municipality=municipality, last_year=fiscal_year),
+        "funnel": funnel_table(municipality=municipality),
+        "companies": companies_table(municipality=municipality),
+    }
+
+
+def _safe(value) -> object:
+    """Numbers stay numbers; text that a spreadsheet would run as a formula is neutralised."""
+    from patents.exports import neutralise
+
+    return value if isinstance(value, int | float) else neutralise(value)
+
+
+def table_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_safe(h) for h in table.headers])
+    writer.writerows([[_safe(v) for v in row] for row in table.rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Japanese correctly
+
+
+def table_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=table.name[:31])
+    sheet.append([_safe(h) for h in table.headers])
+    for row in table.rows:
+        sheet.append([_safe(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

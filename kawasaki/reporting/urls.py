@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.ReportDashboardView.as_view(), name="report_dashboard"),
+    path("tables/<slug:table>.<slug:fmt>", views.ReportTableExportView.as_view(), name="report_table_export"),
+    path("annual-report.pdf", views.AnnualReportPdfView.as_view(), name="report_annual_pdf"),
+    path("companies/<int:pk>/report.pdf", views.CompanyReportPdfView.as_view(), name="report_company_pdf"),
+]
