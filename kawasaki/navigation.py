@@ -34,17 +34,48 @@ def register_nav(*items: NavItem) -> None:
     NAV_ITEMS.extend(items)
 
 
+# Menu groups by the app that serves the page: one top-level entry per area keeps the bar short.
+GROUPS: dict[str, tuple[int, object]] = {
+    "patents": (10, _("Seeds")),
+    "smes": (20, _("SMEs")),
+    "matching": (30, _("Screening")),
+    "negotiations": (40, _("Meetings and deals")),
+    "subsidies": (50, _("Subsidies")),
+    "reporting": (80, _("Reports")),
+    "admin": (90, _("Administration")),
+}
+_CORE_GROUPS = {"dashboard": None, "report_dashboard": "reporting"}
+
+
+def _group_of(item: NavItem) -> str | None:
+    """None for the dashboard (always its own link); else the app serving the URL, or "admin"."""
+    if item.url_name in _CORE_GROUPS:
+        return _CORE_GROUPS[item.url_name]
+    from django.urls import resolve
+
+    app = resolve(reverse(item.url_name, kwargs={"municipality": "x"})).func.__module__.split(".")[0]
+    return app if app in GROUPS else "admin"
+
+
 def navigation_for(request) -> list[dict]:
+    """The menu: the dashboard, then one entry per group with its links (a group of one is a plain link)."""
     municipality = request.municipality
-    items = []
+    groups: dict[str | None, dict] = {}
     for item in sorted(NAV_ITEMS, key=lambda i: i.order):
-        if request.user.has_perm(item.permission, municipality):
-            url = reverse(item.url_name, kwargs={"municipality": municipality.slug})
-            items.append(
-                {
-                    "label": item.label,
-                    "url": url,
-                    "active": request.path == url or (item.order > 0 and request.path.startswith(url)),
-                }
-            )
-    return items
+        if not request.user.has_perm(item.permission, municipality):
+            continue
+        url = reverse(item.url_name, kwargs={"municipality": municipality.slug})
+        key = _group_of(item)
+        order, label = GROUPS[key] if key else (0, item.label)
+        group = groups.setdefault(
+            key, {"key": key or "dashboard", "label": label, "order": order, "links": []}
+        )
+        active = request.path == url or (key is not None and request.path.startswith(url))
+        group["links"].append({"label": item.label, "url": url, "active": active})
+    menu = sorted(groups.values(), key=lambda g: g["order"])
+    for group in menu:
+        group["active"] = any(link["active"] for link in group["links"])
+        if len(group["links"]) == 1:
+            group["url"] = group["links"][0]["url"]
+            group["label"] = group["links"][0]["label"]
+    return menu
