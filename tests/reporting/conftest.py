@@ -89,6 +89,41 @@ def data(city_a, city_b):
             starts_at=at(2025, 5, 1),
             ends_at=at(2025, 5, 1),
         )
+        # Subsidies: submitted 31 March 2025 (FY2024) and 1 April 2025 (FY2025, granted in June).
+        from subsidies.models import Application, Programme, ProgrammeWindow
+
+        programme = Programme.objects.create(
+            municipality=city_a, name="共同研究開発補助金（例）", agency="A市", level="city"
+        )
+        window = ProgrammeWindow.objects.create(
+            municipality=city_a,
+            programme=programme,
+            label="第1回",
+            opens_on=dt.date(2025, 3, 1),
+            closes_on=dt.date(2025, 4, 30),
+        )
+        Application.objects.create(
+            municipality=city_a,
+            sme=smes[1],
+            programme=programme,
+            window=window,
+            title="a1",
+            amount_requested_jpy=2_000_000,
+            status="submitted",
+            submitted_on=dt.date(2025, 3, 31),
+        )
+        Application.objects.create(
+            municipality=city_a,
+            sme=smes[1],
+            programme=programme,
+            window=window,
+            title="a2",
+            amount_requested_jpy=4_500_000,
+            amount_granted_jpy=3_000_000,
+            status="granted",
+            submitted_on=dt.date(2025, 4, 1),
+            decided_on=dt.date(2025, 6, 1),
+        )
         # B's data must never count in A.
         b_company = make_company(city_b, "丙社")
         b_sme = SME.objects.create(municipality=city_b, name_ja="B SME")

@@ -47,7 +47,12 @@ def test_year_summary(city_a, data):
     assert fy2025["meetings_held"] == {"symposium": 0, "closed": 0, "one_on_one": 1}
     assert fy2025["seeds_published"] == 2
     assert fy2025["active_companies"] == 1
-    assert fy2025["active_smes"] == 2  # SME 0 (visits) and SME 2 (negotiation opened in FY2025)
+    assert fy2025["active_smes"] == 3  # SME 0 (visits), SME 1 (application), SME 2 (negotiation opened)
+    assert fy2024["active_smes"] == 2  # SME 0 (visit), SME 1 (application of 31 March 2025)
+    assert (fy2024["subsidies_applied"], fy2024["subsidies_applied_yen"]) == (1, 2_000_000)
+    assert (fy2025["subsidies_applied"], fy2025["subsidies_applied_yen"]) == (1, 4_500_000)
+    assert (fy2025["subsidies_granted"], fy2025["subsidies_granted_yen"]) == (1, 3_000_000)
+    assert fy2024["subsidies_granted"] == 0
 
 
 @pytest.mark.django_db
