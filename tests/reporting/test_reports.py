@@ -126,3 +126,14 @@ def test_company_report_pdf(client_of, city_a, coordinator_a, data):
     )
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_dashboard_shows_this_years_results(client_of, city_a, coordinator_a, data):
+    from django.utils import timezone
+
+    page = client_of(coordinator_a).get(reverse("dashboard", kwargs={"municipality": "city-a"}))
+    panel = next(p for p in page.context["panels"] if str(p["title"]) in ("Results", "成果"))
+    figures = [value for _label, value, _url in panel["figures"]]
+    this_year = city_a.fiscal_year_of(timezone.localdate())
+    expected_this_year = {2024: 1, 2025: 1}.get(this_year, 0)
+    assert figures == [expected_this_year, expected_this_year, 2, 2]
