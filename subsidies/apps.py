@@ -7,3 +7,22 @@ class SubsidiesConfig(AppConfig):
 
     name = "subsidies"
     verbose_name = _("Subsidies")
+
+    def ready(self) -> None:
+        from kawasaki.navigation import NavItem, register_nav
+
+        from . import dashboard  # noqa: F401 - registers the panels
+
+        register_nav(
+            NavItem(_("Subsidy programmes"), "programme_list", "subsidies.view_programme", order=50),
+            NavItem(
+                _("Programmes you can apply to"),
+                "subsidy_eligibility_pick",
+                "subsidies.view_own_eligibility",
+                order=50,
+            ),
+            NavItem(
+                _("Applications"), "subsidy_application_list", "subsidies.view_application_list", order=51
+            ),
+            NavItem(_("Subsidy deadlines"), "subsidy_calendar", "subsidies.view_calendar", order=52),
+        )

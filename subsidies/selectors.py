@@ -1,0 +1,182 @@
+"""Reads of the subsidies app. Pages, the API, the feed and the reminders start here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from kawasaki.models import Municipality, User
+from kawasaki.models.users import hash_secret
+from kawasaki.rules import is_coordinator, is_reporting_client
+from negotiations.models import Negotiation, State
+from smes.models import SME, BusinessPlan, PlanStatus
+from smes.rules import own_sme_id
+
+from . import conf
+from .eligibility import ProgrammeEligibility, SMEFacts, evaluate
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationNote,
+    ApplicationStatus,
+    CalendarFeed,
+    Programme,
+    ProgrammeTemplate,
+    ProgrammeWindow,
+)
+
+
+def programmes_of(*, municipality: Municipality, active_only: bool = False) -> QuerySet[Programme]:
+    """A municipality's programmes with their windows (coordinators only; views check the rule)."""
+    qs = Programme.objects.filter(municipality=municipality).prefetch_related(
+        Prefetch("windows", queryset=ProgrammeWindow.objects.order_by("opens_on", "id"))
+    )
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def templates_available(*, municipality: Municipality) -> list[tuple[ProgrammeTemplate, bool]]:
+    """The shared catalogue, each template with whether this municipality has adopted it."""
+    adopted = set(
+        Programme.objects.filter(municipality=municipality, template__isnull=False).values_list(
+            "template_id", flat=True
+        )
+    )
+    return [(t, t.pk in adopted) for t in ProgrammeTemplate.objects.prefetch_related("windows")]
+
+
+def windows_of(*, municipality: Municipality) -> QuerySet[ProgrammeWindow]:
+    return ProgrammeWindow.objects.filter(municipality=municipality).select_related("programme")
+
+
+def windows_in_calendar(
+    *, municipality: Municipality, today: dt.date, days_back: int = 30
+) -> QuerySet[ProgrammeWindow]:
+    """Windows of active programmes that are open, upcoming or closed within `days_back` days."""
+    return (
+        windows_of(municipality=municipality)
+        .filter(programme__is_active=True, closes_on__gte=today - dt.timedelta(days=days_back))
+        .order_by("closes_on", "opens_on", "id")
+    )
+
+
+def applications_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Application]:
+    """Every application for a coordinator or reporting client, an SME member's own SME's, else nothing."""
+    qs = Application.objects.filter(municipality=municipality).select_related(
+        "sme", "programme", "window", "business_plan", "negotiation", "coordinator"
+    )
+    if is_coordinator(user, municipality) or is_reporting_client(user, municipality):
+        return qs
+    sme_id = own_sme_id(user, municipality)
+    return qs.filter(sme_id=sme_id) if sme_id is not None else qs.none()
+
+
+def application_list(
+    *, user: User, municipality: Municipality, status: str = "", programme_id: int | None = None
+) -> QuerySet[Application]:
+    qs = applications_visible_to(user=user, municipality=municipality)
+    if status:
+        qs = qs.filter(status=status)
+    if programme_id:
+        qs = qs.filter(programme_id=programme_id)
+    return qs
+
+
+def notes_visible_to(*, user: User, application: Application) -> QuerySet[ApplicationNote]:
+    """Coordinator notes: all of them for coordinators, none for anyone else."""
+    if not is_coordinator(user, application.municipality):
+        return ApplicationNote.objects.none()
+    return ApplicationNote.objects.filter(municipality=application.municipality, application=application)
+
+
+def documents_of(*, application: Application) -> QuerySet[ApplicationDocument]:
+    return ApplicationDocument.objects.filter(municipality=application.municipality, application=application)
+
+
+def documents_visible_to(*, user: User, municipality: Municipality) -> QuerySet[ApplicationDocument]:
+    visible = applications_visible_to(user=user, municipality=municipality).values("pk")
+    return ApplicationDocument.objects.filter(municipality=municipality, application__in=visible)
+
+
+def plans_of_sme(*, sme: SME) -> QuerySet[BusinessPlan]:
+    return BusinessPlan.objects.filter(municipality=sme.municipality, sme=sme)
+
+
+_LICENSED_STATES = (State.LICENCE_SIGNED, State.PROTOTYPE, State.LAUNCHED)
+
+
+def _has_licence(sme: SME) -> bool:
+    """Whether a negotiation of the SME reached a signed licence (or went on to a product)."""
+    return Negotiation.objects.filter(
+        municipality=sme.municipality, sme=sme, state__in=_LICENSED_STATES
+    ).exists()
+
+
+def sme_facts(*, sme: SME) -> SMEFacts:
+    submitted = plans_of_sme(sme=sme).exclude(status=PlanStatus.DRAFT).exists()
+    return SMEFacts(has_submitted_plan=submitted, has_licence=_has_licence(sme))
+
+
+def eligibility_of(
+    *, sme: SME, today: dt.date | None = None, soon_days: int | None = None
+) -> list[ProgrammeEligibility]:
+    """Every active programme of the SME's municipality, judged for the SME: qualifying now first,
+    then soon, then the rest, each with its failing rules."""
+    today = today or timezone.localdate()
+    soon = conf.soon_days() if soon_days is None else soon_days
+    facts = sme_facts(sme=sme)
+    order = {"qualifies_now": 0, "qualifies_soon": 1, "not_eligible": 2}
+    results = [
+        evaluate(
+            sme=sme,
+            programme=p,
+            windows=list(p.windows.all()),
+            facts=facts,
+            today=today,
+            soon_days=soon,
+        )
+        for p in programmes_of(municipality=sme.municipality, active_only=True)
+    ]
+    return sorted(results, key=lambda r: (order[r.status], r.programme.name))
+
+
+def calendar_months(*, windows) -> list[tuple[dt.date, list[ProgrammeWindow]]]:
+    """Windows grouped by the month of their deadline, in order."""
+    groups: dict[dt.date, list[ProgrammeWindow]] = defaultdict(list)
+    for window in windows:
+        groups[window.closes_on.replace(day=1)].append(window)
+    return sorted(groups.items())
+
+
+def granted_total(*, municipality: Municipality, fiscal_year: int) -> int:
+    """Yen granted in a fiscal year (by decision date): the figure reports use."""
+    start, end = municipality.fiscal_year_bounds(fiscal_year)
+    total = (
+        Application.objects.filter(
+            municipality=municipality,
+            status__in=[ApplicationStatus.GRANTED, ApplicationStatus.RESULT_REPORTED],
+            decided_on__range=(start, end),
+        )
+        .aggregate(total=Sum("amount_granted_jpy"))
+        .get("total")
+    )
+    return total or 0
+
+
+def feeds_of(*, user: User, municipality: Municipality) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(municipality=municipality, user=user)
+
+
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    """The live feed for a token. The secret token selects the tenant (like an API key), so this is
+    an unscoped read; the caller enters the feed's scope from the result."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        return (
+            CalendarFeed.objects.select_related("user", "municipality")
+            .filter(token_hash=hash_secret(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )

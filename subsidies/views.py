@@ -1,0 +1,644 @@
+"""Pages of the subsidies app: programmes, eligibility, applications, the deadline calendar and its feed.
+
+Views parse input, fetch objects through the selectors (so another tenant's or another SME's id is a
+404) and call the services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+from django_scopes import scope
+
+from kawasaki.models import User
+from kawasaki.models.users import STAFF_ROLES
+from kawasaki.views import TenantViewMixin
+from negotiations.selectors import negotiations_visible_to
+from smes.rules import own_sme_id
+from smes.selectors import plans_visible_to, smes_visible_to
+
+from . import ics, selectors, services
+from .forms import AdoptForm, ApplicationForm, DocumentForm, NoteForm, ProgrammeForm, StatusForm, WindowForm
+from .models import ApplicationStatus, Level
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class LookupFirstMixin(TenantViewMixin):
+    """Views of one object answer 404 for an id that is not the user's, whatever the method."""
+
+    def lookup(self):
+        raise NotImplementedError
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.lookup()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+# --- Programmes -----------------------------------------------------------------------------------
+
+
+class ProgrammeListView(TenantViewMixin, ListView):
+    permission_required = "subsidies.view_programme"
+    template_name = "subsidies/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        return selectors.programmes_of(municipality=self.municipality)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class ProgrammeObjectMixin(LookupFirstMixin):
+    def lookup(self):
+        return self.get_programme()
+
+    def get_programme(self):
+        return get_object_or_404(
+            selectors.programmes_of(municipality=self.municipality), pk=self.kwargs["pk"]
+        )
+
+
+class ProgrammeDetailView(ProgrammeObjectMixin, View):
+    permission_required = "subsidies.view_programme"
+    template_name = "subsidies/programme_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        programme = self.get_programme()
+        applications = selectors.application_list(
+            user=request.user, municipality=self.municipality, programme_id=programme.pk
+        )
+        context = {
+            "programme": programme,
+            "windows": list(programme.windows.all()),
+            "applications": applications,
+            "today": timezone.localdate(),
+            "window_form": WindowForm(),
+        }
+        return render(request, self.template_name, context)
+
+
+class ProgrammeCreateView(TenantViewMixin, View):
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/programme_form.html"
+
+    def get(self, request, *args, **kwargs):
+        form = ProgrammeForm(initial={"level": Level.CITY})
+        return render(request, self.template_name, {"form": form, "programme": None})
+
+    def post(self, request, *args, **kwargs):
+        form = ProgrammeForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
+            try:
+                programme = services.programme_create(
+                    municipality=self.municipality, actor=request.user, data=data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The programme was added."))
+                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
+        return render(request, self.template_name, {"form": form, "programme": None}, status=400)
+
+
+class ProgrammeEditView(ProgrammeObjectMixin, View):
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/programme_form.html"
+
+    def get(self, request, *args, **kwargs):
+        programme = self.get_programme()
+        form = ProgrammeForm(instance=programme)
+        return render(request, self.template_name, {"form": form, "programme": programme})
+
+    def post(self, request, *args, **kwargs):
+        programme = self.get_programme()
+        copy = selectors.programmes_of(municipality=self.municipality).get(pk=programme.pk)
+        form = ProgrammeForm(request.POST, instance=copy)
+        if form.is_valid():
+            try:
+                services.programme_update(programme=programme, actor=request.user, data=form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The programme was saved."))
+                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
+        return render(request, self.template_name, {"form": form, "programme": programme}, status=400)
+
+
+class WindowCreateView(ProgrammeObjectMixin, View):
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/window_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": WindowForm(), "programme": self.get_programme()})
+
+    def post(self, request, *args, **kwargs):
+        programme = self.get_programme()
+        form = WindowForm(request.POST)
+        if form.is_valid():
+            try:
+                services.window_create(programme=programme, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The window was added."))
+                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
+        return render(request, self.template_name, {"form": form, "programme": programme}, status=400)
+
+
+class WindowEditView(LookupFirstMixin, View):
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/window_form.html"
+
+    def lookup(self):
+        return get_object_or_404(selectors.windows_of(municipality=self.municipality), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        window = self.lookup()
+        form = WindowForm(
+            initial={"label": window.label, "opens_on": window.opens_on, "closes_on": window.closes_on}
+        )
+        return render(
+            request, self.template_name, {"form": form, "programme": window.programme, "window": window}
+        )
+
+    def post(self, request, *args, **kwargs):
+        window = self.lookup()
+        form = WindowForm(request.POST)
+        if form.is_valid():
+            try:
+                services.window_update(window=window, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The window was saved."))
+                return redirect(self.tenant_url("programme_detail", pk=window.programme_id))
+        context = {"form": form, "programme": window.programme, "window": window}
+        return render(request, self.template_name, context, status=400)
+
+
+class TemplateListView(TenantViewMixin, View):
+    """The shared catalogue of national and prefectural programmes; POST adopts one."""
+
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/programmetemplate_list.html"
+
+    def render_page(self, form, status=200):
+        context = {"templates": selectors.templates_available(municipality=self.municipality), "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(AdoptForm())
+
+    def post(self, request, *args, **kwargs):
+        form = AdoptForm(request.POST)
+        if form.is_valid():
+            try:
+                programme = services.programme_adopt(
+                    municipality=self.municipality, actor=request.user, template=form.cleaned_data["template"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The programme was adopted; check its facts and windows."))
+                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
+        return self.render_page(form, status=400)
+
+
+# --- Eligibility ----------------------------------------------------------------------------------
+
+
+class EligibilityPickView(TenantViewMixin, View):
+    """Which SME to check: an SME member goes straight to its own, a coordinator picks from the list."""
+
+    permission_required = "subsidies.pick_eligibility"
+    template_name = "subsidies/eligibility_pick.html"
+
+    def get(self, request, *args, **kwargs):
+        smes = smes_visible_to(user=request.user, municipality=self.municipality)
+        chosen = request.GET.get("sme", "")
+        if chosen.isdigit():
+            sme = get_object_or_404(smes, pk=int(chosen))
+            return redirect(self.tenant_url("subsidy_eligibility", pk=sme.pk))
+        if not request.user.has_perm("subsidies.decide_application", self.municipality):
+            sme_id = own_sme_id(request.user, self.municipality)
+            if sme_id is None:
+                return render(request, "subsidies/unlinked.html")
+            return redirect(self.tenant_url("subsidy_eligibility", pk=sme_id))
+        return render(request, self.template_name, {"smes": smes.order_by("name_ja")})
+
+
+class EligibilityView(LookupFirstMixin, View):
+    permission_required = "subsidies.view_eligibility"
+    template_name = "subsidies/eligibility.html"
+
+    def lookup(self):
+        smes = smes_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(smes, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        sme = self.lookup()
+        results = selectors.eligibility_of(sme=sme)
+        context = {
+            "sme": sme,
+            "results": results,
+            "can_apply": request.user.has_perm("subsidies.add_application", sme),
+        }
+        return render(request, self.template_name, context)
+
+
+# --- Applications ---------------------------------------------------------------------------------
+
+
+class ApplicationListView(TenantViewMixin, ListView):
+    permission_required = "subsidies.view_application_list"
+    template_name = "subsidies/application_list.html"
+    context_object_name = "applications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", "")
+        return selectors.application_list(
+            user=self.request.user,
+            municipality=self.municipality,
+            status=status if status in ApplicationStatus.values else "",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=ApplicationStatus.choices,
+            status=self.request.GET.get("status", ""),
+            own_sme_id=own_sme_id(self.request.user, self.municipality),
+            is_staff=self.request.membership.role in STAFF_ROLES,
+            **kwargs,
+        )
+
+
+def _coordinators(municipality):
+    return User.objects.filter(
+        memberships__municipality=municipality,
+        memberships__role__in=list(STAFF_ROLES),
+        memberships__is_active=True,
+    ).order_by("email")
+
+
+class ApplicationFormMixin:
+    def form_kwargs(self, *, creating: bool):
+        user, municipality = self.request.user, self.municipality
+        is_staff = user.has_perm("subsidies.decide_application", municipality)
+        return {
+            "smes": smes_visible_to(user=user, municipality=municipality),
+            "programmes": selectors.programmes_of(municipality=municipality, active_only=True),
+            "windows": selectors.windows_of(municipality=municipality)
+            .filter(programme__is_active=True, closes_on__gte=timezone.localdate())
+            .order_by("programme__name", "opens_on"),
+            "plans": plans_visible_to(user=user, municipality=municipality),
+            "negotiations": negotiations_visible_to(user=user, municipality=municipality),
+            "coordinators": _coordinators(municipality) if is_staff else None,
+            "creating": creating,
+        }
+
+
+class ApplicationCreateView(ApplicationFormMixin, TenantViewMixin, View):
+    permission_required = "subsidies.view_application_list"
+    template_name = "subsidies/application_form.html"
+
+    def unlinked(self):
+        return not self.request.user.has_perm("subsidies.decide_application", self.municipality) and (
+            own_sme_id(self.request.user, self.municipality) is None
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.unlinked():
+            return render(request, "subsidies/unlinked.html")
+        initial = {
+            k: request.GET[k] for k in ("sme", "programme", "window") if request.GET.get(k, "").isdigit()
+        }
+        initial.setdefault("sme", own_sme_id(request.user, self.municipality))
+        form = ApplicationForm(initial=initial, **self.form_kwargs(creating=True))
+        return render(request, self.template_name, {"form": form, "application": None})
+
+    def post(self, request, *args, **kwargs):
+        if self.unlinked():
+            return render(request, "subsidies/unlinked.html", status=400)
+        form = ApplicationForm(request.POST, **self.form_kwargs(creating=True))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                application = services.application_create(
+                    sme=data["sme"],
+                    programme=data["programme"],
+                    actor=request.user,
+                    window=data["window"],
+                    title=data["title"],
+                    amount_requested_jpy=data["amount_requested_jpy"],
+                    business_plan=data["business_plan"],
+                    negotiation=data["negotiation"],
+                    coordinator=data.get("coordinator"),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied:
+                form.add_error("sme", _("You cannot apply for this SME."))
+            else:
+                messages.success(request, _("The application was started as a draft."))
+                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
+        return render(request, self.template_name, {"form": form, "application": None}, status=400)
+
+
+class ApplicationObjectMixin(LookupFirstMixin):
+    def lookup(self):
+        return self.get_application()
+
+    def get_application(self):
+        apps = selectors.applications_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(apps, pk=self.kwargs["pk"])
+
+
+class ApplicationDetailView(ApplicationObjectMixin, View):
+    permission_required = "subsidies.view_application"
+    template_name = "subsidies/application_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        return render(request, self.template_name, self.context(application))
+
+    def context(self, application, **extra):
+        user = self.request.user
+        can_notes = user.has_perm("subsidies.view_notes", self.municipality)
+        context = {
+            "application": application,
+            "transitions": [
+                (s, ApplicationStatus(s).label)
+                for s in services.transitions_for(application=application, user=user)
+            ],
+            "status_form": StatusForm(),
+            "notes": selectors.notes_visible_to(user=user, application=application) if can_notes else [],
+            "can_notes": can_notes,
+            "note_form": NoteForm(),
+            "documents": selectors.documents_of(application=application),
+            "document_form": DocumentForm(),
+            "can_edit": application.status == ApplicationStatus.DRAFT
+            and user.has_perm("subsidies.change_application", application),
+            "can_upload": user.has_perm("subsidies.change_application", application),
+        }
+        context.update(extra)
+        return context
+
+
+class ApplicationEditView(ApplicationFormMixin, ApplicationObjectMixin, View):
+    permission_required = "subsidies.view_application"
+    template_name = "subsidies/application_form.html"
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        initial = {
+            "title": application.title,
+            "window": application.window_id,
+            "amount_requested_jpy": application.amount_requested_jpy,
+            "business_plan": application.business_plan_id,
+            "negotiation": application.negotiation_id,
+            "coordinator": application.coordinator_id,
+        }
+        form = ApplicationForm(initial=initial, **self.form_kwargs(creating=False))
+        return render(request, self.template_name, {"form": form, "application": application})
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = ApplicationForm(request.POST, **self.form_kwargs(creating=False))
+        if form.is_valid():
+            try:
+                services.application_update(
+                    application=application, actor=request.user, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, _("You cannot change this application."))
+            else:
+                messages.success(request, _("The application was saved."))
+                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
+        return render(request, self.template_name, {"form": form, "application": application}, status=400)
+
+
+class ApplicationStatusView(ApplicationDetailView):
+    """POST only: move the application to another status."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = StatusForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.application_set_status(
+                    application=application,
+                    new_status=data["new_status"],
+                    actor=request.user,
+                    on=data["on"],
+                    amount_granted_jpy=data["amount_granted_jpy"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, _("You cannot make this change."))
+            else:
+                messages.success(
+                    request,
+                    _("The application is now “{status}”.").format(
+                        status=ApplicationStatus(data["new_status"]).label
+                    ),
+                )
+                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
+        application.refresh_from_db()
+        return render(request, self.template_name, self.context(application, status_form=form), status=400)
+
+
+class ApplicationNoteView(ApplicationDetailView):
+    """POST only: add a coordinator note."""
+
+    http_method_names = ["post"]
+    permission_required = "subsidies.add_note"
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.application_note_add(
+                    application=application, actor=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The note was added."))
+                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
+        return render(request, self.template_name, self.context(application, note_form=form), status=400)
+
+
+class DocumentUploadView(ApplicationDetailView):
+    """POST only: attach a document."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.application_document_add(
+                    application=application,
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    file=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, _("You cannot add documents to this application."))
+            else:
+                messages.success(request, _("The document was uploaded."))
+                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
+        return render(request, self.template_name, self.context(application, document_form=form), status=400)
+
+
+class DocumentDownloadView(LookupFirstMixin, View):
+    permission_required = "subsidies.view_application_list"
+
+    def lookup(self):
+        documents = selectors.documents_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(documents, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        document = self.lookup()
+        name = document.file.name.rsplit("/", 1)[-1]
+        with document.file.open("rb") as handle:
+            body = handle.read()
+        response = HttpResponse(body, content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        return response
+
+
+# --- Calendar and feed ----------------------------------------------------------------------------
+
+
+class CalendarView(TenantViewMixin, View):
+    permission_required = "subsidies.view_calendar"
+    template_name = "subsidies/calendar.html"
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        windows = list(selectors.windows_in_calendar(municipality=self.municipality, today=today))
+        context = {
+            "months": selectors.calendar_months(windows=windows),
+            "today": today,
+            "open_count": sum(1 for w in windows if w.is_open_on(today)),
+        }
+        return render(request, self.template_name, context)
+
+
+class CalendarFeedView(TenantViewMixin, View):
+    """The coordinator's own .ics address: issue (or replace) it, or revoke it."""
+
+    permission_required = "subsidies.manage_feed"
+    template_name = "subsidies/calendar_feed.html"
+
+    def render_page(self, feed_url=None, status=200):
+        feeds = selectors.feeds_of(user=self.request.user, municipality=self.municipality)
+        context = {"live": feeds.filter(revoked_at__isnull=True).first(), "feed_url": feed_url}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page()
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "issue":
+            _feed, token = services.calendar_feed_issue(municipality=self.municipality, user=request.user)
+            # The address is shown once, in this response; only the token's digest is stored.
+            url = request.build_absolute_uri(reverse("api_subsidy_calendar_ics", kwargs={"token": token}))
+            return self.render_page(feed_url=url)
+        if action == "revoke":
+            live = selectors.feeds_of(user=request.user, municipality=self.municipality).filter(
+                revoked_at__isnull=True
+            )
+            for feed in live:
+                services.calendar_feed_revoke(feed=feed, actor=request.user)
+            messages.success(request, _("The calendar address was revoked."))
+            return redirect(self.tenant_url("subsidy_calendar_feed"))
+        return self.render_page(status=400)
+
+
+def window_events(*, windows, base_url: str):
+    """Two all-day events per window: its opening and its deadline."""
+    for window in windows:
+        programme = window.programme
+        url = base_url + reverse(
+            "programme_detail", kwargs={"municipality": window.municipality.slug, "pk": programme.pk}
+        )
+        period = _("Window {opens} to {closes}").format(
+            opens=window.opens_on.isoformat(), closes=window.closes_on.isoformat()
+        )
+        description = "\n".join(t for t in (period, programme.agency, programme.official_url) if t)
+        yield ics.AllDayEvent(
+            uid=f"subsidy-window-{window.pk}-opens@kawasaki-ip",
+            start=window.opens_on,
+            end=window.opens_on,
+            summary=_("Opens: {programme} ({window})").format(programme=programme.name, window=window.label),
+            description=description,
+            url=url,
+        )
+        yield ics.AllDayEvent(
+            uid=f"subsidy-window-{window.pk}-deadline@kawasaki-ip",
+            start=window.closes_on,
+            end=window.closes_on,
+            summary=_("Deadline: {programme} ({window})").format(
+                programme=programme.name, window=window.label
+            ),
+            description=description,
+            url=url,
+        )
+
+
+def calendar_ics(request, token: str):
+    """The .ics feed of one coordinator. The unguessable token in the address is the credential (calendar
+    programs send no session); it is revocable, and dies with the holder's coordinator role."""
+    feed = selectors.calendar_feed_by_token(token=token)
+    if feed is None:
+        raise Http404
+    with scope(municipality=feed.municipality):
+        if not feed.user.has_perm("subsidies.view_calendar", feed.municipality):
+            raise Http404
+        today = timezone.localdate()
+        windows = selectors.windows_in_calendar(municipality=feed.municipality, today=today, days_back=90)
+        with translation.override(feed.user.preferred_language or "ja"):
+            name = _("Subsidy deadlines: {name}").format(name=feed.municipality.name)
+            body = ics.calendar(
+                name=name,
+                events=list(
+                    window_events(windows=windows, base_url=request.build_absolute_uri("/").rstrip("/"))
+                ),
+                stamp=timezone.now(),
+            )
+        type(feed).objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="subsidy-deadlines.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
