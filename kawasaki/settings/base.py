@@ -302,3 +302,9 @@ KAWASAKI_SCREENING = {
     },
     "analyzer": {"japanese_subtokens": True, "stem_english": True},
 }
+
+# --- Subsidies ------------------------------------------------------------------------------------
+# Days before a window closes when coordinators and SME members are reminded (each once).
+KAWASAKI_SUBSIDY_REMINDER_DAYS = env.list("KAWASAKI_SUBSIDY_REMINDER_DAYS", cast=int, default=[14, 3])
+# A programme whose next window opens within this many days is listed as "can apply soon".
+KAWASAKI_SUBSIDY_SOON_DAYS = env.int("KAWASAKI_SUBSIDY_SOON_DAYS", default=30)
