@@ -7,3 +7,18 @@ class SmesConfig(AppConfig):
 
     name = "smes"
     verbose_name = _("SMEs")
+
+    def ready(self) -> None:
+        from kawasaki.navigation import NavItem, register_nav
+
+        from . import dashboard  # noqa: F401 - registers the panels
+
+        register_nav(
+            NavItem(_("SMEs"), "sme_list", "smes.view_sme_list", order=20),
+            NavItem(_("Our company"), "sme_mine", "smes.view_own_sme", order=20),
+            NavItem(_("Business plans"), "plan_list", "smes.view_plan", order=25),
+            NavItem(_("Follow-ups"), "followup_list", "smes.view_followups", order=27),
+            NavItem(_("Partners"), "partner_list", "smes.view_partner", order=28),
+            NavItem(_("Find seeds"), "seed_list", "smes.send_interest", order=15),
+            NavItem(_("Interest from SMEs"), "interest_list", "smes.view_interest_inbox", order=29),
+        )

@@ -1,0 +1,208 @@
+"""Reads of the smes app. Pages, the API and exports start here, from the tenant and the user."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kawasaki.models import Municipality, User
+from kawasaki.rules import is_coordinator
+
+from .models import (
+    SME,
+    BusinessPlan,
+    NextAction,
+    Partner,
+    PlanComment,
+    PlanSection,
+    PlanVersion,
+    Referral,
+    SeedInterest,
+    Visit,
+)
+from .rules import own_sme_id
+
+
+def smes_visible_to(*, user: User, municipality: Municipality) -> QuerySet[SME]:
+    """Every SME for a coordinator, an SME member's own SME, nothing for anyone else."""
+    qs = SME.objects.filter(municipality=municipality)
+    if is_coordinator(user, municipality):
+        return qs
+    sme_id = own_sme_id(user, municipality)
+    return qs.filter(pk=sme_id) if sme_id is not None else qs.none()
+
+
+def sme_list(*, user: User, municipality: Municipality, query: str = "", industry: str = "") -> QuerySet[SME]:
+    """The SME list of a coordinator, filtered by a name/needs/products text and an industry division."""
+    qs = smes_visible_to(user=user, municipality=municipality)
+    if query:
+        qs = qs.filter(
+            Q(name_ja__icontains=query)
+            | Q(name_kana__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(products__icontains=query)
+            | Q(needs__icontains=query)
+            | Q(capabilities__icontains=query)
+        )
+    if industry:
+        qs = qs.filter(industry=industry)
+    return qs.annotate(visit_count=Count("visits", distinct=True))
+
+
+def visits_of(*, sme: SME) -> QuerySet[Visit]:
+    """An SME's visits, newest first, with their next actions."""
+    return Visit.objects.filter(municipality=sme.municipality, sme=sme).prefetch_related(
+        Prefetch("next_actions", queryset=NextAction.objects.select_related("assignee"))
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One dated event in an SME's history."""
+
+    date: object
+    kind: str
+    obj: object
+
+
+def sme_timeline(*, sme: SME) -> list[TimelineEntry]:
+    """Visits, plan submissions and referrals of an SME, newest first (coordinators only)."""
+    entries = [TimelineEntry(v.visited_on, "visit", v) for v in visits_of(sme=sme)]
+    versions = PlanVersion.objects.filter(municipality=sme.municipality, plan__sme=sme).select_related("plan")
+    entries += [TimelineEntry(timezone.localdate(v.submitted_at), "plan_version", v) for v in versions]
+    referrals = Referral.objects.filter(municipality=sme.municipality, sme=sme).select_related("partner")
+    entries += [TimelineEntry(r.referred_on, "referral", r) for r in referrals]
+    entries.sort(key=lambda e: (e.date, e.obj.pk), reverse=True)
+    return entries
+
+
+def followups_due(
+    *, user: User, municipality: Municipality, include_done: bool = False
+) -> QuerySet[NextAction]:
+    """The open next actions assigned to a coordinator, earliest due first."""
+    qs = NextAction.objects.filter(municipality=municipality, assignee=user).select_related("visit__sme")
+    if not include_done:
+        qs = qs.filter(done_at__isnull=True)
+    return qs.order_by("due_on", "id")
+
+
+def next_actions_open(*, municipality: Municipality) -> QuerySet[NextAction]:
+    """Every open next action of a municipality."""
+    return NextAction.objects.filter(municipality=municipality, done_at__isnull=True)
+
+
+def plans_visible_to(*, user: User, municipality: Municipality) -> QuerySet[BusinessPlan]:
+    """Every plan for a coordinator, an SME member's own SME's plans, nothing for anyone else."""
+    qs = BusinessPlan.objects.filter(municipality=municipality).select_related("sme")
+    if is_coordinator(user, municipality):
+        return qs
+    sme_id = own_sme_id(user, municipality)
+    return qs.filter(sme_id=sme_id) if sme_id is not None else qs.none()
+
+
+def versions_of(*, plan: BusinessPlan) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(municipality=plan.municipality, plan=plan).order_by("number")
+
+
+def comments_visible_to(*, user: User, version: PlanVersion) -> QuerySet[PlanComment]:
+    """A version's comments; internal ones only for coordinators."""
+    qs = PlanComment.objects.filter(municipality=version.municipality, version=version)
+    if not is_coordinator(user, version.municipality):
+        qs = qs.filter(internal=False)
+    return qs
+
+
+def comments_by_section(*, user: User, version: PlanVersion) -> dict[str, list[PlanComment]]:
+    grouped: dict[str, list[PlanComment]] = {key: [] for key in PlanSection.values}
+    for comment in comments_visible_to(user=user, version=version):
+        grouped.setdefault(comment.section, []).append(comment)
+    return grouped
+
+
+@dataclass
+class SectionDiff:
+    """The line-by-line difference of one section between two versions."""
+
+    key: str
+    label: str
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (" ", "-", "+"), text
+
+    @property
+    def changed(self) -> bool:
+        return any(tag != " " for tag, _text in self.lines)
+
+
+def version_diff(*, old: PlanVersion, new: PlanVersion) -> list[SectionDiff]:
+    """Per section, the lines kept (" "), removed ("-") and added ("+") from `old` to `new`."""
+    result = []
+    for key, label in PlanSection.choices:
+        a = old.sections.get(key, "").splitlines()
+        b = new.sections.get(key, "").splitlines()
+        lines: list[tuple[str, str]] = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if tag == "equal":
+                lines += [(" ", line) for line in a[i1:i2]]
+                continue
+            lines += [("-", line) for line in a[i1:i2]]
+            lines += [("+", line) for line in b[j1:j2]]
+        result.append(SectionDiff(key, str(label), lines))
+    return result
+
+
+def partners_of(*, municipality: Municipality, kind: str = "", query: str = "") -> QuerySet[Partner]:
+    qs = Partner.objects.filter(municipality=municipality).annotate(referral_count=Count("referrals"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(
+            Q(name_ja__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(fields__icontains=query)
+            | Q(equipment__icontains=query)
+        )
+    return qs
+
+
+def referrals_of(*, municipality: Municipality) -> QuerySet[Referral]:
+    return Referral.objects.filter(municipality=municipality).select_related("sme", "partner")
+
+
+# --- Seeds for SMEs (the patents app owns the seeds; these read them through its selectors) --------
+
+
+def seeds_for_browsing(*, user: User, municipality: Municipality, query: str = ""):
+    """The published seeds a user may browse: what the patents app lets them see, published only."""
+    from patents.models import PublicationState
+    from patents.selectors import patents_visible_to
+
+    qs = patents_visible_to(user=user, municipality=municipality).filter(
+        publication_state=PublicationState.PUBLISHED
+    )
+    if query:
+        qs = qs.filter(
+            Q(title__icontains=query)
+            | Q(plain_summary__icontains=query)
+            | Q(application_examples__icontains=query)
+            | Q(company__name_ja__icontains=query)
+            | Q(company__name_en__icontains=query)
+        )
+    return qs.order_by("-published_at", "-id")
+
+
+def interests_of_sme(*, user: User, municipality: Municipality) -> QuerySet[SeedInterest]:
+    """The interests the user's own SME has sent (SME members), newest first."""
+    sme_id = own_sme_id(user, municipality)
+    if sme_id is None:
+        return SeedInterest.objects.none()
+    return SeedInterest.objects.filter(municipality=municipality, sme_id=sme_id)
+
+
+def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[SeedInterest]:
+    """The coordinators' inbox of SME interests, newest first."""
+    qs = SeedInterest.objects.filter(municipality=municipality).select_related(
+        "sme", "patent", "patent__company", "acknowledged_by"
+    )
+    return qs.filter(status=status) if status else qs

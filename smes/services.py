@@ -1,0 +1,456 @@
+"""Writes of the smes app. Each service checks what it must, writes, and leaves an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kawasaki.models import Municipality, User
+from kawasaki.services import audit_log, field_changes
+
+from .models import (
+    SME,
+    BusinessPlan,
+    InterestStatus,
+    NextAction,
+    Partner,
+    PlanComment,
+    PlanSection,
+    PlanStatus,
+    PlanVersion,
+    Referral,
+    SeedInterest,
+    Visit,
+)
+
+SME_FIELDS = (
+    "name_ja",
+    "name_kana",
+    "name_en",
+    "corporate_number",
+    "postal_code",
+    "address",
+    "industry",
+    "industry_detail",
+    "employees",
+    "capital_jpy",
+    "founded_year",
+    "capabilities",
+    "equipment",
+    "products",
+    "certifications",
+    "needs",
+    "needs_tags",
+    "referred_by",
+    "consent_to_share",
+)
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    """Trimmed, de-duplicated tags in the order given."""
+    seen: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+def _check_corporate_number_free(*, municipality: Municipality, number: str, exclude_pk: int | None) -> None:
+    if not number:
+        return
+    clash = SME.objects.filter(municipality=municipality, corporate_number=number).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"corporate_number": _("Another SME already has this corporate number.")})
+
+
+def sme_create(*, municipality: Municipality, actor: User | None, data: dict[str, Any]) -> SME:
+    """Register an SME. Side effect: audit entry."""
+    data = {k: v for k, v in data.items() if k in SME_FIELDS}
+    data["needs_tags"] = normalise_tags(data.get("needs_tags") or [])
+    _check_corporate_number_free(
+        municipality=municipality, number=data.get("corporate_number", ""), exclude_pk=None
+    )
+    sme = SME(municipality=municipality, **data)
+    sme.full_clean()
+    with transaction.atomic():
+        sme.save()
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="sme.created",
+            obj=sme,
+            changes={k: {"new": v} for k, v in data.items() if v not in ("", None, [])},
+        )
+    return sme
+
+
+def sme_update(*, sme: SME, actor: User, data: dict[str, Any]) -> SME:
+    """Change an SME's profile. Side effect: audit entry with the old and new values."""
+    data = {k: v for k, v in data.items() if k in SME_FIELDS}
+    if "needs_tags" in data:
+        data["needs_tags"] = normalise_tags(data["needs_tags"] or [])
+    _check_corporate_number_free(
+        municipality=sme.municipality, number=data.get("corporate_number", ""), exclude_pk=sme.pk
+    )
+    changes = field_changes(sme, data)
+    if not changes:
+        return sme
+    for key, value in data.items():
+        setattr(sme, key, value)
+    sme.full_clean()
+    with transaction.atomic():
+        sme.save()
+        audit_log(municipality=sme.municipality, actor=actor, action="sme.updated", obj=sme, changes=changes)
+    return sme
+
+
+def visit_record(
+    *,
+    sme: SME,
+    actor: User,
+    visited_on: dt.date,
+    people_met: str,
+    notes: str = "",
+    needs_learnt: str = "",
+    next_actions: list[tuple[str, dt.date]] = (),  # type: ignore[assignment]
+) -> Visit:
+    """Record a visit and its next actions, assigned to the visiting coordinator. Side effect: audit entry."""
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("A visit cannot be recorded before it happens.")})
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            municipality=sme.municipality,
+            sme=sme,
+            visited_on=visited_on,
+            coordinator=actor,
+            coordinator_label=str(actor),
+            people_met=people_met,
+            notes=notes,
+            needs_learnt=needs_learnt,
+        )
+        for description, due_on in next_actions:
+            NextAction.objects.create(
+                municipality=sme.municipality,
+                visit=visit,
+                description=description,
+                due_on=due_on,
+                assignee=actor,
+            )
+        audit_log(
+            municipality=sme.municipality,
+            actor=actor,
+            action="visit.recorded",
+            obj=visit,
+            changes={"visited_on": {"new": visited_on}, "next_actions": {"new": len(next_actions)}},
+        )
+    return visit
+
+
+def next_action_complete(*, action: NextAction, actor: User) -> NextAction:
+    """Mark a follow-up done (idempotent). Side effect: audit entry the first time."""
+    if action.done_at is not None:
+        return action
+    action.done_at = timezone.now()
+    action.save(update_fields=["done_at"])
+    audit_log(municipality=action.municipality, actor=actor, action="next_action.done", obj=action)
+    return action
+
+
+# --- Business plans -------------------------------------------------------------------------------
+
+# Who may move a plan from one status to another: "sme" is the SME side (its members, or a
+# coordinator writing on its behalf), "coordinator" the reviewing side only.
+PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
+    (PlanStatus.DRAFT, PlanStatus.SUBMITTED): "sme",
+    (PlanStatus.SUBMITTED, PlanStatus.FEEDBACK_GIVEN): "coordinator",
+    (PlanStatus.SUBMITTED, PlanStatus.ACCEPTED): "coordinator",
+    (PlanStatus.FEEDBACK_GIVEN, PlanStatus.REVISED): "sme",
+    (PlanStatus.REVISED, PlanStatus.FEEDBACK_GIVEN): "coordinator",
+    (PlanStatus.REVISED, PlanStatus.ACCEPTED): "coordinator",
+}
+# Moving into these freezes the working copy as a new version.
+FREEZING_STATUSES = frozenset({PlanStatus.SUBMITTED, PlanStatus.REVISED})
+# The SME side writes the working copy only while the plan is with it.
+EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.FEEDBACK_GIVEN})
+
+
+def plan_transitions_for(*, plan: BusinessPlan, user: User) -> list[str]:
+    """The statuses this user may move the plan to now."""
+    return [
+        new
+        for (old, new), side in PLAN_TRANSITIONS.items()
+        if old == plan.status and user.has_perm(_SIDE_PERMISSION[side], plan)
+    ]
+
+
+_SIDE_PERMISSION = {"sme": "smes.submit_plan", "coordinator": "smes.review_plan"}
+
+
+def business_plan_create(
+    *, sme: SME, actor: User, title: str, sections: dict[str, str] | None = None
+) -> BusinessPlan:
+    """Start a plan in draft. Side effect: audit entry."""
+    sections = {k: v for k, v in (sections or {}).items() if k in PlanSection.values}
+    with transaction.atomic():
+        plan = BusinessPlan.objects.create(
+            municipality=sme.municipality, sme=sme, title=title, created_by=actor, **sections
+        )
+        audit_log(municipality=sme.municipality, actor=actor, action="business_plan.created", obj=plan)
+    return plan
+
+
+def business_plan_update(
+    *, plan: BusinessPlan, actor: User, title: str, sections: dict[str, str]
+) -> BusinessPlan:
+    """Change the working copy. Refused while coordinators are reviewing or after acceptance.
+
+    Side effect: audit entry naming the changed fields (the texts themselves live in the versions).
+    """
+    if plan.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("This plan is under review or accepted and cannot be edited now."))
+    data = {"title": title, **{k: v for k, v in sections.items() if k in PlanSection.values}}
+    changed = sorted(field_changes(plan, data))
+    if not changed:
+        return plan
+    for key, value in data.items():
+        setattr(plan, key, value)
+    with transaction.atomic():
+        plan.save()
+        audit_log(
+            municipality=plan.municipality,
+            actor=actor,
+            action="business_plan.updated",
+            obj=plan,
+            changes={"fields": {"new": changed}},
+        )
+    return plan
+
+
+def business_plan_set_status(*, plan: BusinessPlan, new_status: str, actor: User) -> BusinessPlan:
+    """Move a plan to another status, checking the transition table and the actor's side.
+
+    Side effects: a frozen PlanVersion when submitting or resubmitting; audit entry with the old and
+    new status. Raises PermissionDenied for a move the actor's role may not make and ValidationError
+    for a move the table does not allow.
+    """
+    side = PLAN_TRANSITIONS.get((plan.status, new_status))
+    if side is None:
+        raise ValidationError(
+            _("A plan cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": PlanStatus(plan.status).label, "new": PlanStatus(new_status).label}
+            if new_status in PlanStatus.values
+            else _("Unknown status.")
+        )
+    if not actor.has_perm(_SIDE_PERMISSION[side], plan):
+        raise PermissionDenied
+    if new_status in FREEZING_STATUSES and not any(plan.sections().values()):
+        raise ValidationError(_("Write at least one section before submitting."))
+    old_status = plan.status
+    with transaction.atomic():
+        # Lock the row so that two submissions at once cannot both take the same version number.
+        plan = BusinessPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != old_status:
+            raise ValidationError(_("The plan was changed meanwhile; reload the page."))
+        version = None
+        if new_status in FREEZING_STATUSES:
+            number = PlanVersion.objects.filter(plan=plan).count() + 1
+            version = PlanVersion.objects.create(
+                municipality=plan.municipality,
+                plan=plan,
+                number=number,
+                title=plan.title,
+                sections=plan.sections(),
+                submitted_by=actor,
+                submitted_by_label=str(actor),
+            )
+        plan.status = new_status
+        plan.save(update_fields=["status", "updated_at"])
+        changes: dict[str, Any] = {"status": {"old": old_status, "new": new_status}}
+        if version is not None:
+            changes["version"] = {"new": version.number}
+        audit_log(
+            municipality=plan.municipality,
+            actor=actor,
+            action="business_plan.status_changed",
+            obj=plan,
+            changes=changes,
+        )
+    return plan
+
+
+def plan_comment_add(
+    *, version: PlanVersion, actor: User, section: str, body: str, internal: bool = False
+) -> PlanComment:
+    """A coordinator's comment on one section of a submitted version. Side effect: audit entry."""
+    if not actor.has_perm("smes.comment_plan", version.plan):
+        raise PermissionDenied
+    if section not in PlanSection.values:
+        raise ValidationError({"section": _("Choose a section of the plan.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write a comment.")})
+    with transaction.atomic():
+        comment = PlanComment.objects.create(
+            municipality=version.municipality,
+            version=version,
+            section=section,
+            body=body.strip(),
+            internal=internal,
+            author=actor,
+            author_label=str(actor),
+        )
+        audit_log(
+            municipality=version.municipality,
+            actor=actor,
+            action="plan_comment.added",
+            obj=comment,
+            changes={"section": {"new": section}, "internal": {"new": internal}},
+        )
+    return comment
+
+
+# --- Partners and referrals -----------------------------------------------------------------------
+
+PARTNER_FIELDS = (
+    "name_ja",
+    "name_en",
+    "kind",
+    "fields",
+    "equipment",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
+)
+
+
+def partner_create(*, municipality: Municipality, actor: User | None, data: dict[str, Any]) -> Partner:
+    """Add an organisation to the directory. Side effect: audit entry."""
+    partner = Partner(municipality=municipality, **{k: v for k, v in data.items() if k in PARTNER_FIELDS})
+    partner.full_clean()
+    with transaction.atomic():
+        partner.save()
+        audit_log(municipality=municipality, actor=actor, action="partner.created", obj=partner)
+    return partner
+
+
+def partner_update(*, partner: Partner, actor: User, data: dict[str, Any]) -> Partner:
+    """Change a directory entry. Side effect: audit entry with the old and new values."""
+    data = {k: v for k, v in data.items() if k in PARTNER_FIELDS}
+    changes = field_changes(partner, data)
+    if not changes:
+        return partner
+    for key, value in data.items():
+        setattr(partner, key, value)
+    partner.full_clean()
+    with transaction.atomic():
+        partner.save()
+        audit_log(
+            municipality=partner.municipality,
+            actor=actor,
+            action="partner.updated",
+            obj=partner,
+            changes=changes,
+        )
+    return partner
+
+
+def referral_create(
+    *, sme: SME, partner: Partner, actor: User | None, purpose: str, referred_on: dt.date
+) -> Referral:
+    """Introduce an SME to a partner of the same municipality. Side effect: audit entry."""
+    if partner.municipality_id != sme.municipality_id:
+        raise ValidationError({"partner": _("Choose a partner from this municipality's directory.")})
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            municipality=sme.municipality,
+            sme=sme,
+            partner=partner,
+            purpose=purpose,
+            referred_on=referred_on,
+            created_by=actor,
+        )
+        audit_log(municipality=sme.municipality, actor=actor, action="referral.created", obj=referral)
+    return referral
+
+
+def referral_record_outcome(*, referral: Referral, actor: User, outcome: str, outcome_note: str) -> Referral:
+    """Record what came of an introduction. Side effect: audit entry with the old and new outcome."""
+    changes = field_changes(referral, {"outcome": outcome, "outcome_note": outcome_note})
+    if not changes:
+        return referral
+    referral.outcome = outcome
+    referral.outcome_note = outcome_note
+    referral.full_clean()
+    with transaction.atomic():
+        referral.save(update_fields=["outcome", "outcome_note"])
+        audit_log(
+            municipality=referral.municipality,
+            actor=actor,
+            action="referral.outcome_recorded",
+            obj=referral,
+            changes=changes,
+        )
+    return referral
+
+
+# --- Interest in seeds ----------------------------------------------------------------------------
+
+
+def seed_interest_send(*, sme: SME, patent, actor: User, message: str) -> SeedInterest:
+    """An SME says "we are interested" in a published seed; it lands in the coordinators' inbox.
+
+    Only a published seed of the SME's own municipality qualifies, and only once per SME and seed.
+    Side effect: audit entry.
+    """
+    from patents.models import PublicationState
+
+    if (
+        patent.municipality_id != sme.municipality_id
+        or patent.publication_state != PublicationState.PUBLISHED
+    ):
+        raise ValidationError(_("This seed is not open to SMEs."))
+    if not message.strip():
+        raise ValidationError({"message": _("Tell the coordinators what interests you.")})
+    if SeedInterest.objects.filter(sme=sme, patent=patent).exists():
+        raise ValidationError(_("Your company has already sent its interest in this seed."))
+    with transaction.atomic():
+        interest = SeedInterest.objects.create(
+            municipality=sme.municipality,
+            sme=sme,
+            patent=patent,
+            message=message.strip(),
+            created_by=actor,
+            created_by_label=str(actor),
+        )
+        audit_log(
+            municipality=sme.municipality,
+            actor=actor,
+            action="seed_interest.sent",
+            obj=interest,
+            changes={"patent": {"new": patent.pk}},
+        )
+    return interest
+
+
+def seed_interest_acknowledge(*, interest: SeedInterest, actor: User) -> SeedInterest:
+    """A coordinator takes an interest in hand (idempotent). Side effect: audit entry the first time."""
+    if interest.status == InterestStatus.ACKNOWLEDGED:
+        return interest
+    interest.status = InterestStatus.ACKNOWLEDGED
+    interest.acknowledged_by = actor
+    interest.acknowledged_at = timezone.now()
+    interest.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    audit_log(
+        municipality=interest.municipality,
+        actor=actor,
+        action="seed_interest.acknowledged",
+        obj=interest,
+        changes={"status": {"old": InterestStatus.NEW, "new": InterestStatus.ACKNOWLEDGED}},
+    )
+    return interest

@@ -1,0 +1,672 @@
+"""Pages of the smes app: SME profiles, visits and follow-ups, business plans, partners and referrals.
+
+Views parse input, fetch objects through the selectors (so another tenant's or another SME's id is a
+404) and call the services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from kawasaki.views import TenantViewMixin
+
+from . import selectors, services
+from .forms import (
+    BusinessPlanForm,
+    PartnerForm,
+    PlanCommentForm,
+    PlanStatusForm,
+    ReferralForm,
+    ReferralOutcomeForm,
+    SeedInterestForm,
+    SMEForm,
+    VisitForm,
+)
+from .models import Industry, InterestStatus, PartnerKind, PlanSection, PlanStatus
+from .rules import own_sme_id
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- SMEs -----------------------------------------------------------------------------------------
+
+
+class SMEListView(TenantViewMixin, ListView):
+    permission_required = "smes.view_sme_list"
+    template_name = "smes/sme_list.html"
+    context_object_name = "smes"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.sme_list(
+            user=self.request.user,
+            municipality=self.municipality,
+            query=self.request.GET.get("q", "").strip(),
+            industry=self.request.GET.get("industry", ""),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            industries=Industry.choices,
+            q=self.request.GET.get("q", ""),
+            industry=self.request.GET.get("industry", ""),
+            **kwargs,
+        )
+
+
+class SMEMineView(TenantViewMixin, View):
+    """An SME member's shortcut to their own company."""
+
+    permission_required = "smes.open_own_sme"
+
+    def get(self, request, *args, **kwargs):
+        sme_id = own_sme_id(request.user, self.municipality)
+        if sme_id is None:
+            return render(request, "smes/sme_unlinked.html")
+        return redirect(self.tenant_url("sme_detail", pk=sme_id))
+
+
+class LookupFirstMixin(TenantViewMixin):
+    """Views of one object answer 404 for an id that is not the user's, whatever the method."""
+
+    def lookup(self):
+        raise NotImplementedError
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.lookup()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class SMEObjectMixin(LookupFirstMixin):
+    def lookup(self):
+        return self.get_sme()
+
+    def get_sme(self):
+        smes = selectors.smes_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(smes, pk=self.kwargs["pk"])
+
+
+class SMEDetailView(SMEObjectMixin, View):
+    permission_required = "smes.view_sme"
+    template_name = "smes/sme_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        sme = self.get_sme()
+        internal = request.user.has_perm("smes.view_internal", self.municipality)
+        context = {
+            "sme": sme,
+            "internal": internal,
+            "timeline": selectors.sme_timeline(sme=sme) if internal else [],
+            "plans": selectors.plans_visible_to(user=request.user, municipality=self.municipality).filter(
+                sme=sme
+            ),
+            "can_edit": request.user.has_perm("smes.change_sme", sme),
+        }
+        return render(request, self.template_name, context)
+
+
+class SMECreateView(TenantViewMixin, View):
+    permission_required = "smes.add_sme"
+    template_name = "smes/sme_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": SMEForm(), "sme": None})
+
+    def post(self, request, *args, **kwargs):
+        form = SMEForm(request.POST)
+        if form.is_valid():
+            try:
+                sme = services.sme_create(
+                    municipality=self.municipality, actor=request.user, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The SME was registered."))
+                return redirect(self.tenant_url("sme_detail", pk=sme.pk))
+        return render(request, self.template_name, {"form": form, "sme": None}, status=400)
+
+
+class SMEEditView(SMEObjectMixin, View):
+    permission_required = "smes.change_sme"
+    template_name = "smes/sme_form.html"
+
+    def make_form(self, sme, data=None):
+        coordinator = self.request.user.has_perm("smes.view_internal", self.municipality)
+        return SMEForm(data, instance=sme, coordinator=coordinator)
+
+    def get(self, request, *args, **kwargs):
+        sme = self.get_sme()
+        return render(request, self.template_name, {"form": self.make_form(sme), "sme": sme})
+
+    def post(self, request, *args, **kwargs):
+        sme = self.get_sme()
+        # The form validates a copy, so the service still sees the old values it logs as "old".
+        copy = selectors.smes_visible_to(user=request.user, municipality=self.municipality).get(pk=sme.pk)
+        form = self.make_form(copy, request.POST)
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in form.fields}
+            try:
+                services.sme_update(sme=sme, actor=request.user, data=data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The profile was saved."))
+                return redirect(self.tenant_url("sme_detail", pk=sme.pk))
+        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+
+
+# --- Visits and follow-ups ------------------------------------------------------------------------
+
+
+class VisitCreateView(SMEObjectMixin, View):
+    permission_required = "smes.add_visit"
+    template_name = "smes/visit_form.html"
+
+    def get(self, request, *args, **kwargs):
+        form = VisitForm(initial={"visited_on": timezone.localdate()})
+        return render(request, self.template_name, {"form": form, "sme": self.get_sme()})
+
+    def post(self, request, *args, **kwargs):
+        sme = self.get_sme()
+        form = VisitForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.visit_record(
+                    sme=sme,
+                    actor=request.user,
+                    visited_on=data["visited_on"],
+                    people_met=data["people_met"],
+                    notes=data["notes"],
+                    needs_learnt=data["needs_learnt"],
+                    next_actions=form.next_actions(),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The visit was recorded."))
+                return redirect(self.tenant_url("sme_detail", pk=sme.pk))
+        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+
+
+class FollowupListView(TenantViewMixin, View):
+    permission_required = "smes.view_followups"
+    template_name = "smes/followup_list.html"
+
+    def get(self, request, *args, **kwargs):
+        actions = selectors.followups_due(user=request.user, municipality=self.municipality)
+        return render(request, self.template_name, {"actions": actions, "today": timezone.localdate()})
+
+
+class FollowupDoneView(TenantViewMixin, View):
+    permission_required = "smes.view_followups"
+
+    def post(self, request, *args, **kwargs):
+        actions = selectors.followups_due(user=request.user, municipality=self.municipality)
+        action = get_object_or_404(actions, pk=kwargs["pk"])
+        services.next_action_complete(action=action, actor=request.user)
+        messages.success(request, _("The follow-up was marked as done."))
+        return redirect(self.tenant_url("followup_list"))
+
+
+# --- Business plans -------------------------------------------------------------------------------
+
+
+class PlanListView(TenantViewMixin, ListView):
+    permission_required = "smes.view_plan_list"
+    template_name = "smes/plan_list.html"
+    context_object_name = "plans"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
+        status = self.request.GET.get("status", "")
+        return qs.filter(status=status) if status in PlanStatus.values else qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=PlanStatus.choices, status=self.request.GET.get("status", ""), **kwargs
+        )
+
+
+class PlanObjectMixin(LookupFirstMixin):
+    def lookup(self):
+        plan = self.get_plan()
+        return self.get_version(plan) if "number" in self.kwargs else plan
+
+    def get_plan(self):
+        plans = selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(plans, pk=self.kwargs["pk"])
+
+    def get_version(self, plan):
+        return get_object_or_404(selectors.versions_of(plan=plan), number=self.kwargs["number"])
+
+
+class PlanCreateView(SMEObjectMixin, View):
+    permission_required = "smes.add_plan"
+    template_name = "smes/plan_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": BusinessPlanForm(), "sme": self.get_sme()})
+
+    def post(self, request, *args, **kwargs):
+        sme = self.get_sme()
+        form = BusinessPlanForm(request.POST)
+        if form.is_valid():
+            plan = services.business_plan_create(
+                sme=sme, actor=request.user, title=form.cleaned_data["title"], sections=form.sections()
+            )
+            messages.success(request, _("The plan was saved as a draft."))
+            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+
+
+class PlanDetailView(PlanObjectMixin, View):
+    permission_required = "smes.view_plan"
+    template_name = "smes/plan_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        versions = list(selectors.versions_of(plan=plan))
+        allowed = services.plan_transitions_for(plan=plan, user=request.user)
+        context = {
+            "plan": plan,
+            "sections": [(key, label, getattr(plan, key)) for key, label in PlanSection.choices],
+            "versions": versions,
+            "latest": versions[-1] if versions else None,
+            "status_form": PlanStatusForm(allowed=allowed) if allowed else None,
+            "can_edit": plan.status in services.EDITABLE_STATUSES
+            and request.user.has_perm("smes.change_plan", plan),
+        }
+        return render(request, self.template_name, context)
+
+
+class PlanEditView(PlanObjectMixin, View):
+    permission_required = "smes.change_plan"
+    template_name = "smes/plan_form.html"
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        return render(request, self.template_name, {"form": BusinessPlanForm(instance=plan), "plan": plan})
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        form = BusinessPlanForm(request.POST)
+        if form.is_valid():
+            try:
+                services.business_plan_update(
+                    plan=plan, actor=request.user, title=form.cleaned_data["title"], sections=form.sections()
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The plan was saved."))
+                return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        return render(request, self.template_name, {"form": form, "plan": plan}, status=400)
+
+
+class PlanStatusView(PlanObjectMixin, View):
+    permission_required = "smes.submit_plan"
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        form = PlanStatusForm(
+            request.POST, allowed=services.plan_transitions_for(plan=plan, user=request.user)
+        )
+        if not form.is_valid():
+            messages.error(request, _("This status change is not possible now."))
+            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        try:
+            plan = services.business_plan_set_status(
+                plan=plan, new_status=form.cleaned_data["status"], actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The plan is now “%(status)s”.") % {"status": plan.get_status_display()}
+            )
+        return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+
+
+class PlanVersionDetailView(PlanObjectMixin, View):
+    permission_required = "smes.view_plan"
+    template_name = "smes/planversion_detail.html"
+
+    def render_page(self, plan, version, form, status=200):
+        comments = selectors.comments_by_section(user=self.request.user, version=version)
+        context = {
+            "plan": plan,
+            "version": version,
+            "sections": [(key, label, text, comments[key]) for key, label, text in version.section_items()],
+            "comment_form": form,
+            "versions": selectors.versions_of(plan=plan),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        version = self.get_version(plan)
+        form = PlanCommentForm() if request.user.has_perm("smes.comment_plan", plan) else None
+        return self.render_page(plan, version, form)
+
+
+class PlanCommentCreateView(PlanVersionDetailView):
+    """POST only: the form lives on the version page, which this re-renders with the errors."""
+
+    permission_required = "smes.comment_plan"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        version = self.get_version(plan)
+        form = PlanCommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_comment_add(version=version, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The comment was added."))
+                return redirect(self.tenant_url("planversion_detail", pk=plan.pk, number=version.number))
+        return self.render_page(plan, version, form, status=400)
+
+
+class PlanDiffView(PlanObjectMixin, View):
+    permission_required = "smes.view_plan"
+    template_name = "smes/plan_diff.html"
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        versions = list(selectors.versions_of(plan=plan))
+        by_number = {v.number: v for v in versions}
+        if len(versions) < 2:
+            return render(request, self.template_name, {"plan": plan, "versions": versions, "diff": None})
+        try:
+            old = by_number[int(request.GET.get("a", versions[-2].number))]
+            new = by_number[int(request.GET.get("b", versions[-1].number))]
+        except (KeyError, ValueError) as error:
+            raise Http404 from error
+        context = {
+            "plan": plan,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "diff": selectors.version_diff(old=old, new=new),
+        }
+        return render(request, self.template_name, context)
+
+
+class PlanVersionPdfView(PlanObjectMixin, View):
+    permission_required = "smes.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        from .pdf import plan_version_pdf
+
+        plan = self.get_plan()
+        version = self.get_version(plan)
+        comments = selectors.comments_by_section(user=request.user, version=version)
+        pdf = plan_version_pdf(version=version, comments=comments, request=request)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"business-plan-{plan.pk}-v{version.number}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+# --- Partners and referrals -----------------------------------------------------------------------
+
+
+class PartnerListView(TenantViewMixin, ListView):
+    permission_required = "smes.view_partner"
+    template_name = "smes/partner_list.html"
+    context_object_name = "partners"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.partners_of(
+            municipality=self.municipality,
+            kind=self.request.GET.get("kind", ""),
+            query=self.request.GET.get("q", "").strip(),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kinds=PartnerKind.choices,
+            kind=self.request.GET.get("kind", ""),
+            q=self.request.GET.get("q", ""),
+            **kwargs,
+        )
+
+
+class PartnerObjectMixin(LookupFirstMixin):
+    def lookup(self):
+        return self.get_partner()
+
+    def get_partner(self):
+        return get_object_or_404(selectors.partners_of(municipality=self.municipality), pk=self.kwargs["pk"])
+
+
+class PartnerDetailView(PartnerObjectMixin, View):
+    permission_required = "smes.view_partner"
+    template_name = "smes/partner_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        partner = self.get_partner()
+        referrals = selectors.referrals_of(municipality=self.municipality).filter(partner=partner)
+        return render(request, self.template_name, {"partner": partner, "referrals": referrals})
+
+
+class PartnerCreateView(TenantViewMixin, View):
+    permission_required = "smes.manage_partner"
+    template_name = "smes/partner_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": PartnerForm(), "partner": None})
+
+    def post(self, request, *args, **kwargs):
+        form = PartnerForm(request.POST)
+        if form.is_valid():
+            partner = services.partner_create(
+                municipality=self.municipality, actor=request.user, data=form.cleaned_data
+            )
+            messages.success(request, _("The partner was added to the directory."))
+            return redirect(self.tenant_url("partner_detail", pk=partner.pk))
+        return render(request, self.template_name, {"form": form, "partner": None}, status=400)
+
+
+class PartnerEditView(PartnerObjectMixin, View):
+    permission_required = "smes.manage_partner"
+    template_name = "smes/partner_form.html"
+
+    def get(self, request, *args, **kwargs):
+        partner = self.get_partner()
+        return render(
+            request, self.template_name, {"form": PartnerForm(instance=partner), "partner": partner}
+        )
+
+    def post(self, request, *args, **kwargs):
+        partner = self.get_partner()
+        form = PartnerForm(request.POST)
+        if form.is_valid():
+            services.partner_update(partner=partner, actor=request.user, data=form.cleaned_data)
+            messages.success(request, _("The partner was saved."))
+            return redirect(self.tenant_url("partner_detail", pk=partner.pk))
+        return render(request, self.template_name, {"form": form, "partner": partner}, status=400)
+
+
+class ReferralCreateView(SMEObjectMixin, View):
+    permission_required = "smes.manage_referral"
+    template_name = "smes/referral_form.html"
+
+    def make_form(self, data=None):
+        initial = {"referred_on": timezone.localdate(), "partner": self.request.GET.get("partner")}
+        return ReferralForm(
+            data, initial=initial, partners=selectors.partners_of(municipality=self.municipality)
+        )
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": self.make_form(), "sme": self.get_sme()})
+
+    def post(self, request, *args, **kwargs):
+        sme = self.get_sme()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            services.referral_create(sme=sme, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The referral was recorded."))
+            return redirect(self.tenant_url("sme_detail", pk=sme.pk))
+        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+
+
+class ReferralOutcomeView(TenantViewMixin, View):
+    permission_required = "smes.manage_referral"
+    template_name = "smes/referral_outcome.html"
+
+    def get_referral(self):
+        return get_object_or_404(selectors.referrals_of(municipality=self.municipality), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        referral = self.get_referral()
+        form = ReferralOutcomeForm(instance=referral)
+        return render(request, self.template_name, {"form": form, "referral": referral})
+
+    def post(self, request, *args, **kwargs):
+        referral = self.get_referral()
+        form = ReferralOutcomeForm(request.POST)
+        if form.is_valid():
+            services.referral_record_outcome(referral=referral, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The outcome was recorded."))
+            return redirect(self.tenant_url("partner_detail", pk=referral.partner_id))
+        return render(request, self.template_name, {"form": form, "referral": referral}, status=400)
+
+
+# --- Seeds for SMEs and the interest inbox --------------------------------------------------------
+
+
+class SeedListView(TenantViewMixin, ListView):
+    """Published seeds in plain language, for SME members to browse."""
+
+    permission_required = "smes.browse_seeds"
+    template_name = "smes/seed_list.html"
+    context_object_name = "seeds"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.seeds_for_browsing(
+            user=self.request.user,
+            municipality=self.municipality,
+            query=self.request.GET.get("q", "").strip(),
+        )
+
+    def get_context_data(self, **kwargs):
+        sent = set(
+            selectors.interests_of_sme(user=self.request.user, municipality=self.municipality).values_list(
+                "patent_id", flat=True
+            )
+        )
+        return super().get_context_data(q=self.request.GET.get("q", ""), sent=sent, **kwargs)
+
+
+class SeedObjectMixin(LookupFirstMixin):
+    def lookup(self):
+        return self.get_seed()
+
+    def get_seed(self):
+        seeds = selectors.seeds_for_browsing(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(seeds, pk=self.kwargs["pk"])
+
+
+class SeedDetailView(SeedObjectMixin, View):
+    permission_required = "smes.browse_seeds"
+    template_name = "smes/seed_detail.html"
+
+    def render_page(self, seed, form, status=200):
+        can_send = self.request.user.has_perm("smes.send_interest", self.municipality)
+        sent = selectors.interests_of_sme(user=self.request.user, municipality=self.municipality).filter(
+            patent=seed
+        )
+        context = {
+            "seed": seed,
+            "form": form if can_send else None,
+            "sent": sent.first(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.get_seed(), SeedInterestForm())
+
+
+class SeedInterestCreateView(SeedDetailView):
+    """POST only: the form lives on the seed page, which this re-renders with the errors."""
+
+    permission_required = "smes.send_interest"
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        # Another municipality's seed is a 404 for everyone, before the role decides 403.
+        from patents.selectors import published_seeds
+
+        get_object_or_404(published_seeds(municipality=request.municipality), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        seed = self.get_seed()
+        form = SeedInterestForm(request.POST)
+        if form.is_valid():
+            sme = get_object_or_404(
+                selectors.smes_visible_to(user=request.user, municipality=self.municipality),
+                pk=own_sme_id(request.user, self.municipality),
+            )
+            try:
+                services.seed_interest_send(
+                    sme=sme, patent=seed, actor=request.user, message=form.cleaned_data["message"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Your interest was sent to the coordinators."))
+                return redirect(self.tenant_url("seed_detail", pk=seed.pk))
+        return self.render_page(seed, form, status=400)
+
+
+class InterestInboxView(TenantViewMixin, ListView):
+    permission_required = "smes.view_interest_inbox"
+    template_name = "smes/interest_list.html"
+    context_object_name = "interests"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", "")
+        return selectors.interest_inbox(
+            municipality=self.municipality, status=status if status in InterestStatus.values else ""
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=InterestStatus.choices, status=self.request.GET.get("status", ""), **kwargs
+        )
+
+
+class InterestAcknowledgeView(TenantViewMixin, View):
+    permission_required = "smes.view_interest_inbox"
+
+    def post(self, request, *args, **kwargs):
+        interest = get_object_or_404(
+            selectors.interest_inbox(municipality=self.municipality), pk=kwargs["pk"]
+        )
+        services.seed_interest_acknowledge(interest=interest, actor=request.user)
+        messages.success(request, _("The interest was marked as taken in hand."))
+        return redirect(self.tenant_url("interest_list"))

@@ -1,0 +1,116 @@
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from kawasaki.models import AuditEntry, Role
+from patents.models import PublicationState
+from smes.models import InterestStatus, SeedInterest
+from tests.conftest import make_member
+from tests.factories.patents import LargeCompanyFactory, PatentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, municipality, **kwargs):
+    return reverse(name, kwargs={"municipality": municipality.slug, **kwargs})
+
+
+@pytest.fixture
+def seeds_a(city_a):
+    with scopes_disabled():
+        company = LargeCompanyFactory(municipality=city_a, name_ja="川崎重電株式会社")
+        published = PatentFactory(
+            company=company,
+            title="圧電薄膜による小型振動発電",
+            plain_summary="機械の振動で発電し、電池交換なしでセンサーを動かせます。",
+            application_examples="工場設備の監視\n橋梁の点検",
+            internal_note="ライセンス料の下限は社内で協議中",
+            fit_clear_use="yes",
+            fit_clear_use_note="用途が明確",
+            fit_prototype="partly",
+            publication_state=PublicationState.PUBLISHED,
+        )
+        draft = PatentFactory(
+            company=company, title="未公開の接合技術", publication_state=PublicationState.DRAFT
+        )
+        withdrawn = PatentFactory(
+            company=company, title="取り下げた塗装技術", publication_state=PublicationState.WITHDRAWN
+        )
+    return published, draft, withdrawn
+
+
+def test_sme_member_browses_published_seeds_only(client_of, city_a, sme_member_a, seeds_a):
+    _published, draft, withdrawn = seeds_a
+    client = client_of(sme_member_a)
+    page = client.get(url("seed_list", city_a))
+    assert [s.title for s in page.context["seeds"]] == ["圧電薄膜による小型振動発電"]
+    assert client.get(url("seed_detail", city_a, pk=draft.pk)).status_code == 404
+    assert client.get(url("seed_detail", city_a, pk=withdrawn.pk)).status_code == 404
+    assert client.post(url("seed_interest", city_a, pk=draft.pk), {"message": "x"}).status_code == 404
+
+
+def test_seed_page_shows_fit_profile_and_nothing_internal(client_of, city_a, sme_member_a, seeds_a):
+    published, _draft, _withdrawn = seeds_a
+    body = client_of(sme_member_a).get(url("seed_detail", city_a, pk=published.pk)).content.decode()
+    assert "機械の振動で発電し、電池交換なしでセンサーを動かせます。" in body
+    assert "橋梁の点検" in body
+    assert "用途が明確" in body
+    assert url("patent_sheet", city_a, pk=published.pk) in body
+    assert "ライセンス料の下限は社内で協議中" not in body
+
+
+def test_interest_lands_in_the_coordinators_inbox(
+    client_of, city_a, sme_a, sme_member_a, coordinator_a, seeds_a
+):
+    published, _draft, _withdrawn = seeds_a
+    client = client_of(sme_member_a)
+    response = client.post(
+        url("seed_interest", city_a, pk=published.pk), {"message": "自社の点検装置に組み込みたい"}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        interest = SeedInterest.objects.get()
+        assert (interest.sme_id, interest.patent_id, interest.status) == (sme_a.pk, published.pk, "new")
+        assert AuditEntry.objects.filter(action="seed_interest.sent").count() == 1
+    detail = client.get(url("seed_detail", city_a, pk=published.pk))
+    assert detail.context["sent"] == interest
+    inbox = client_of(coordinator_a).get(url("interest_list", city_a))
+    assert [i.message for i in inbox.context["interests"]] == ["自社の点検装置に組み込みたい"]
+    assert (
+        client_of(coordinator_a).post(url("interest_acknowledge", city_a, pk=interest.pk)).status_code == 302
+    )
+    with scopes_disabled():
+        interest.refresh_from_db()
+    assert (interest.status, interest.acknowledged_by_id) == (InterestStatus.ACKNOWLEDGED, coordinator_a.pk)
+    # SME members never read the inbox.
+    assert client.get(url("interest_list", city_a)).status_code == 403
+
+
+def test_interest_form_bad_input_is_translated(client_of, city_a, sme_member_a, seeds_a):
+    published, _draft, _withdrawn = seeds_a
+    client = client_of(sme_member_a)
+    response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": ""})
+    assert response.status_code == 400
+    assert {k: list(v) for k, v in response.context["form"].errors.items()} == {
+        "message": ["この項目は必須です。"]
+    }
+    client.post(url("seed_interest", city_a, pk=published.pk), {"message": "一度目"})
+    response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": "二度目"})
+    assert response.status_code == 400
+    assert list(response.context["form"].non_field_errors()) == [
+        "この技術シーズへの関心はすでに送信済みです。"
+    ]
+
+
+def test_only_an_sme_member_with_a_company_can_send_interest(client_of, city_a, coordinator_a, seeds_a):
+    published, _draft, _withdrawn = seeds_a
+    unlinked = make_member(city_a, Role.SME_MEMBER)
+    company = make_member(city_a, Role.COMPANY_STAFF)
+    for user in (unlinked, coordinator_a, company):
+        response = client_of(user).post(url("seed_interest", city_a, pk=published.pk), {"message": "x"})
+        assert response.status_code == 403
+    # Unlinked members and coordinators may still browse; company staff may not.
+    assert client_of(unlinked).get(url("seed_detail", city_a, pk=published.pk)).context["form"] is None
+    assert client_of(company).get(url("seed_list", city_a)).status_code == 403
+    with scopes_disabled():
+        assert SeedInterest.objects.count() == 0
