@@ -1,3 +1,18 @@
 """REST API endpoints of the negotiations app, under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .api import MeetingViewSet, NegotiationViewSet, ProductViewSet
+
+urlpatterns = [
+    path("negotiations/", NegotiationViewSet.as_view({"get": "list"}), name="api_negotiation_list"),
+    path(
+        "negotiations/<int:pk>/",
+        NegotiationViewSet.as_view({"get": "retrieve"}),
+        name="api_negotiation_detail",
+    ),
+    path("meetings/", MeetingViewSet.as_view({"get": "list"}), name="api_meeting_list"),
+    path("meetings/<int:pk>/", MeetingViewSet.as_view({"get": "retrieve"}), name="api_meeting_detail"),
+    path("products/", ProductViewSet.as_view({"get": "list"}), name="api_product_list"),
+    path("products/<int:pk>/", ProductViewSet.as_view({"get": "retrieve"}), name="api_product_detail"),
+]

@@ -7,3 +7,16 @@ class NegotiationsConfig(AppConfig):
 
     name = "negotiations"
     verbose_name = _("Negotiations")
+
+    def ready(self) -> None:
+        from kawasaki.navigation import NavItem, register_nav
+
+        from . import dashboard  # noqa: F401 - registers the panels
+
+        register_nav(
+            NavItem(_("Deal board"), "negotiation_board", "negotiations.view_board", order=50),
+            NavItem(_("My week"), "my_week", "negotiations.view_board", order=51),
+            NavItem(_("Meetings"), "meeting_list", "negotiations.list_meetings", order=45),
+            NavItem(_("Deals"), "negotiation_list", "negotiations.list_negotiations", order=52),
+            NavItem(_("Products"), "product_list", "negotiations.list_negotiations", order=53),
+        )

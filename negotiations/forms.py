@@ -1,0 +1,215 @@
+"""Forms of the deal pipeline: they parse input; the services validate the business rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import (
+    DocumentKind,
+    DropReason,
+    EntryKind,
+    Improvements,
+    LicenceType,
+    MeetingKind,
+    Reply,
+    Side,
+    State,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MoveForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Move to"), choices=State.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason for dropping"), choices=[("", "—"), *DropReason.choices], required=False
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("deal", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BoardFilterForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator"), queryset=None, required=False, empty_label=_("All")
+    )
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None, required=False, empty_label=_("All"))
+    sme = forms.ModelChoiceField(label=_("SME"), queryset=None, required=False, empty_label=_("All"))
+
+    def __init__(self, *args, coordinators, companies, smes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators
+        self.fields["company"].queryset = companies
+        self.fields["sme"].queryset = smes
+
+
+class NegotiationForm(forms.Form):
+    sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None)
+    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("deal", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, smes, companies, seeds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sme"].queryset = smes
+        self.fields["company"].queryset = companies
+        self.fields["seeds"].queryset = seeds
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(EntryKind.NOTE, EntryKind.NOTE.label), (EntryKind.CALL, EntryKind.CALL.label)],
+    )
+    text = forms.CharField(label=_("Text"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(label=_("Internal: coordinators only"), required=False, initial=True)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, ODT or text."))
+
+
+class CoordinatorDocumentForm(DocumentForm):
+    side = forms.ChoiceField(label=_("Supplied by"), choices=Side.choices)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Coordinator's comment"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NdaForm(forms.Form):
+    signed_on = forms.DateField(label=_("NDA signed on"), widget=DateInput)
+    expires_on = forms.DateField(label=_("NDA expires on"), widget=DateInput, required=False)
+
+
+class TermsForm(forms.Form):
+    licence_type = forms.ChoiceField(label=_("Type"), choices=LicenceType.choices)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput)
+    field_of_use = forms.CharField(label=_("Field of use"), max_length=300)
+    territory = forms.CharField(label=_("Territory"), max_length=200, initial=_("Japan"))
+    term_months = forms.IntegerField(
+        label=_("Term (months)"),
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text=_("Empty: until the patents expire."),
+    )
+    upfront_fee_yen = forms.IntegerField(label=_("Upfront fee (yen)"), min_value=0, initial=0)
+    royalty_percent = forms.DecimalField(
+        label=_("Running royalty (%)"), min_value=0, max_value=50, decimal_places=2, initial=0
+    )
+    minimum_royalty_yen = forms.IntegerField(
+        label=_("Minimum royalty per year (yen)"), min_value=0, initial=0
+    )
+    sublicensing = forms.BooleanField(label=_("Sublicensing allowed"), required=False)
+    improvements = forms.ChoiceField(label=_("Improvements"), choices=Improvements.choices)
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Product name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    launch_date = forms.DateField(label=_("Launch date"), widget=DateInput)
+    price_yen = forms.IntegerField(label=_("Price (yen)"), min_value=0, required=False)
+    photo = forms.ImageField(label=_("Photo"), required=False)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
+
+    def __init__(self, *args, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online meeting URL"), required=False, assume_scheme="https")
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=None, required=False, help_text=_("Closed and one-on-one meetings.")
+    )
+    presenting_companies = forms.ModelMultipleChoiceField(
+        label=_("Presenting companies"), queryset=None, required=False, help_text=_("Symposiums.")
+    )
+    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
+    smes = forms.ModelMultipleChoiceField(label=_("SMEs invited"), queryset=None, required=False)
+
+    def __init__(self, *args, companies, seeds, smes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies
+        self.fields["presenting_companies"].queryset = companies
+        self.fields["seeds"].queryset = seeds
+        self.fields["smes"].queryset = smes
+
+
+class ScheduleForm(forms.Form):
+    """When and where a proposal or a one-on-one request is held."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online meeting URL"), required=False, assume_scheme="https")
+
+
+class ReplyForm(forms.Form):
+    reply = forms.ChoiceField(
+        label=_("Reply"),
+        choices=[(Reply.ATTENDING, Reply.ATTENDING.label), (Reply.DECLINED, Reply.DECLINED.label)],
+    )
+
+
+class HoldForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
+    attended = forms.ModelMultipleChoiceField(
+        label=_("Attended"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, smes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].queryset = smes
+
+
+class RequestForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None)
+    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
+    sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
+    note = forms.CharField(
+        label=pgettext_lazy("deal", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, companies, seeds, smes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies
+        self.fields["seeds"].queryset = seeds
+        self.fields["sme"].queryset = smes

@@ -1,0 +1,704 @@
+"""Pages of the deal pipeline: board, deals with timeline/documents/terms/products, meetings, my week.
+
+Every page checks a municipality-level permission first (403 for a role that has no business here),
+then fetches its object through the party-filtered selectors (404 for a deal the user is not party to).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from kawasaki.models import Role, User
+from kawasaki.rules import is_coordinator
+from kawasaki.views import TenantViewMixin
+from matching.models import ProposalStatus
+from matching.selectors import proposals_of
+from patents.selectors import companies_visible_to, patents_visible_to
+from smes.selectors import smes_visible_to
+
+from . import forms, selectors, services
+from .ics import meeting_ics
+from .models import MeetingKind, MeetingStatus, Side, State
+from .rules import party_ids
+
+
+def errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _staff_of(municipality):
+    return User.objects.filter(
+        memberships__municipality=municipality,
+        memberships__is_active=True,
+        memberships__role__in=[Role.COORDINATOR, Role.MUNICIPALITY_ADMIN],
+    ).order_by("display_name", "email")
+
+
+class NegotiationObjectMixin(TenantViewMixin):
+    """Fetch the deal of the URL from what the user may see."""
+
+    def get_negotiation(self):
+        qs = selectors.negotiations_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+
+class BoardView(TenantViewMixin, View):
+    """The kanban of the municipality's deals by state; each card moves by its own buttons or by drag."""
+
+    permission_required = "negotiations.view_board"
+    template_name = "negotiations/board.html"
+
+    def get(self, request, *args, **kwargs):
+        form = forms.BoardFilterForm(
+            request.GET or None,
+            coordinators=_staff_of(self.municipality),
+            companies=companies_visible_to(user=request.user, municipality=self.municipality),
+            smes=smes_visible_to(user=request.user, municipality=self.municipality),
+        )
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        columns = selectors.board_columns(
+            user=request.user,
+            municipality=self.municipality,
+            coordinator_id=filters["coordinator"].pk if filters.get("coordinator") else None,
+            company_id=filters["company"].pk if filters.get("company") else None,
+            sme_id=filters["sme"].pk if filters.get("sme") else None,
+        )
+        for _state, _label, cards in columns:
+            for card in cards:
+                card.targets = [(s, State(s).label) for s in services.allowed_targets(card.state)]
+                card.next_state = services.FORWARD.get(card.state)
+                card.can_drop = State.DROPPED in services.ALLOWED_TRANSITIONS[card.state]
+        context = {
+            "form": form,
+            "columns": columns,
+            "drop_reasons": forms.DropReason.choices,
+            "next_url": request.get_full_path(),
+        }
+        return render(request, self.template_name, context)
+
+
+class NegotiationListView(TenantViewMixin, ListView):
+    permission_required = "negotiations.list_negotiations"
+    template_name = "negotiations/negotiation_list.html"
+    context_object_name = "negotiations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.negotiations_visible_to(user=self.request.user, municipality=self.municipality)
+
+
+class NegotiationCreateView(TenantViewMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/negotiation_form.html"
+
+    def make_form(self, data=None):
+        user, municipality = self.request.user, self.municipality
+        return forms.NegotiationForm(
+            data,
+            smes=smes_visible_to(user=user, municipality=municipality),
+            companies=companies_visible_to(user=user, municipality=municipality),
+            seeds=patents_visible_to(user=user, municipality=municipality),
+        )
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": self.make_form()})
+
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                negotiation, created = services.negotiation_open(
+                    municipality=self.municipality,
+                    actor=request.user,
+                    sme=form.cleaned_data["sme"],
+                    company=form.cleaned_data["company"],
+                    seeds=form.cleaned_data["seeds"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                if not created:
+                    messages.info(
+                        request, _("This SME and company already have a deal; the seeds were added to it.")
+                    )
+                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class NegotiationDetailView(NegotiationObjectMixin, View):
+    permission_required = "negotiations.list_negotiations"
+    template_name = "negotiations/negotiation_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        coordinator = is_coordinator(request.user, self.municipality)
+        context = {
+            "negotiation": negotiation,
+            "is_coordinator": coordinator,
+            "seeds": negotiation.seeds.all(),
+            "entries": selectors.timeline_visible_to(user=request.user, negotiation=negotiation),
+            "documents": selectors.documents_of(negotiation=negotiation),
+            "terms": getattr(negotiation, "terms", None),
+            "products": negotiation.products.all(),
+            "targets": [(s, State(s).label) for s in services.allowed_targets(negotiation.state)],
+            "drop_reasons": forms.DropReason.choices,
+            "can_record_terms": negotiation.state in services.TERMS_STATES,
+            "can_record_product": negotiation.state in services.PRODUCT_STATES,
+        }
+        if coordinator:
+            context.update(
+                {
+                    "entry_form": forms.EntryForm(),
+                    "document_form": forms.CoordinatorDocumentForm(),
+                    "nda_form": forms.NdaForm(
+                        initial={
+                            "signed_on": negotiation.nda_signed_on,
+                            "expires_on": negotiation.nda_expires_on,
+                        }
+                    ),
+                    "task_form": forms.TaskForm(
+                        assignees=_staff_of(self.municipality), initial={"assignee": request.user}
+                    ),
+                    "tasks": negotiation.tasks.select_related("assignee"),
+                }
+            )
+        else:
+            context["document_form"] = forms.DocumentForm()
+        return render(request, self.template_name, context)
+
+
+class NegotiationMoveView(NegotiationObjectMixin, View):
+    """POST a move; answers JSON to the board's drag-and-drop, a redirect to a plain form."""
+
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        form = forms.MoveForm(request.POST)
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        error = None
+        if form.is_valid():
+            try:
+                services.negotiation_move(
+                    negotiation=negotiation,
+                    to_state=form.cleaned_data["to_state"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"] or None,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        else:
+            error = " ".join(e for errors in form.errors.values() for e in errors)
+        if wants_json:
+            if error:
+                return JsonResponse({"error": {"code": "invalid", "message": error}}, status=400)
+            return JsonResponse({"id": negotiation.pk, "state": negotiation.state})
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(
+                request,
+                _("{deal} moved to “{state}”.").format(
+                    deal=negotiation, state=State(negotiation.state).label
+                ),
+            )
+        next_url = request.POST.get("next", "")
+        if next_url.startswith(f"/m/{self.municipality.slug}/"):
+            return redirect(next_url)
+        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+
+
+class EntryAddView(NegotiationObjectMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        form = forms.EntryForm(request.POST)
+        if form.is_valid():
+            services.timeline_add(negotiation=negotiation, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The entry was added."))
+        else:
+            messages.error(request, _("Write the note."))
+        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+
+
+class DocumentUploadView(NegotiationObjectMixin, View):
+    """Either side or the coordinator uploads a document; a party's side is its role."""
+
+    permission_required = "negotiations.list_negotiations"
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        coordinator = is_coordinator(request.user, self.municipality)
+        form_class = forms.CoordinatorDocumentForm if coordinator else forms.DocumentForm
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            if coordinator:
+                side = form.cleaned_data["side"]
+            else:
+                role, _party = party_ids(request.user, self.municipality)
+                side = Side.LICENSOR if role == Role.COMPANY_STAFF else Side.LICENSEE
+            try:
+                services.document_upload(
+                    negotiation=negotiation,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    side=side,
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The document was uploaded."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+
+
+class DocumentDownloadView(TenantViewMixin, View):
+    permission_required = "negotiations.list_negotiations"
+
+    def get(self, request, *args, **kwargs):
+        qs = selectors.documents_visible_to(user=request.user, municipality=self.municipality)
+        document = get_object_or_404(qs, pk=kwargs["pk"])
+        name = document.file.name.rsplit("/", 1)[-1]
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        response = HttpResponse(
+            data, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
+        )
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        return response
+
+
+class DocumentCommentView(TenantViewMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        qs = selectors.documents_visible_to(user=request.user, municipality=self.municipality)
+        document = get_object_or_404(qs, pk=kwargs["pk"])
+        form = forms.CommentForm(request.POST)
+        if form.is_valid():
+            services.document_comment(
+                document=document, actor=request.user, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("The comment was saved."))
+        return redirect(self.tenant_url("negotiation_detail", pk=document.negotiation_id))
+
+
+class NdaView(NegotiationObjectMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        form = forms.NdaForm(request.POST)
+        if form.is_valid():
+            try:
+                services.nda_record(
+                    negotiation=negotiation,
+                    actor=request.user,
+                    signed_on=form.cleaned_data["signed_on"],
+                    expires_on=form.cleaned_data["expires_on"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The NDA dates were saved."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+
+
+class TermsView(NegotiationObjectMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/licenceterms_form.html"
+
+    def get(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        terms = getattr(negotiation, "terms", None)
+        initial = {k: getattr(terms, k) for k in services.TERMS_FIELDS} if terms else None
+        form = forms.TermsForm(initial=initial)
+        return render(request, self.template_name, {"form": form, "negotiation": negotiation})
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        form = forms.TermsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.licence_terms_record(
+                    negotiation=negotiation, actor=request.user, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                messages.success(request, _("The licence terms were recorded."))
+                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+        return render(request, self.template_name, {"form": form, "negotiation": negotiation}, status=400)
+
+
+class ProductCreateView(NegotiationObjectMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/product_form.html"
+
+    def get(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        return render(request, self.template_name, {"form": forms.ProductForm(), "negotiation": negotiation})
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_negotiation()
+        form = forms.ProductForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.product_record(negotiation=negotiation, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                messages.success(request, _("The product was recorded."))
+                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+        return render(request, self.template_name, {"form": form, "negotiation": negotiation}, status=400)
+
+
+class ProductListView(TenantViewMixin, ListView):
+    permission_required = "negotiations.list_negotiations"
+    template_name = "negotiations/product_list.html"
+    context_object_name = "products"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.products_visible_to(user=self.request.user, municipality=self.municipality)
+
+
+class TaskCreateView(TenantViewMixin, View):
+    """A task on a deal (kind=negotiation) or a follow-up action of a meeting (kind=meeting)."""
+
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        user, municipality = request.user, self.municipality
+        if kwargs["kind"] == "meeting":
+            meeting = get_object_or_404(
+                selectors.meetings_visible_to(user=user, municipality=municipality), pk=kwargs["pk"]
+            )
+            negotiation, back = None, self.tenant_url("meeting_detail", pk=meeting.pk)
+        else:
+            negotiation = get_object_or_404(
+                selectors.negotiations_visible_to(user=user, municipality=municipality), pk=kwargs["pk"]
+            )
+            meeting, back = None, self.tenant_url("negotiation_detail", pk=negotiation.pk)
+        form = forms.TaskForm(request.POST, assignees=_staff_of(municipality))
+        if form.is_valid():
+            services.task_create(
+                municipality=municipality,
+                actor=user,
+                negotiation=negotiation,
+                meeting=meeting,
+                **form.cleaned_data,
+            )
+            messages.success(request, _("The task was added."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+
+
+class TaskDoneView(TenantViewMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        task = get_object_or_404(selectors.tasks_open(municipality=self.municipality), pk=kwargs["pk"])
+        services.task_done(task=task, actor=request.user)
+        messages.success(request, _("The task is done."))
+        next_url = request.POST.get("next", "")
+        if next_url.startswith(f"/m/{self.municipality.slug}/"):
+            return redirect(next_url)
+        return redirect(self.tenant_url("my_week"))
+
+
+class MyWeekView(TenantViewMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/my_week.html"
+
+    def get(self, request, *args, **kwargs):
+        week = selectors.my_week(user=request.user, municipality=self.municipality)
+        return render(request, self.template_name, {"week": week, "next_url": request.get_full_path()})
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+class MeetingObjectMixin(TenantViewMixin):
+    def get_meeting(self):
+        qs = selectors.meetings_visible_to(user=self.request.user, municipality=self.municipality)
+        return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+
+class MeetingListView(TenantViewMixin, View):
+    permission_required = "negotiations.list_meetings"
+    template_name = "negotiations/meeting_list.html"
+
+    def get(self, request, *args, **kwargs):
+        meetings = selectors.meetings_visible_to(user=request.user, municipality=self.municipality)
+        context = {"meetings": meetings.prefetch_related("participants__sme")[:200]}
+        if is_coordinator(request.user, self.municipality):
+            context["proposals"] = proposals_of(municipality=self.municipality).filter(
+                status=ProposalStatus.PROPOSED
+            )
+        return render(request, self.template_name, context)
+
+
+def _meeting_form(view, data=None):
+    user, municipality = view.request.user, view.municipality
+    return forms.MeetingForm(
+        data,
+        companies=companies_visible_to(user=user, municipality=municipality),
+        seeds=patents_visible_to(user=user, municipality=municipality),
+        smes=smes_visible_to(user=user, municipality=municipality),
+    )
+
+
+class MeetingCreateView(TenantViewMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/meeting_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": _meeting_form(self)})
+
+    def post(self, request, *args, **kwargs):
+        form = _meeting_form(self, request.POST)
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(
+                    municipality=self.municipality, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                messages.success(request, _("The meeting was planned."))
+                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class ScheduleView(TenantViewMixin, View):
+    """Schedule a screening proposal (kind=proposal) or a symposium's one-on-one request (kind=request)."""
+
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/schedule_form.html"
+
+    def get_source(self):
+        if self.kwargs["kind"] == "proposal":
+            return get_object_or_404(
+                proposals_of(municipality=self.municipality).filter(status=ProposalStatus.PROPOSED),
+                pk=self.kwargs["pk"],
+            )
+        from .models import OneOnOneRequest, RequestStatus
+
+        qs = OneOnOneRequest.objects.filter(municipality=self.municipality, status=RequestStatus.OPEN)
+        return get_object_or_404(qs.select_related("sme", "company"), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        source = self.get_source()
+        return render(request, self.template_name, {"form": forms.ScheduleForm(), "source": source})
+
+    def post(self, request, *args, **kwargs):
+        source = self.get_source()
+        form = forms.ScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                if self.kwargs["kind"] == "proposal":
+                    meeting = services.meeting_from_proposal(
+                        proposal=source, actor=request.user, **form.cleaned_data
+                    )
+                else:
+                    meeting = services.one_on_one_schedule(
+                        request=source, actor=request.user, **form.cleaned_data
+                    )
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                messages.success(request, _("The meeting was planned."))
+                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        return render(request, self.template_name, {"form": form, "source": source}, status=400)
+
+
+class MeetingDetailView(MeetingObjectMixin, View):
+    permission_required = "negotiations.list_meetings"
+    template_name = "negotiations/meeting_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        coordinator = is_coordinator(request.user, self.municipality)
+        role, party = party_ids(request.user, self.municipality)
+        participants = list(selectors.participants_of(meeting=meeting))
+        own = next((p for p in participants if role == Role.SME_MEMBER and p.sme_id == party), None)
+        context = {
+            "meeting": meeting,
+            "is_coordinator": coordinator,
+            "participants": participants,
+            "own_participant": own,
+            "seeds": meeting.seeds.select_related("company"),
+            "presenters": meeting.presenting_companies.all(),
+            "requests": selectors.requests_of(meeting=meeting) if coordinator else None,
+        }
+        if coordinator:
+            context["hold_form"] = forms.HoldForm(
+                smes=smes_visible_to(user=request.user, municipality=self.municipality).filter(
+                    pk__in=[p.sme_id for p in participants]
+                ),
+                initial={
+                    "minutes": meeting.minutes,
+                    "attended": [p.sme_id for p in participants if p.attended],
+                },
+            )
+            context["task_form"] = forms.TaskForm(
+                assignees=_staff_of(self.municipality), initial={"assignee": request.user}
+            )
+            context["tasks"] = meeting.tasks.select_related("assignee")
+        if meeting.kind == MeetingKind.SYMPOSIUM and (coordinator or own is not None):
+            context["request_form"] = self.request_form(meeting)
+        return render(request, self.template_name, context)
+
+    def request_form(self, meeting, data=None):
+        user, municipality = self.request.user, self.municipality
+        presenters = meeting.presenting_companies.all()
+        return forms.RequestForm(
+            data,
+            companies=presenters,
+            seeds=patents_visible_to(user=user, municipality=municipality).filter(company__in=presenters),
+            smes=smes_visible_to(user=user, municipality=municipality).filter(
+                pk__in=meeting.participants.values("sme_id")
+            ),
+        )
+
+
+class MeetingIcsView(MeetingObjectMixin, View):
+    permission_required = "negotiations.list_meetings"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        return response
+
+
+class MeetingBookletView(MeetingObjectMixin, View):
+    """The seed booklet of the meeting's seeds, made by the patents app."""
+
+    permission_required = "negotiations.list_meetings"
+
+    def get(self, request, *args, **kwargs):
+        from patents.sheets import booklet_pdf
+
+        meeting = self.get_meeting()
+        seeds = list(meeting.seeds.select_related("company").prefetch_related("attachments"))
+        if not seeds:
+            messages.error(request, _("This meeting has no seeds for a booklet."))
+            return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        pdf = booklet_pdf(patents=seeds, municipality=self.municipality)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-booklet.pdf"'
+        return response
+
+
+class MeetingInviteView(MeetingObjectMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        count = services.meeting_invite(meeting=meeting, actor=request.user)
+        messages.success(request, _("Invitations sent to {n} SMEs.").format(n=count))
+        return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+
+
+class MeetingReplyView(MeetingObjectMixin, View):
+    """An invited SME answers; a coordinator may record the answer an SME gave by phone (POST sme=)."""
+
+    permission_required = "negotiations.reply_meeting"
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        if is_coordinator(request.user, self.municipality):
+            sme_id = request.POST.get("sme", "")
+            if not sme_id.isdigit():
+                messages.error(request, _("Choose the SME."))
+                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        else:
+            _role, sme_id = party_ids(request.user, self.municipality)
+        participant = get_object_or_404(meeting.participants.all(), sme_id=sme_id)
+        form = forms.ReplyForm(request.POST)
+        if form.is_valid():
+            services.participant_reply(
+                participant=participant, actor=request.user, reply=form.cleaned_data["reply"]
+            )
+            messages.success(request, _("Thank you for your reply."))
+        return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+
+
+class MeetingHoldView(MeetingObjectMixin, View):
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = forms.HoldForm(
+            request.POST,
+            smes=smes_visible_to(user=request.user, municipality=self.municipality).filter(
+                pk__in=meeting.participants.values("sme_id")
+            ),
+        )
+        if form.is_valid():
+            try:
+                services.meeting_hold(
+                    meeting=meeting,
+                    actor=request.user,
+                    minutes=form.cleaned_data["minutes"],
+                    attended_sme_ids=[s.pk for s in form.cleaned_data["attended"]],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The meeting was recorded as held."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+
+
+class MeetingRequestView(MeetingObjectMixin, View):
+    """After a symposium: an SME (or the coordinator for it) asks for a one-on-one with a presenter."""
+
+    permission_required = "negotiations.request_one_on_one"
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        data = request.POST.copy()
+        role, party = party_ids(request.user, self.municipality)
+        if role == Role.SME_MEMBER:
+            data["sme"] = str(party)
+        form = MeetingDetailView.request_form(self, meeting, data)
+        if (
+            form.is_valid()
+            and meeting.kind == MeetingKind.SYMPOSIUM
+            and meeting.status != MeetingStatus.CANCELLED
+        ):
+            try:
+                services.one_on_one_request(symposium=meeting, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The one-on-one request was recorded."))
+        else:
+            messages.error(request, _("The request could not be recorded."))
+        return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))

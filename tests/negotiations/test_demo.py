@@ -1,0 +1,34 @@
+"""The demo data: a deal in every state, launched products from the NASA spinoff stories; idempotent.
+
+Runs the core's accounts and this app's step only (the other apps' demo steps are tested in their own
+suites), so the fallback companies and SMEs of negotiations/demo.py are what it uses."""
+
+import pytest
+from django.utils.module_loading import autodiscover_modules
+from django_scopes import scopes_disabled
+
+from kawasaki import demo
+from negotiations.demo import negotiations_demo
+from negotiations.models import Meeting, Negotiation, Product, State
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_every_state_and_runs_twice(monkeypatch):
+    autodiscover_modules("demo")
+    monkeypatch.setattr(demo, "DEMO_STEPS", [negotiations_demo])
+    seed_demo = demo.seed_demo
+    seed_demo()
+    with scopes_disabled():
+        counts = (Negotiation.objects.count(), Product.objects.count(), Meeting.objects.count())
+        assert set(Negotiation.objects.values_list("state", flat=True)) == set(State.values)
+        assert sorted(Product.objects.values_list("source_note", flat=True)) == [
+            "NASA Spinoff GSFC-SO-124 (public domain)",
+            "NASA Spinoff GSFC-SO-29 (public domain)",
+            "NASA Spinoff GSFC-SO-46 (public domain)",
+        ]
+        assert set(Meeting.objects.values_list("kind", flat=True)) == {"symposium", "closed", "one_on_one"}
+        dropped = Negotiation.objects.filter(state=State.DROPPED)
+        assert all(d.drop_reason for d in dropped)
+    seed_demo()
+    with scopes_disabled():
+        assert (Negotiation.objects.count(), Product.objects.count(), Meeting.objects.count()) == counts
