@@ -573,7 +573,7 @@ def _smes(municipality, *, japanese: bool) -> list[SME]:
                     "name_ja": name_ja,
                     "name_kana": kana,
                     "name_en": name_en,
-                    "corporate_number": _corporate_number(f"0201{municipality.pk:02d}{index:06d}"),
+                    "corporate_number": _corporate_number(f"0201{municipality.pk % 100:02d}{index:06d}"),
                     "postal_code": f"21{index % 5}-00{index:02d}",
                     "address": f"神奈川県川崎市{ward}（サンプル住所）{index + 1}-1",
                     "industry": industry,
