@@ -1,3 +1,24 @@
 """Pages of the patents app, under /m/<municipality>/patents/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.PatentListView.as_view(), name="patent_list"),
+    path("export.csv", views.PatentExportView.as_view(), name="patent_export"),
+    path("bulk-state/", views.PatentBulkStateView.as_view(), name="patent_bulk_state"),
+    path("booklet.pdf", views.PatentBookletView.as_view(), name="patent_booklet"),
+    path("<int:pk>/", views.PatentDetailView.as_view(), name="patent_detail"),
+    path("<int:pk>/edit/", views.PatentEditView.as_view(), name="patent_edit"),
+    path("<int:pk>/state/", views.PatentStateView.as_view(), name="patent_state"),
+    path("<int:pk>/sheet.pdf", views.PatentSheetView.as_view(), name="patent_sheet"),
+    path("companies/", views.CompanyListView.as_view(), name="company_list"),
+    path("companies/new/", views.CompanyCreateView.as_view(), name="company_create"),
+    path("companies/<int:pk>/", views.CompanyDetailView.as_view(), name="company_detail"),
+    path("companies/<int:pk>/aliases/", views.CompanyAliasAddView.as_view(), name="company_alias_add"),
+    path("imports/", views.ImportListView.as_view(), name="import_list"),
+    path("imports/template.csv", views.ImportTemplateView.as_view(), name="import_template"),
+    path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
+]

@@ -1,0 +1,150 @@
+"""Forms of the patents app: they parse input; services do the work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import FIT_CRITERIA, FitAnswer, LegalStatus, Patent, PublicationState
+from .selectors import PatentFilters
+
+
+class PatentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    company = forms.TypedChoiceField(label=_("Company"), required=False, coerce=int, empty_value=None)
+    ipc = forms.CharField(label=_("IPC class"), required=False, max_length=20, help_text=_("e.g. G01N"))
+    legal_status = forms.ChoiceField(
+        label=_("Legal status"), required=False, choices=[("", _("All")), *LegalStatus.choices]
+    )
+    publication_state = forms.ChoiceField(
+        label=_("Publication state"), required=False, choices=[("", _("All")), *PublicationState.choices]
+    )
+    fit_yes = forms.MultipleChoiceField(
+        label=_("Fit criteria met"),
+        required=False,
+        choices=FIT_CRITERIA,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expiry = forms.ChoiceField(
+        label=_("Expiry"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("expiring", _("Expiring soon")),
+            ("expired", _("Term expired")),
+            ("valid", _("Not expiring soon")),
+        ],
+    )
+    needs_completion = forms.BooleanField(label=_("Without abstract only"), required=False)
+
+    def __init__(self, *args, companies=(), show_curation=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].choices = [("", _("All")), *[(c.pk, c.name) for c in companies]]
+        if not show_curation:
+            # SMEs see published seeds only: state and completion filters would say nothing.
+            del self.fields["publication_state"]
+            del self.fields["needs_completion"]
+
+    def filters(self) -> PatentFilters:
+        if not self.is_valid():
+            return PatentFilters()
+        data = self.cleaned_data
+        return PatentFilters(
+            q=data.get("q") or "",
+            company=data.get("company"),
+            ipc=data.get("ipc") or "",
+            legal_status=data.get("legal_status") or "",
+            publication_state=data.get("publication_state") or "",
+            fit_yes=tuple(data.get("fit_yes") or ()),
+            expiry=data.get("expiry") or "",
+            needs_completion=bool(data.get("needs_completion")),
+        )
+
+
+class PatentEditForm(forms.ModelForm):
+    """The fit profile and the plain-language fields of a seed."""
+
+    class Meta:
+        model = Patent
+        fields = [
+            "title",
+            "abstract",
+            "plain_summary",
+            "application_examples",
+            "prototype_info",
+            "offer_non_exclusive",
+            "offer_exclusive",
+            "offer_assignment",
+            "legal_status",
+            "expiry_date",
+            "fit_clear_use",
+            "fit_clear_use_note",
+            "fit_direct_contribution",
+            "fit_direct_contribution_note",
+            "fit_adds_value",
+            "fit_adds_value_note",
+            "fit_low_effort",
+            "fit_low_effort_note",
+            "fit_prototype",
+            "fit_prototype_note",
+            "fit_not_large_business",
+            "fit_not_large_business_note",
+            "internal_note",
+        ]
+        widgets = {
+            "abstract": forms.Textarea(attrs={"rows": 5}),
+            "plain_summary": forms.Textarea(attrs={"rows": 4}),
+            "application_examples": forms.Textarea(attrs={"rows": 4}),
+            "prototype_info": forms.Textarea(attrs={"rows": 3}),
+            "internal_note": forms.Textarea(attrs={"rows": 3}),
+            "expiry_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.RadioSelect(choices=FitAnswer.choices) for name, _label in FIT_CRITERIA},
+        }
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(choices=PublicationState.choices)
+
+
+class CompanyForm(forms.Form):
+    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    aliases = forms.CharField(
+        label=_("Other spellings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, as they appear in patent data (e.g. GOOGLE INC.)."),
+    )
+    contact_name = forms.CharField(label=_("Licensing contact"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Licensing contact e-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Licensing contact telephone"), max_length=40, required=False)
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(label=_("Other spelling"), max_length=200)
+
+
+class ImportUploadForm(forms.Form):
+    company = forms.TypedChoiceField(label=_("Company"), coerce=int)
+    file = forms.FileField(
+        label=_("Portfolio file"),
+        help_text=_(
+            "CSV (UTF-8 or Shift_JIS), XLSX or JSON Lines; the project template, a Google Patents or a "
+            "J-PlatPat export. At most %(mb)s MB."
+        ),
+    )
+
+    def __init__(self, *args, companies=(), max_mb=200, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].choices = [(c.pk, c.name) for c in companies]
+        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": max_mb}
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,.xlsx,.jsonl,.ndjson"
+
+
+def selected_ids(data, key: str = "ids", limit: int = 500) -> list[int]:
+    """Checked patent ids from a form post or query string; whatever is not a number is ignored."""
+    ids = []
+    for value in data.getlist(key)[:limit]:
+        if str(value).isdigit():
+            ids.append(int(value))
+    return ids

@@ -1,0 +1,165 @@
+"""Reads of the patents app. Pages, the API, exports and other apps (SME seed browsing) call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kawasaki.models import Municipality, Role, User
+from kawasaki.selectors import membership_in
+
+from .models import (
+    FIT_FIELDS,
+    CompanyAlias,
+    LargeCompany,
+    Patent,
+    PortfolioImport,
+    PublicationState,
+    _add_months,
+    company_name_key,
+    expiry_warning_months,
+)
+
+
+def published_seeds(*, municipality: Municipality) -> QuerySet[Patent]:
+    """The seeds a company has published to SMEs in this municipality, with their company."""
+    return Patent.objects.filter(
+        municipality=municipality, publication_state=PublicationState.PUBLISHED
+    ).select_related("company")
+
+
+def patents_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Patent]:
+    """The patents a user may see: coordinators all of the municipality, company IP staff their own
+    company's (whatever the state), SME members only published seeds, anyone else none."""
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None:
+        return Patent.objects.none()
+    base = Patent.objects.filter(municipality=municipality).select_related("company")
+    if membership.role in (Role.MUNICIPALITY_ADMIN, Role.COORDINATOR):
+        return base
+    if membership.role == Role.COMPANY_STAFF:
+        if membership.company_id is None:
+            return Patent.objects.none()
+        return base.filter(company_id=membership.company_id)
+    if membership.role == Role.SME_MEMBER:
+        return base.filter(publication_state=PublicationState.PUBLISHED)
+    return Patent.objects.none()
+
+
+def patents_curatable_by(*, user: User, municipality: Municipality) -> QuerySet[Patent]:
+    """The patents a user may edit and publish: coordinators all, company IP staff their company's."""
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None or membership.role == Role.SME_MEMBER:
+        return Patent.objects.none()
+    return patents_visible_to(user=user, municipality=municipality)
+
+
+def companies_visible_to(*, user: User, municipality: Municipality) -> QuerySet[LargeCompany]:
+    """Coordinators see every large company of the municipality, company IP staff their own."""
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None:
+        return LargeCompany.objects.none()
+    base = LargeCompany.objects.filter(municipality=municipality)
+    if membership.role in (Role.MUNICIPALITY_ADMIN, Role.COORDINATOR):
+        return base
+    if membership.role == Role.COMPANY_STAFF and membership.company_id is not None:
+        return base.filter(pk=membership.company_id)
+    return LargeCompany.objects.none()
+
+
+def companies_with_counts(*, user: User, municipality: Municipality) -> QuerySet[LargeCompany]:
+    """Visible companies with their number of patents and of published seeds (one query)."""
+    return companies_visible_to(user=user, municipality=municipality).annotate(
+        patent_count=Count("patents", distinct=True),
+        published_count=Count(
+            "patents", filter=Q(patents__publication_state=PublicationState.PUBLISHED), distinct=True
+        ),
+    )
+
+
+def companies_with_published_seeds(*, municipality: Municipality) -> QuerySet[LargeCompany]:
+    """Companies that have at least one published seed: what SMEs may filter by."""
+    return LargeCompany.objects.filter(
+        municipality=municipality, patents__publication_state=PublicationState.PUBLISHED
+    ).distinct()
+
+
+def company_by_name(*, municipality: Municipality, name: str) -> LargeCompany | None:
+    """The company a name (or any alias of it) stands for: "GOOGLE INC." finds "Google Inc."."""
+    key = company_name_key(name)
+    if not key:
+        return None
+    alias = CompanyAlias.objects.filter(municipality=municipality, key=key).select_related("company").first()
+    return alias.company if alias is not None else None
+
+
+def imports_visible_to(*, user: User, municipality: Municipality) -> QuerySet[PortfolioImport]:
+    """Portfolio imports of the companies the user may see, newest first."""
+    companies = companies_visible_to(user=user, municipality=municipality)
+    return PortfolioImport.objects.filter(municipality=municipality, company__in=companies).select_related(
+        "company", "uploaded_by"
+    )
+
+
+@dataclass
+class PatentFilters:
+    """The filters of the portfolio list, shared by the page, the API and exports."""
+
+    q: str = ""
+    company: int | None = None
+    ipc: str = ""
+    legal_status: str = ""
+    publication_state: str = ""
+    fit_yes: tuple[str, ...] = ()
+    expiry: str = ""  # "expired", "expiring", "valid"
+    needs_completion: bool = False
+
+
+def filter_patents(queryset: QuerySet[Patent], filters: PatentFilters, *, today: dt.date | None = None):
+    """Apply the list filters to a queryset from patents_visible_to()."""
+    qs = queryset
+    if filters.q:
+        for word in filters.q.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(abstract__icontains=word)
+                | Q(plain_summary__icontains=word)
+                | Q(number__icontains=word)
+            )
+    if filters.company:
+        qs = qs.filter(company_id=filters.company)
+    if filters.ipc:
+        code = filters.ipc.strip().upper().replace(" ", "")
+        qs = qs.filter(Q(ipc_codes__startswith=code) | Q(ipc_codes__contains=" " + code))
+    if filters.legal_status:
+        qs = qs.filter(legal_status=filters.legal_status)
+    if filters.publication_state:
+        qs = qs.filter(publication_state=filters.publication_state)
+    for field in filters.fit_yes:
+        if field in FIT_FIELDS:
+            qs = qs.filter(**{field: "yes"})
+    if filters.expiry:
+        today = today or timezone.localdate()
+        horizon = _add_months(today, expiry_warning_months())
+        if filters.expiry == "expired":
+            qs = qs.filter(expiry_date__lt=today)
+        elif filters.expiry == "expiring":
+            qs = qs.filter(expiry_date__gte=today, expiry_date__lte=horizon)
+        elif filters.expiry == "valid":
+            qs = qs.filter(Q(expiry_date__gt=horizon) | Q(expiry_date__isnull=True))
+    if filters.needs_completion:
+        qs = qs.filter(abstract="")
+    return qs
+
+
+def patent_counts(*, user: User, municipality: Municipality) -> dict[str, int]:
+    """Figures for the dashboard: visible patents per publication state and those needing completion."""
+    qs = patents_visible_to(user=user, municipality=municipality)
+    counts = dict.fromkeys(PublicationState.values, 0)
+    for row in qs.values("publication_state").annotate(n=Count("id")).order_by():
+        counts[row["publication_state"]] = row["n"]
+    counts["needs_completion"] = qs.filter(abstract="").count()
+    return counts

@@ -1,0 +1,603 @@
+"""Writes of the patents app. Every function that changes data writes an audit entry."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kawasaki.models import AuditEntry, Municipality, User
+from kawasaki.services import audit_log, field_changes
+
+from .importing import FileRefused, ImportProblem, RowValidator, detect_column_set, open_rows
+from .importing import messages as M
+from .importing.readers import MAX_ROWS, max_file_bytes
+from .models import (
+    CompanyAlias,
+    ImportState,
+    LargeCompany,
+    Patent,
+    PortfolioImport,
+    PublicationState,
+    company_name_key,
+)
+
+CHUNK = 2_000
+MAX_STORED_PROBLEMS = 1_000
+
+
+# --- Companies ------------------------------------------------------------------------------------
+
+
+def _alias_owner(*, municipality: Municipality, name: str) -> LargeCompany | None:
+    alias = CompanyAlias.objects.filter(municipality=municipality, key=company_name_key(name)).first()
+    return alias.company if alias is not None else None
+
+
+def company_create(
+    *,
+    municipality: Municipality,
+    actor: User | None,
+    name_ja: str,
+    name_en: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    aliases: Iterable[str] = (),
+) -> LargeCompany:
+    """Register a large company with its names as aliases.
+
+    Refuses a name that is already another spelling of a company here ("GOOGLE INC." when "Google Inc."
+    exists). Side effects: aliases created, audit entry.
+    """
+    names = [n.strip() for n in (name_ja, name_en, *aliases) if n and n.strip()]
+    if not names or not company_name_key(names[0]):
+        raise ValidationError({"name_ja": _("Enter the company's name.")})
+    for name in names:
+        owner = _alias_owner(municipality=municipality, name=name)
+        if owner is not None:
+            raise ValidationError(
+                {
+                    "name_ja": _("“%(name)s” is already a name of %(company)s.")
+                    % {"name": name, "company": owner}
+                }
+            )
+    with transaction.atomic():
+        company = LargeCompany.objects.create(
+            municipality=municipality,
+            name_ja=name_ja.strip() or name_en.strip(),
+            name_en=name_en.strip(),
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+        )
+        keys = set()
+        for name in names:
+            if company_name_key(name) not in keys:
+                keys.add(company_name_key(name))
+                CompanyAlias.objects.create(municipality=municipality, company=company, name=name)
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="company.created",
+            obj=company,
+            changes={"name_ja": {"new": company.name_ja}, "name_en": {"new": company.name_en}},
+        )
+    return company
+
+
+COMPANY_FIELDS = ("name_ja", "name_en", "contact_name", "contact_email", "contact_phone")
+
+
+def company_update(*, company: LargeCompany, actor: User, data: dict[str, Any]) -> LargeCompany:
+    """Change a company's names or licensing contact. Side effect: audit entry with old and new values."""
+    data = {k: v for k, v in data.items() if k in COMPANY_FIELDS}
+    changes = field_changes(company, data)
+    if not changes:
+        return company
+    with transaction.atomic():
+        for field, value in data.items():
+            setattr(company, field, value)
+        company.save(update_fields=list(changes))
+        for field in ("name_ja", "name_en"):
+            if field in changes and data[field]:
+                owner = _alias_owner(municipality=company.municipality, name=data[field])
+                if owner is None:
+                    CompanyAlias.objects.create(
+                        municipality=company.municipality, company=company, name=data[field]
+                    )
+        audit_log(
+            municipality=company.municipality,
+            actor=actor,
+            action="company.updated",
+            obj=company,
+            changes=changes,
+        )
+    return company
+
+
+def company_alias_add(*, company: LargeCompany, actor: User | None, name: str) -> CompanyAlias:
+    """Record another spelling of a company's name. Side effect: audit entry."""
+    name = name.strip()
+    if not company_name_key(name):
+        raise ValidationError({"name": _("Enter a name.")})
+    owner = _alias_owner(municipality=company.municipality, name=name)
+    if owner is not None:
+        raise ValidationError(
+            {"name": _("“%(name)s” is already a name of %(company)s.") % {"name": name, "company": owner}}
+        )
+    alias = CompanyAlias.objects.create(municipality=company.municipality, company=company, name=name)
+    audit_log(
+        municipality=company.municipality,
+        actor=actor,
+        action="company.alias_added",
+        obj=company,
+        changes={"alias": {"new": name}},
+    )
+    return alias
+
+
+def company_for_name(*, municipality: Municipality, actor: User | None, name: str) -> LargeCompany:
+    """The company a name or alias stands for, registered under that name when new."""
+    owner = _alias_owner(municipality=municipality, name=name)
+    if owner is not None:
+        return owner
+    return company_create(municipality=municipality, actor=actor, name_ja=name)
+
+
+# --- Patents --------------------------------------------------------------------------------------
+
+# Fields people edit on the fit-profile page (bibliographic data comes from imports).
+PATENT_EDITABLE_FIELDS = (
+    "title",
+    "abstract",
+    "plain_summary",
+    "application_examples",
+    "prototype_info",
+    "offer_non_exclusive",
+    "offer_exclusive",
+    "offer_assignment",
+    "expiry_date",
+    "legal_status",
+    "internal_note",
+    "fit_clear_use",
+    "fit_clear_use_note",
+    "fit_direct_contribution",
+    "fit_direct_contribution_note",
+    "fit_adds_value",
+    "fit_adds_value_note",
+    "fit_low_effort",
+    "fit_low_effort_note",
+    "fit_prototype",
+    "fit_prototype_note",
+    "fit_not_large_business",
+    "fit_not_large_business_note",
+)
+
+
+def patent_update(*, patent: Patent, actor: User, data: dict[str, Any]) -> Patent:
+    """Edit a seed's plain-language fields and fit profile.
+
+    Only PATENT_EDITABLE_FIELDS are taken. Side effects: audit entry with what changed; the cached
+    introduction sheet becomes stale because updated_at moves.
+    """
+    data = {k: v for k, v in data.items() if k in PATENT_EDITABLE_FIELDS}
+    changes = field_changes(patent, data)
+    if not changes:
+        return patent
+    for field, value in data.items():
+        setattr(patent, field, value)
+    patent.save(update_fields=[*changes, "updated_at"])
+    audit_log(
+        municipality=patent.municipality, actor=actor, action="patent.updated", obj=patent, changes=changes
+    )
+    _queue_sheet(patent)
+    return patent
+
+
+def _queue_sheet(patent: Patent) -> None:
+    """Render a published seed's introduction sheet in the background, so the download is instant."""
+    from .tasks import render_sheet_task
+
+    if patent.publication_state == PublicationState.PUBLISHED:
+        render_sheet_task.delay_on_commit(municipality_id=patent.municipality_id, patent_id=patent.pk)
+
+
+# Allowed moves of the publication state (pretalx style: a table, one function that checks it).
+TRANSITIONS = {
+    PublicationState.DRAFT: {PublicationState.PUBLISHED, PublicationState.WITHDRAWN},
+    PublicationState.PUBLISHED: {PublicationState.WITHDRAWN},
+    PublicationState.WITHDRAWN: {PublicationState.PUBLISHED, PublicationState.DRAFT},
+}
+
+
+def patent_set_state(*, patent: Patent, actor: User, state: str) -> Patent:
+    """Publish a seed to SMEs, withdraw it, or put it back to draft.
+
+    Refuses a move the TRANSITIONS table does not allow. Side effect: audit entry.
+    """
+    if state not in TRANSITIONS.get(patent.publication_state, set()):
+        raise ValidationError(
+            _("A seed cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": patent.get_publication_state_display(), "new": PublicationState(state).label}
+        )
+    old = patent.publication_state
+    patent.publication_state = state
+    fields = ["publication_state", "updated_at"]
+    if state == PublicationState.PUBLISHED:
+        patent.published_at = timezone.now()
+        fields.append("published_at")
+    patent.save(update_fields=fields)
+    audit_log(
+        municipality=patent.municipality,
+        actor=actor,
+        action=f"patent.{state}",
+        obj=patent,
+        changes={"publication_state": {"old": old, "new": state}},
+    )
+    _queue_sheet(patent)
+    return patent
+
+
+def patents_set_state(*, patents: Iterable[Patent], actor: User, state: str) -> tuple[int, int]:
+    """Move several seeds at once; those that cannot move are left as they are.
+
+    Returns (moved, skipped). Side effects: one audit entry per moved seed, in one transaction.
+    """
+    moved = skipped = 0
+    with transaction.atomic():
+        for patent in patents:
+            if state in TRANSITIONS.get(patent.publication_state, set()):
+                patent_set_state(patent=patent, actor=actor, state=state)
+                moved += 1
+            else:
+                skipped += 1
+    return moved, skipped
+
+
+# --- Portfolio import -----------------------------------------------------------------------------
+
+
+def portfolio_import_start(
+    *,
+    municipality: Municipality,
+    actor: User | None,
+    company: LargeCompany,
+    upload: UploadedFile | File,
+    queue: bool = True,
+) -> PortfolioImport:
+    """Store an uploaded portfolio file and queue its validation.
+
+    Side effects: the file is stored, audit entry, validation task queued after commit (unless
+    `queue` is False: the command line validates in its own process).
+    """
+    from .tasks import portfolio_import_validate_task
+
+    if company.municipality_id != municipality.pk:
+        raise ValidationError(_("This company does not take part here."))
+    if upload.size > max_file_bytes():
+        raise ValidationError(
+            {"file": _(M.FILE_TOO_LARGE) % {"max_mb": round(max_file_bytes() / (1024 * 1024), 1)}}
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": _(M.FILE_EMPTY)})
+    name = Path(upload.name or "upload").name[:255]
+    with transaction.atomic():
+        portfolio_import = PortfolioImport(
+            municipality=municipality, company=company, uploaded_by=actor, original_name=name
+        )
+        portfolio_import.file.save(name, upload, save=False)
+        portfolio_import.save()
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="portfolio_import.uploaded",
+            obj=portfolio_import,
+            changes={"file": {"new": name}},
+        )
+        if queue:
+            portfolio_import_validate_task.delay_on_commit(
+                municipality_id=municipality.pk, import_id=portfolio_import.pk
+            )
+    return portfolio_import
+
+
+def _records(
+    portfolio_import: PortfolioImport, *, on_progress=None
+) -> Iterator[tuple[RowValidator | None, int, dict | None, list[ImportProblem]]]:
+    """Open the stored file and yield (validator, row, record, problems) for every data row.
+
+    Raises FileRefused for a file that cannot be read at all.
+    """
+    source = open_rows(portfolio_import.file.path, portfolio_import.original_name)
+    try:
+        column_set = detect_column_set(source.headers)
+        if isinstance(column_set, ImportProblem):
+            raise FileRefused(column_set)
+        validator = RowValidator(column_set)
+        portfolio_import.file_format = source.file_format
+        portfolio_import.encoding = source.encoding
+        portfolio_import.column_set = column_set.name
+        if on_progress is not None:
+            on_progress(0, source.estimated_rows)
+        count = 0
+        for row, values in source.rows:
+            count += 1
+            if count > MAX_ROWS:
+                raise FileRefused(ImportProblem(0, "", M.TOO_MANY_ROWS, {"max": MAX_ROWS}))
+            record, problems = validator.validate(row, values)
+            yield validator, row, record, problems
+        if count == 0:
+            raise FileRefused(ImportProblem(0, "", M.FILE_NO_DATA))
+    finally:
+        source.close()
+
+
+def _diff(existing: dict[str, Any] | Patent, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    get = existing.get if isinstance(existing, dict) else lambda f: getattr(existing, f)
+    return {
+        field: {"old": get(field), "new": value}
+        for field, value in record.items()
+        if field != "number" and get(field) != value
+    }
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> PortfolioImport:
+    """Validate every row of an uploaded file and classify it as new, changed or unchanged.
+
+    Writes only the import's progress and report (never a patent). Runs in the worker; a re-run on an
+    import that is no longer queued or validating changes nothing.
+    """
+    if portfolio_import.state not in (ImportState.QUEUED, ImportState.VALIDATING):
+        return portfolio_import
+    pk = portfolio_import.pk
+    PortfolioImport.objects.filter(pk=pk).update(state=ImportState.VALIDATING, processed_rows=0)
+    problems: list[ImportProblem] = []
+    error_count = new = changed = unchanged = flagged = total = 0
+    estimate = 0
+
+    def on_progress(done: int, estimated: int) -> None:
+        nonlocal estimate
+        estimate = estimated
+        PortfolioImport.objects.filter(pk=pk).update(total_rows=estimated, processed_rows=done)
+
+    def note(found: list[ImportProblem]) -> None:
+        nonlocal error_count
+        error_count += len(found)
+        room = MAX_STORED_PROBLEMS - len(problems)
+        if room > 0:
+            problems.extend(found[:room])
+
+    try:
+        for chunk in _chunks(_records(portfolio_import, on_progress=on_progress), CHUNK):
+            validator = chunk[0][0]
+            good = [record for _v, _row, record, _p in chunk if record is not None]
+            for _v, _row, _record, found in chunk:
+                note(found)
+            total += len(chunk)
+            fields = validator.fields
+            existing = {
+                row["number"]: row
+                for row in Patent.objects.filter(
+                    company=portfolio_import.company, number__in=[r["number"] for r in good]
+                ).values("number", *fields)
+            }
+            for record in good:
+                if not record.get("abstract"):
+                    flagged += 1
+                current = existing.get(record["number"])
+                if current is None:
+                    new += 1
+                elif _diff(current, record):
+                    changed += 1
+                else:
+                    unchanged += 1
+            PortfolioImport.objects.filter(pk=pk).update(
+                processed_rows=total, total_rows=max(total, estimate)
+            )
+    except FileRefused as refused:
+        note([refused.problem])
+
+    portfolio_import.refresh_from_db(fields=["state"])
+    portfolio_import.state = ImportState.INVALID if error_count else ImportState.VALID
+    portfolio_import.total_rows = total
+    portfolio_import.processed_rows = total
+    portfolio_import.new_count = new
+    portfolio_import.changed_count = changed
+    portfolio_import.unchanged_count = unchanged
+    portfolio_import.flagged_count = flagged
+    portfolio_import.errors = [p.as_dict() for p in problems]
+    portfolio_import.error_count = error_count
+    portfolio_import.validated_at = timezone.now()
+    portfolio_import.save()
+    return portfolio_import
+
+
+def portfolio_import_confirm(
+    *, portfolio_import: PortfolioImport, actor: User | None, queue: bool = True
+) -> PortfolioImport:
+    """The user confirms a validated import: queue the write (unless `queue` is False).
+
+    Side effects: audit entry, commit task queued after commit.
+    """
+    from .tasks import portfolio_import_commit_task
+
+    if portfolio_import.state != ImportState.VALID:
+        raise ValidationError(_("Only a validated import without errors can be confirmed."))
+    portfolio_import.state = ImportState.COMMITTING
+    portfolio_import.committed_by = actor
+    portfolio_import.save(update_fields=["state", "committed_by"])
+    audit_log(
+        municipality=portfolio_import.municipality,
+        actor=actor,
+        action="portfolio_import.confirmed",
+        obj=portfolio_import,
+    )
+    if queue:
+        portfolio_import_commit_task.delay_on_commit(
+            municipality_id=portfolio_import.municipality_id, import_id=portfolio_import.pk
+        )
+    return portfolio_import
+
+
+class _CommitAborted(Exception):
+    def __init__(self, problems: list[ImportProblem], count: int):
+        self.problems = problems
+        self.count = count
+
+
+def _insert_patents(*, municipality: Municipality, company: LargeCompany, records: list[dict], now) -> None:
+    """Insert new patents with one executemany: the same rows bulk_create would write.
+
+    A 100,000-row import spends most of its time in the ORM preparing ~45 values per row; this path
+    prepares only the date and time columns (the backend's own conversion) and passes the rest as is.
+    """
+    if not records:
+        return
+    from django.db import connection, models
+
+    fields = [f for f in Patent._meta.concrete_fields if not f.primary_key]
+    defaults = {}
+    for field in fields:
+        if field.attname == "municipality_id":
+            defaults[field.attname] = municipality.pk
+        elif field.attname == "company_id":
+            defaults[field.attname] = company.pk
+        elif field.attname in ("created_at", "updated_at"):
+            defaults[field.attname] = now
+        else:
+            defaults[field.attname] = field.get_default()
+    converters = {
+        field.attname: (lambda value, f=field: f.get_db_prep_save(value, connection))
+        for field in fields
+        if isinstance(field, models.DateField | models.FileField)  # DateTimeField is a DateField
+    }
+    columns = [f.column for f in fields]
+    attnames = [f.attname for f in fields]
+    table = connection.ops.quote_name(Patent._meta.db_table)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names come from the model
+        table, ", ".join(connection.ops.quote_name(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+    rows = []
+    for record in records:
+        values = []
+        for name in attnames:
+            value = record.get(name, defaults[name])
+            converter = converters.get(name)
+            values.append(converter(value) if converter is not None else value)
+        rows.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def portfolio_import_commit(*, portfolio_import: PortfolioImport) -> PortfolioImport:
+    """Write a confirmed import in one transaction: create new patents, update changed ones.
+
+    Upsert on company + number, so importing the same file again changes nothing. Side effects: one
+    audit entry per changed patent with its old and new values, one for the import with the counts.
+    If any row fails now (the file changed since validation), nothing is written and the import is
+    marked invalid with the problems.
+    """
+    if portfolio_import.state != ImportState.COMMITTING:
+        return portfolio_import
+    company = portfolio_import.company
+    municipality = portfolio_import.municipality
+    actor = portfolio_import.committed_by
+    patent_type = ContentType.objects.get_for_model(Patent)
+    actor_label = str(actor) if actor is not None else "system"
+    created = updated = unchanged = 0
+    try:
+        with transaction.atomic():
+            for chunk in _chunks(_records(portfolio_import), CHUNK):
+                bad = [p for _v, _r, _rec, found in chunk for p in found]
+                if bad:
+                    raise _CommitAborted(bad[:MAX_STORED_PROBLEMS], len(bad))
+                fields = chunk[0][0].fields
+                records = [record for _v, _r, record, _p in chunk]
+                existing = {
+                    p.number: p
+                    for p in Patent.objects.filter(company=company, number__in=[r["number"] for r in records])
+                }
+                now = timezone.now()
+                to_create, to_update, audits = [], [], []
+                for record in records:
+                    patent = existing.get(record["number"])
+                    if patent is None:
+                        to_create.append(record)
+                        continue
+                    changes = _diff(patent, record)
+                    if not changes:
+                        unchanged += 1
+                        continue
+                    for field, change in changes.items():
+                        setattr(patent, field, change["new"])
+                    patent.updated_at = now
+                    to_update.append(patent)
+                    audits.append(
+                        AuditEntry(
+                            municipality=municipality,
+                            actor=actor,
+                            actor_label=actor_label,
+                            action="patent.import_updated",
+                            content_type=patent_type,
+                            object_id=str(patent.pk),
+                            object_label=str(patent),
+                            changes=changes,
+                        )
+                    )
+                _insert_patents(municipality=municipality, company=company, records=to_create, now=now)
+                if to_update:
+                    Patent.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
+                AuditEntry.objects.bulk_create(audits, batch_size=500)
+                created += len(to_create)
+                updated += len(to_update)
+            portfolio_import.state = ImportState.COMMITTED
+            portfolio_import.committed_at = timezone.now()
+            portfolio_import.new_count = created
+            portfolio_import.changed_count = updated
+            portfolio_import.unchanged_count = unchanged
+            portfolio_import.save()
+            audit_log(
+                municipality=municipality,
+                actor=actor,
+                action="portfolio_import.committed",
+                obj=portfolio_import,
+                changes={
+                    "created": {"new": created},
+                    "updated": {"new": updated},
+                    "unchanged": {"new": unchanged},
+                },
+            )
+    except (_CommitAborted, FileRefused) as error:
+        if isinstance(error, FileRefused):
+            problems, count = [error.problem], 1
+        else:
+            problems, count = error.problems, error.count
+        portfolio_import.state = ImportState.INVALID
+        portfolio_import.errors = [
+            ImportProblem(0, "", M.COMMIT_CHANGED).as_dict(),
+            *[p.as_dict() for p in problems],
+        ]
+        portfolio_import.error_count = count + 1
+        portfolio_import.save(update_fields=["state", "errors", "error_count"])
+    return portfolio_import
+
+
+def portfolio_import_fail(*, portfolio_import: PortfolioImport) -> None:
+    """Mark an import whose task crashed for good, so that the page stops waiting."""
+    PortfolioImport.objects.filter(pk=portfolio_import.pk).update(state=ImportState.FAILED)

@@ -1,0 +1,411 @@
+"""Pages of the patents app: portfolio, seeds, companies, imports, introduction sheets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from kawasaki.views import TenantViewMixin
+
+from . import exports, selectors, services, sheets
+from .forms import (
+    AliasForm,
+    CompanyForm,
+    ImportUploadForm,
+    PatentEditForm,
+    PatentFilterForm,
+    StateForm,
+    selected_ids,
+)
+from .importing.messages import ImportProblem
+from .importing.readers import max_file_bytes
+from .models import ImportState, PublicationState
+
+
+class PatentAccessMixin(TenantViewMixin):
+    """Helpers every patents page needs: the visible and curatable sets of this user."""
+
+    def visible_patents(self):
+        return selectors.patents_visible_to(user=self.request.user, municipality=self.municipality)
+
+    def curatable_patents(self):
+        return selectors.patents_curatable_by(user=self.request.user, municipality=self.municipality)
+
+    def visible_companies(self):
+        return selectors.companies_visible_to(user=self.request.user, municipality=self.municipality)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # Another tenant's (or an invisible) object is a 404 whatever the method, never a 405 first.
+        if "pk" in kwargs and hasattr(self, "get_object"):
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+    @property
+    def can_curate(self) -> bool:
+        return self.request.user.has_perm("patents.curate_patents", self.municipality)
+
+
+class PatentListView(PatentAccessMixin, TemplateView):
+    permission_required = "patents.view_patent"
+    template_name = "patents/patent_list.html"
+    paginate_by = 50
+
+    def filter_form(self):
+        companies = (
+            self.visible_companies()
+            if self.can_curate
+            else selectors.companies_with_published_seeds(municipality=self.municipality)
+        )
+        return PatentFilterForm(self.request.GET or None, companies=companies, show_curation=self.can_curate)
+
+    def get_context_data(self, **kwargs):
+        form = self.filter_form()
+        queryset = selectors.filter_patents(self.visible_patents(), form.filters())
+        page = Paginator(queryset.order_by("company__name_ja", "number"), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=form,
+            page_obj=page,
+            patents=page.object_list,
+            is_paginated=page.has_other_pages(),
+            query=query.urlencode(),
+            can_curate=self.can_curate,
+            states=PublicationState,
+            **kwargs,
+        )
+
+
+class PatentExportView(PatentAccessMixin, View):
+    """The filtered portfolio as CSV in the import template's columns, cells neutralised."""
+
+    permission_required = "patents.curate_patents"
+
+    def get(self, request, *args, **kwargs):
+        form = PatentFilterForm(request.GET or None, companies=self.visible_companies())
+        queryset = selectors.filter_patents(self.visible_patents(), form.filters()).order_by("number")
+        rows = exports.patents_csv_rows(queryset.iterator(chunk_size=2000), language=get_language() or "ja")
+        response = HttpResponse("".join(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
+        return response
+
+
+class PatentDetailView(PatentAccessMixin, TemplateView):
+    permission_required = "patents.view_patent"
+    template_name = "patents/patent_detail.html"
+
+    def get_object(self):
+        return get_object_or_404(self.visible_patents(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        patent = self.get_object()
+        can_change = self.request.user.has_perm("patents.change_patent", patent)
+        return super().get_context_data(
+            patent=patent,
+            can_change=can_change,
+            next_states=sorted(services.TRANSITIONS.get(patent.publication_state, ())) if can_change else [],
+            state_labels=dict(PublicationState.choices),
+            **kwargs,
+        )
+
+
+class PatentEditView(PatentAccessMixin, View):
+    permission_required = "patents.curate_patents"
+    template_name = "patents/patent_form.html"
+
+    def get_patent(self):
+        return get_object_or_404(self.curatable_patents(), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        patent = self.get_patent()
+        return render(
+            request, self.template_name, {"form": PatentEditForm(instance=patent), "patent": patent}
+        )
+
+    def post(self, request, *args, **kwargs):
+        patent = self.get_patent()
+        form = PatentEditForm(request.POST, instance=self.get_patent())
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "patent": patent}, status=400)
+        services.patent_update(patent=patent, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("The seed was saved."))
+        return redirect(self.tenant_url("patent_detail", pk=patent.pk))
+
+
+class PatentStateView(PatentAccessMixin, View):
+    permission_required = "patents.curate_patents"
+
+    def post(self, request, *args, **kwargs):
+        patent = get_object_or_404(self.curatable_patents(), pk=kwargs["pk"])
+        form = StateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a valid state."))
+        else:
+            try:
+                services.patent_set_state(patent=patent, actor=request.user, state=form.cleaned_data["state"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("The seed is now “%(state)s”.") % {"state": patent.get_publication_state_display()},
+                )
+        return redirect(self.tenant_url("patent_detail", pk=patent.pk))
+
+
+class PatentBulkStateView(PatentAccessMixin, View):
+    """Publish or withdraw the seeds ticked on the list."""
+
+    permission_required = "patents.curate_patents"
+
+    def post(self, request, *args, **kwargs):
+        form = StateForm(request.POST)
+        ids = selected_ids(request.POST)
+        if not form.is_valid() or not ids:
+            messages.error(request, _("Tick at least one seed and choose what to do."))
+        else:
+            patents = list(self.curatable_patents().filter(pk__in=ids))
+            moved, skipped = services.patents_set_state(
+                patents=patents, actor=request.user, state=form.cleaned_data["state"]
+            )
+            messages.success(
+                request,
+                _("%(moved)s seeds changed, %(skipped)s left as they were.")
+                % {"moved": moved, "skipped": skipped},
+            )
+        return redirect(self.tenant_url("patent_list"))
+
+
+class PatentSheetView(PatentAccessMixin, View):
+    """The technology introduction sheet of one seed (PDF), cached until the seed changes."""
+
+    permission_required = "patents.view_patent"
+
+    def get_object(self):
+        return get_object_or_404(self.visible_patents(), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        patent = self.get_object()
+        path = sheets.sheet_for(patent=patent)
+        with open(path, "rb") as fh:
+            response = HttpResponse(fh.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="seed-{patent.pk}.pdf"'
+        return response
+
+
+class PatentBookletView(PatentAccessMixin, View):
+    """A booklet (cover, contents, one sheet per seed) of the seeds ticked on the list."""
+
+    permission_required = "patents.view_patent"
+    template_name = "patents/booklet.html"
+
+    def booklet(self, data):
+        ids = selected_ids(data, limit=200)
+        patents = list(self.visible_patents().filter(pk__in=ids).order_by("company__name_ja", "number"))
+        if not patents:
+            return render(self.request, self.template_name, {}, status=200 if not ids else 404)
+        pdf = sheets.booklet_pdf(patents=patents, municipality=self.municipality)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="booklet.pdf"'
+        return response
+
+    def get(self, request, *args, **kwargs):
+        return self.booklet(request.GET)
+
+    def post(self, request, *args, **kwargs):
+        return self.booklet(request.POST)
+
+
+# --- Companies ------------------------------------------------------------------------------------
+
+
+class CompanyListView(PatentAccessMixin, TemplateView):
+    permission_required = "patents.view_company"
+    template_name = "patents/largecompany_list.html"
+
+    def get_context_data(self, **kwargs):
+        companies = selectors.companies_with_counts(user=self.request.user, municipality=self.municipality)
+        return super().get_context_data(
+            companies=companies,
+            can_manage=self.request.user.has_perm("patents.manage_companies", self.municipality),
+            **kwargs,
+        )
+
+
+class CompanyCreateView(PatentAccessMixin, View):
+    permission_required = "patents.manage_companies"
+    template_name = "patents/largecompany_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": CompanyForm()})
+
+    def post(self, request, *args, **kwargs):
+        form = CompanyForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                company = services.company_create(
+                    municipality=self.municipality,
+                    actor=request.user,
+                    name_ja=data["name_ja"],
+                    name_en=data["name_en"],
+                    contact_name=data["contact_name"],
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    aliases=data["aliases"].splitlines(),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The company was registered."))
+                return redirect(self.tenant_url("company_detail", pk=company.pk))
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class CompanyDetailView(PatentAccessMixin, TemplateView):
+    permission_required = "patents.view_company"
+    template_name = "patents/largecompany_detail.html"
+
+    def get_object(self):
+        return get_object_or_404(
+            selectors.companies_with_counts(user=self.request.user, municipality=self.municipality),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        company = self.get_object()
+        return super().get_context_data(
+            company=company,
+            aliases=company.aliases.all(),
+            imports=selectors.imports_visible_to(
+                user=self.request.user, municipality=self.municipality
+            ).filter(company=company)[:10],
+            alias_form=AliasForm(),
+            can_manage=self.request.user.has_perm("patents.manage_companies", self.municipality),
+            **kwargs,
+        )
+
+
+class CompanyAliasAddView(PatentAccessMixin, View):
+    permission_required = "patents.manage_companies"
+
+    def post(self, request, *args, **kwargs):
+        company = get_object_or_404(self.visible_companies(), pk=kwargs["pk"])
+        form = AliasForm(request.POST)
+        if form.is_valid():
+            try:
+                services.company_alias_add(
+                    company=company, actor=request.user, name=form.cleaned_data["name"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The spelling was added."))
+        else:
+            messages.error(request, _("Enter a name."))
+        return redirect(self.tenant_url("company_detail", pk=company.pk))
+
+
+# --- Imports --------------------------------------------------------------------------------------
+
+
+class ImportListView(PatentAccessMixin, View):
+    permission_required = "patents.import_portfolio"
+    template_name = "patents/portfolioimport_list.html"
+
+    def upload_form(self, data=None, files=None):
+        return ImportUploadForm(
+            data,
+            files,
+            companies=self.visible_companies(),
+            max_mb=round(max_file_bytes() / (1024 * 1024)),
+        )
+
+    def render_page(self, form, status=200):
+        imports = selectors.imports_visible_to(user=self.request.user, municipality=self.municipality)[:50]
+        return render(self.request, self.template_name, {"form": form, "imports": imports}, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.upload_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.upload_form(request.POST, request.FILES)
+        if form.is_valid():
+            company = get_object_or_404(self.visible_companies(), pk=form.cleaned_data["company"])
+            try:
+                portfolio_import = services.portfolio_import_start(
+                    municipality=self.municipality,
+                    actor=request.user,
+                    company=company,
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))
+        return self.render_page(form, status=400)
+
+
+class ImportTemplateView(PatentAccessMixin, View):
+    permission_required = "patents.import_portfolio"
+
+    def get(self, request, *args, **kwargs):
+        language = "en" if request.GET.get("lang") == "en" else "ja"
+        response = HttpResponse(
+            exports.template_csv(language=language), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="portfolio-template-{language}.csv"'
+        return response
+
+
+class ImportDetailView(PatentAccessMixin, TemplateView):
+    """The import's report; while the worker runs, the progress part is polled by htmx."""
+
+    permission_required = "patents.import_portfolio"
+    template_name = "patents/portfolioimport_detail.html"
+    fragment_template = "patents/includes/import_progress.html"
+
+    def get_template_names(self):
+        return [self.fragment_template] if self.request.headers.get("HX-Request") else [self.template_name]
+
+    def get_object(self):
+        return get_object_or_404(
+            selectors.imports_visible_to(user=self.request.user, municipality=self.municipality),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        portfolio_import = self.get_object()
+        problems = [ImportProblem.from_dict(p) for p in portfolio_import.errors]
+        return super().get_context_data(
+            imp=portfolio_import,
+            problems=problems,
+            hidden_problems=max(0, portfolio_import.error_count - len(problems)),
+            states=ImportState,
+            **kwargs,
+        )
+
+
+class ImportConfirmView(PatentAccessMixin, View):
+    permission_required = "patents.import_portfolio"
+
+    def post(self, request, *args, **kwargs):
+        portfolio_import = get_object_or_404(
+            selectors.imports_visible_to(user=request.user, municipality=self.municipality), pk=kwargs["pk"]
+        )
+        try:
+            services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))

@@ -1,0 +1,101 @@
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from patents import services, sheets
+from tests.factories.patents import PatentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed(company_a):
+    with scopes_disabled():
+        return PatentFactory(
+            company=company_a,
+            title="食品の鮮度を色で知らせるラベル",
+            plain_summary="肉や魚の傷み具合をラベルの色で見分けられます。",
+            application_examples="精肉のパック\n仕出し弁当",
+            fit_clear_use="yes",
+            publication_state="published",
+        )
+
+
+def fonts_of(pdf_path) -> str:
+    return subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is installed by bin/test")
+def test_sheet_embeds_a_japanese_font(seed):
+    with scope(municipality=seed.municipality):
+        path = sheets.sheet_for(patent=seed)
+    rows = [line.split() for line in fonts_of(path).splitlines()[2:]]
+    cjk = [row for row in rows if "Noto-Sans-CJK-JP" in row[0]]
+    assert cjk, rows
+    assert all(row[-5] == "yes" for row in cjk)  # the "emb" column
+
+
+def test_sheet_is_cached_until_the_seed_changes(seed, coordinator_a):
+    with scope(municipality=seed.municipality):
+        first = sheets.sheet_for(patent=seed)
+        seed.refresh_from_db()
+        assert sheets.sheet_is_fresh(seed) is True
+        assert sheets.sheet_for(patent=seed) == first
+        services.patent_update(patent=seed, actor=coordinator_a, data={"plain_summary": "新しい説明"})
+        seed.refresh_from_db()
+        assert sheets.sheet_is_fresh(seed) is False
+        second = sheets.sheet_for(patent=seed)
+    assert second != first
+
+
+def test_fetcher_refuses_local_files_and_internal_urls(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for the pdf")
+    fetcher = sheets.SafeURLFetcher()
+    html = (
+        '<html><body><img src="file:///etc/passwd"><img src="' + secret.as_uri() + '">'
+        '<img src="http://169.254.169.254/latest/meta-data/"><img src="http://127.0.0.1:6379/">'
+        '<link rel="stylesheet" href="file:///etc/shadow"><p>本文</p></body></html>'
+    )
+    pdf = sheets.render_pdf(html, fetcher=fetcher)
+    assert pdf.startswith(b"%PDF")
+    assert sorted(fetcher.refused) == sorted(
+        [
+            "file:///etc/passwd",
+            secret.as_uri(),
+            "http://169.254.169.254/latest/meta-data/",
+            "http://127.0.0.1:6379/",
+            "file:///etc/shadow",
+        ]
+    )
+    assert fetcher.fetched == []  # the stylesheet is read from disk, not fetched
+
+
+def test_user_text_with_markup_is_escaped_not_fetched(seed, coordinator_a):
+    with scope(municipality=seed.municipality):
+        services.patent_update(
+            patent=seed, actor=coordinator_a, data={"plain_summary": '<img src="file:///etc/passwd">'}
+        )
+        html = sheets.sheet_html(seed)
+    assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
+    assert '<img src="file:///etc/passwd">' not in html
+
+
+def test_sheet_and_booklet_pages(client_of, city_a, sme_a, seed, company_a):
+    with scopes_disabled():
+        draft = PatentFactory(company=company_a, title="Draft")
+    client = client_of(sme_a)
+    response = client.get(reverse("patent_sheet", kwargs={"municipality": city_a.slug, "pk": seed.pk}))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert (
+        client.get(reverse("patent_sheet", kwargs={"municipality": city_a.slug, "pk": draft.pk})).status_code
+        == 404
+    )
+    booklet = client.post(
+        reverse("patent_booklet", kwargs={"municipality": city_a.slug}), {"ids": [seed.pk, draft.pk]}
+    )
+    assert (booklet.status_code, booklet["Content-Type"]) == (200, "application/pdf")
+    assert booklet.content.startswith(b"%PDF")
