@@ -583,6 +583,11 @@ def portfolio_import_commit(*, portfolio_import: PortfolioImport) -> PortfolioIm
                     "unchanged": {"new": unchanged},
                 },
             )
+            if created or updated:
+                # Bulk writes send no model signals: ask for the screening index rebuild explicitly.
+                from matching.signals import schedule_index_rebuild
+
+                schedule_index_rebuild(municipality_id=municipality.pk, kind="seeds")
     except (_CommitAborted, FileRefused) as error:
         if isinstance(error, FileRefused):
             problems, count = [error.problem], 1

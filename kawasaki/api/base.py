@@ -22,6 +22,21 @@ class IdempotencyKeyReused(APIException):
     default_code = "idempotency_key_reused"
 
 
+def _request_digest(request) -> str:
+    """What identifies a write: method, path and payload. Uploads are summarised by field names, file
+    names and sizes, so a large file is never read into memory just to compare requests."""
+    hasher = hashlib.sha256(f"{request.method} {request.path}".encode())
+    if request.content_type.startswith("multipart/"):
+        for key in sorted(request.POST):
+            hasher.update(f"|{key}={request.POST.getlist(key)}".encode())
+        for key in sorted(request.FILES):
+            for upload in request.FILES.getlist(key):
+                hasher.update(f"|{key}:{upload.name}:{upload.size}".encode())
+    else:
+        hasher.update(request.body)
+    return hasher.hexdigest()
+
+
 class _Replay(Exception):
     """Raised in initial() to answer with a stored response instead of running the handler."""
 
@@ -93,9 +108,7 @@ class TenantAPIMixin:
         self._idempotency = None
         key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
         if key and request.method not in permissions.SAFE_METHODS:
-            digest = hashlib.sha256(
-                request.method.encode() + request.path.encode() + request.body
-            ).hexdigest()
+            digest = _request_digest(request)
             record = IdempotencyRecord.objects.filter(token=token, key=key[:128]).first()
             if record is not None:
                 if record.request_hash != digest:

@@ -308,3 +308,9 @@ KAWASAKI_SCREENING = {
 KAWASAKI_SUBSIDY_REMINDER_DAYS = env.list("KAWASAKI_SUBSIDY_REMINDER_DAYS", cast=int, default=[14, 3])
 # A programme whose next window opens within this many days is listed as "can apply soon".
 KAWASAKI_SUBSIDY_SOON_DAYS = env.int("KAWASAKI_SUBSIDY_SOON_DAYS", default=30)
+
+# --- Patents --------------------------------------------------------------------------------------
+# Largest portfolio file accepted for import (bytes); also bounds an XLSX's declared uncompressed size.
+KAWASAKI_IMPORT_MAX_BYTES = env.int("KAWASAKI_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+# Seeds whose right expires within this many months are flagged "expiring soon".
+KAWASAKI_EXPIRY_WARNING_MONTHS = env.int("KAWASAKI_EXPIRY_WARNING_MONTHS", default=12)
