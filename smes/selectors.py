@@ -49,7 +49,8 @@ def sme_list(*, user: User, municipality: Municipality, query: str = "", industr
         )
     if industry:
         qs = qs.filter(industry=industry)
-    return qs.annotate(visit_count=Count("visits", distinct=True))
+    # Aggregation drops Meta.ordering; order explicitly so pages are stable.
+    return qs.annotate(visit_count=Count("visits", distinct=True)).order_by("name_ja", "pk")
 
 
 def visits_of(*, sme: SME) -> QuerySet[Visit]:
@@ -163,7 +164,7 @@ def partners_of(*, municipality: Municipality, kind: str = "", query: str = "") 
             | Q(fields__icontains=query)
             | Q(equipment__icontains=query)
         )
-    return qs
+    return qs.order_by("name_ja", "pk")
 
 
 def referrals_of(*, municipality: Municipality) -> QuerySet[Referral]:
