@@ -38,6 +38,18 @@ class TenantViewMixin(PermissionRequiredMixin):
         return reverse(name, kwargs={"municipality": self.municipality.slug, **kwargs})
 
 
+class LookupFirstMixin(TenantViewMixin):
+    """A page of one object: an id that is not the user's answers 404 whatever the method, so a
+    method the view does not serve cannot tell (by 405) that the object exists. Views set `lookup()`."""
+
+    def lookup(self):
+        raise NotImplementedError
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.lookup()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
 def home(request):
     """Send a signed-in user to the municipality they used last, else their first one."""
     if not request.user.is_authenticated:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import LookupFirstMixin, TenantViewMixin
 
 from . import selectors, services
 from .forms import (
@@ -77,17 +77,6 @@ class SMEMineView(TenantViewMixin, View):
         if sme_id is None:
             return render(request, "smes/sme_unlinked.html")
         return redirect(self.tenant_url("sme_detail", pk=sme_id))
-
-
-class LookupFirstMixin(TenantViewMixin):
-    """Views of one object answer 404 for an id that is not the user's, whatever the method."""
-
-    def lookup(self):
-        raise NotImplementedError
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        self.lookup()
-        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 class SMEObjectMixin(LookupFirstMixin):

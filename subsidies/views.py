@@ -20,7 +20,7 @@ from django_scopes import scope
 
 from kawasaki.models import User
 from kawasaki.models.users import STAFF_ROLES
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import LookupFirstMixin, TenantViewMixin
 from negotiations.selectors import negotiations_visible_to
 from smes.rules import own_sme_id
 from smes.selectors import plans_visible_to, smes_visible_to
@@ -36,17 +36,6 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-class LookupFirstMixin(TenantViewMixin):
-    """Views of one object answer 404 for an id that is not the user's, whatever the method."""
-
-    def lookup(self):
-        raise NotImplementedError
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        self.lookup()
-        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 # --- Programmes -----------------------------------------------------------------------------------
