@@ -68,6 +68,7 @@ class NegotiationViewSet(_PartyScopedViewSet):
     serializer_class = NegotiationSerializer
     selector = staticmethod(selectors.negotiations_visible_to)
     filterset_fields = ["state", "sme", "company"]
+    ordering_fields = ["created_at", "state_changed_at", "state"]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("seeds")

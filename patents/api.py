@@ -189,6 +189,8 @@ class PatentListAPIView(PatentAPIMixin, generics.ListAPIView):
     """Patents the token's user may see, with the portfolio list's filters as query parameters
     (q, company, ipc, legal_status, publication_state, fit_yes, expiry, needs_completion)."""
 
+    ordering_fields = ["number", "title", "filing_date", "expiry_date", "updated_at"]
+
     def get_queryset(self):
         companies = LargeCompany.objects.filter(municipality=self.municipality)
         form = PatentFilterForm(self.request.query_params or None, companies=companies)

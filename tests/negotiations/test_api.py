@@ -39,3 +39,19 @@ def test_api_lists_follow_party_visibility(
     b = api_client_of(coordinator_b, city_b)
     assert b.get(f"/api/v1/negotiations/{deal_a.pk}/").status_code == 404
     assert len(b.get("/api/v1/negotiations/").json()["results"]) == 1
+
+
+def test_negotiations_can_be_ordered(api_client_of, city_a, coordinator_a):
+    """`ordering` works on the deal list (newest first and back)."""
+    from django.urls import reverse
+
+    with scopes_disabled():
+        made = [NegotiationFactory(municipality=city_a).pk for _ in range(3)]
+    api = api_client_of(coordinator_a, city_a)
+    newest = api.get(reverse("api_negotiation_list"), {"ordering": "-created_at"})
+    oldest = api.get(reverse("api_negotiation_list"), {"ordering": "created_at"})
+    assert newest.status_code == oldest.status_code == 200
+    ids_new = [n["id"] for n in newest.json()["results"]]
+    ids_old = [n["id"] for n in oldest.json()["results"]]
+    assert ids_old == made
+    assert ids_new == list(reversed(made))
