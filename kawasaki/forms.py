@@ -49,3 +49,13 @@ class ApiTokenForm(forms.Form):
         label=_("Name"), max_length=100, help_text=_("What the key is for, e.g. the dashboard script.")
     )
     read_only = forms.BooleanField(label=_("Read only"), required=False, initial=True)
+
+
+def add_service_errors(form: forms.Form, error: forms.ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields (or the form when the
+    field is not on it), a plain message as a form error."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -17,7 +17,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from . import selectors, services
 from .dashboard import panels_for
-from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, MembershipForm
+from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, MembershipForm, add_service_errors
 from .middleware import SESSION_LAST_MUNICIPALITY
 
 
@@ -136,8 +136,7 @@ class InvitationListView(TenantViewMixin, View):
                     role=form.cleaned_data["role"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from kawasaki.forms import add_service_errors
 from kawasaki.selectors import membership_in
 from kawasaki.views import TenantViewMixin
 from patents.selectors import companies_visible_to, patents_visible_to
@@ -17,14 +18,6 @@ from smes.selectors import smes_visible_to
 from . import selectors, services
 from .forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
 from .models import Decision, Direction, RejectReason, ScreeningCandidate
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ScreeningHomeView(TenantViewMixin, View):
@@ -119,7 +112,7 @@ class ScreeningRunCreateView(TenantViewMixin, View):
                     filters=form.seed_filters(),
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
         return self._render(form, direction, sme, patent, company, status=400)

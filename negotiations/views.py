@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from kawasaki.forms import add_service_errors
 from kawasaki.models import Role, User
 from kawasaki.rules import is_coordinator
 from kawasaki.views import TenantViewMixin
@@ -29,14 +30,6 @@ from . import forms, selectors, services
 from .ics import meeting_ics
 from .models import MeetingKind, MeetingStatus, Side, State
 from .rules import party_ids
-
-
-def errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _staff_of(municipality):
@@ -129,7 +122,7 @@ class NegotiationCreateView(TenantViewMixin, View):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 if not created:
                     messages.info(
@@ -345,7 +338,7 @@ class TermsView(NegotiationObjectMixin, View):
                     negotiation=negotiation, actor=request.user, data=form.cleaned_data
                 )
             except ValidationError as error:
-                errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The licence terms were recorded."))
                 return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
@@ -367,7 +360,7 @@ class ProductCreateView(NegotiationObjectMixin, View):
             try:
                 services.product_record(negotiation=negotiation, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The product was recorded."))
                 return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
@@ -486,7 +479,7 @@ class MeetingCreateView(TenantViewMixin, View):
                     municipality=self.municipality, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The meeting was planned."))
                 return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
@@ -528,7 +521,7 @@ class ScheduleView(TenantViewMixin, View):
                         request=source, actor=request.user, **form.cleaned_data
                     )
             except ValidationError as error:
-                errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The meeting was planned."))
                 return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))

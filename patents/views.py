@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kawasaki.forms import add_service_errors
 from kawasaki.views import TenantViewMixin
 
 from . import exports, selectors, services, sheets
@@ -264,8 +265,7 @@ class CompanyCreateView(PatentAccessMixin, View):
                     aliases=data["aliases"].splitlines(),
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The company was registered."))
                 return redirect(self.tenant_url("company_detail", pk=company.pk))
@@ -350,8 +350,7 @@ class ImportListView(PatentAccessMixin, View):
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))
         return self.render_page(form, status=400)

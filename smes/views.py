@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from kawasaki.forms import add_service_errors
 from kawasaki.views import LookupFirstMixin, TenantViewMixin
 
 from . import selectors, services
@@ -31,15 +32,6 @@ from .forms import (
 )
 from .models import Industry, InterestStatus, PartnerKind, PlanSection, PlanStatus
 from .rules import own_sme_id
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- SMEs -----------------------------------------------------------------------------------------
 
@@ -122,7 +114,7 @@ class SMECreateView(TenantViewMixin, View):
                     municipality=self.municipality, actor=request.user, data=form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The SME was registered."))
                 return redirect(self.tenant_url("sme_detail", pk=sme.pk))
@@ -151,7 +143,7 @@ class SMEEditView(SMEObjectMixin, View):
             try:
                 services.sme_update(sme=sme, actor=request.user, data=data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The profile was saved."))
                 return redirect(self.tenant_url("sme_detail", pk=sme.pk))
@@ -185,7 +177,7 @@ class VisitCreateView(SMEObjectMixin, View):
                     next_actions=form.next_actions(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The visit was recorded."))
                 return redirect(self.tenant_url("sme_detail", pk=sme.pk))
@@ -301,7 +293,7 @@ class PlanEditView(PlanObjectMixin, View):
                     plan=plan, actor=request.user, title=form.cleaned_data["title"], sections=form.sections()
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The plan was saved."))
                 return redirect(self.tenant_url("plan_detail", pk=plan.pk))
@@ -368,7 +360,7 @@ class PlanCommentCreateView(PlanVersionDetailView):
             try:
                 services.plan_comment_add(version=version, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The comment was added."))
                 return redirect(self.tenant_url("planversion_detail", pk=plan.pk, number=version.number))
@@ -624,7 +616,7 @@ class SeedInterestCreateView(SeedDetailView):
                     sme=sme, patent=seed, actor=request.user, message=form.cleaned_data["message"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your interest was sent to the coordinators."))
                 return redirect(self.tenant_url("seed_detail", pk=seed.pk))

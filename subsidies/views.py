@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 from django_scopes import scope
 
+from kawasaki.forms import add_service_errors
 from kawasaki.models import User
 from kawasaki.models.users import STAFF_ROLES
 from kawasaki.views import LookupFirstMixin, TenantViewMixin
@@ -28,15 +29,6 @@ from smes.selectors import plans_visible_to, smes_visible_to
 from . import ics, selectors, services
 from .forms import AdoptForm, ApplicationForm, DocumentForm, NoteForm, ProgrammeForm, StatusForm, WindowForm
 from .models import ApplicationStatus, Level
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- Programmes -----------------------------------------------------------------------------------
 
@@ -99,7 +91,7 @@ class ProgrammeCreateView(TenantViewMixin, View):
                     municipality=self.municipality, actor=request.user, data=data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The programme was added."))
                 return redirect(self.tenant_url("programme_detail", pk=programme.pk))
@@ -123,7 +115,7 @@ class ProgrammeEditView(ProgrammeObjectMixin, View):
             try:
                 services.programme_update(programme=programme, actor=request.user, data=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The programme was saved."))
                 return redirect(self.tenant_url("programme_detail", pk=programme.pk))
@@ -144,7 +136,7 @@ class WindowCreateView(ProgrammeObjectMixin, View):
             try:
                 services.window_create(programme=programme, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The window was added."))
                 return redirect(self.tenant_url("programme_detail", pk=programme.pk))
@@ -174,7 +166,7 @@ class WindowEditView(LookupFirstMixin, View):
             try:
                 services.window_update(window=window, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The window was saved."))
                 return redirect(self.tenant_url("programme_detail", pk=window.programme_id))
@@ -203,7 +195,7 @@ class TemplateListView(TenantViewMixin, View):
                     municipality=self.municipality, actor=request.user, template=form.cleaned_data["template"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The programme was adopted; check its facts and windows."))
                 return redirect(self.tenant_url("programme_detail", pk=programme.pk))
@@ -342,7 +334,7 @@ class ApplicationCreateView(ApplicationFormMixin, TenantViewMixin, View):
                     coordinator=data.get("coordinator"),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 form.add_error("sme", _("You cannot apply for this SME."))
             else:
@@ -417,7 +409,7 @@ class ApplicationEditView(ApplicationFormMixin, ApplicationObjectMixin, View):
                     application=application, actor=request.user, data=form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 form.add_error(None, _("You cannot change this application."))
             else:
@@ -445,7 +437,7 @@ class ApplicationStatusView(ApplicationDetailView):
                     amount_granted_jpy=data["amount_granted_jpy"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 form.add_error(None, _("You cannot make this change."))
             else:
@@ -475,7 +467,7 @@ class ApplicationNoteView(ApplicationDetailView):
                     application=application, actor=request.user, body=form.cleaned_data["body"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The note was added."))
                 return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
@@ -499,7 +491,7 @@ class DocumentUploadView(ApplicationDetailView):
                     file=form.cleaned_data["file"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 form.add_error(None, _("You cannot add documents to this application."))
             else:
