@@ -9,11 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
-
-def _municipality_fk():
-    return models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+from kawasaki.fields import municipality_fk
 
 
 def _user_fk(label, related_name="+", **kwargs):
@@ -56,7 +52,7 @@ class DropReason(models.TextChoices):
 class Negotiation(models.Model):
     """One deal between an SME and a large company over one or more of the company's seeds."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(
         "patents.LargeCompany", verbose_name=_("large company"), on_delete=models.PROTECT, related_name="+"
@@ -107,7 +103,7 @@ class EntryKind(models.TextChoices):
 class TimelineEntry(models.Model):
     """One event in a negotiation's history; internal entries are for coordinators only."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     negotiation = models.ForeignKey(
         Negotiation, verbose_name=_("negotiation"), on_delete=models.CASCADE, related_name="entries"
     )
@@ -154,7 +150,7 @@ DOCUMENT_EXTENSIONS = ["pdf", "docx", "doc", "odt", "txt"]
 class Document(models.Model):
     """A file of a negotiation: the NDA, a version of the draft licence, or another document."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     negotiation = models.ForeignKey(
         Negotiation, verbose_name=_("negotiation"), on_delete=models.CASCADE, related_name="documents"
     )
@@ -202,7 +198,7 @@ class Improvements(models.TextChoices):
 class LicenceTerms(models.Model):
     """The terms of a signed licence; recorded once the licence is signed."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     negotiation = models.OneToOneField(
         Negotiation, verbose_name=_("negotiation"), on_delete=models.CASCADE, related_name="terms"
     )
@@ -240,7 +236,7 @@ class LicenceTerms(models.Model):
 class Product(models.Model):
     """A product an SME launched from a licensed seed: what the programme counts as its outcome."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     negotiation = models.ForeignKey(
         Negotiation, verbose_name=_("negotiation"), on_delete=models.PROTECT, related_name="products"
     )
@@ -283,7 +279,7 @@ class MeetingStatus(models.TextChoices):
 class Meeting(models.Model):
     """A symposium, a closed meeting or a one-on-one, with its participants, minutes and follow-ups."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
@@ -341,7 +337,7 @@ class Reply(models.TextChoices):
 class Participant(models.Model):
     """An SME invited to or registered for a meeting, with its reply and attendance."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
     )
@@ -373,7 +369,7 @@ class RequestStatus(models.TextChoices):
 class OneOnOneRequest(models.Model):
     """An SME's request, after a symposium, to meet one presenting company over its seeds."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     symposium = models.ForeignKey(
         Meeting, verbose_name=_("symposium"), on_delete=models.CASCADE, related_name="requests"
     )
@@ -411,7 +407,7 @@ class OneOnOneRequest(models.Model):
 class Task(models.Model):
     """A to-do with a due date, on a negotiation or a meeting (a meeting's follow-up action)."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     negotiation = models.ForeignKey(
         Negotiation,
         verbose_name=_("negotiation"),

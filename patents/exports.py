@@ -10,10 +10,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from kawasaki.exports import neutralise
+
 from .importing.columns import TEMPLATE_COLUMNS
 from .models import Patent
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 EXAMPLE_ROW = {
     "number": "JP7000001B2",
@@ -32,14 +32,6 @@ EXAMPLE_ROW = {
     "expiry_date": "2035-04-01",
     "legal_status": "granted",
 }
-
-
-def neutralise(value) -> str:
-    """A cell value that no spreadsheet program will run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _headers(language: str) -> list[str]:

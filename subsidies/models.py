@@ -19,11 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
-
-def _municipality_fk():
-    return models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+from kawasaki.fields import municipality_fk
 
 
 class Level(models.TextChoices):
@@ -154,7 +150,7 @@ class TemplateWindow(models.Model):
 class Programme(ProgrammeFields):
     """A subsidy programme one municipality's coordinators work with (its own or an adopted copy)."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     template = models.ForeignKey(
         ProgrammeTemplate,
         verbose_name=_("adopted from"),
@@ -185,7 +181,7 @@ class Programme(ProgrammeFields):
 class ProgrammeWindow(models.Model):
     """One application window (call) of a programme; a programme has several a year."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="windows"
     )
@@ -226,7 +222,7 @@ class ApplicationStatus(models.TextChoices):
 class Application(models.Model):
     """An SME's application to one window of a programme, with the amounts asked for and granted."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="applications"
@@ -295,7 +291,7 @@ class Application(models.Model):
 class ApplicationNote(models.Model):
     """A coordinator's internal note on an application; SME members never see these."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="notes"
     )
@@ -331,7 +327,7 @@ def _document_path(instance, filename: str) -> str:
 class ApplicationDocument(models.Model):
     """A file that belongs to an application: the form, quotes, the result report."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
     )
@@ -365,7 +361,7 @@ class ApplicationDocument(models.Model):
 class SentReminder(models.Model):
     """A deadline reminder already sent: the unique key makes a re-run of the beat task send nothing."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="+"
     )
@@ -396,7 +392,7 @@ class SentReminder(models.Model):
 class CalendarFeed(models.Model):
     """A coordinator's secret .ics address; only the digest of its token is stored, and it can be revoked."""
 
-    municipality = _municipality_fk()
+    municipality = municipality_fk()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
     )

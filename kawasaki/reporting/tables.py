@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from kawasaki.exports import neutralise
 from kawasaki.models import Municipality
 
 from . import kpis
@@ -150,8 +151,6 @@ def all_tables(*, municipality: Municipality, fiscal_year: int) -> dict[str, Tab
 
 def _safe(value) -> object:
     """Numbers stay numbers; text that a spreadsheet would run as a formula is neutralised."""
-    from patents.exports import neutralise
-
     return value if isinstance(value, int | float) else neutralise(value)
 
 
