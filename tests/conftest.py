@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
@@ -47,6 +48,11 @@ def enrol_totp(user) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def totp_now(secret: str) -> str:
+    """The code an authenticator app shows now for ``secret``."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def make_member(municipality, role, *, email=None, with_mfa=True, **user_kwargs):

@@ -147,6 +147,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("KAWASAKI_MFA_ISSUER", default="Kawasaki IP Matching")
+# Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2), so that a code typed
+# as the step turns, or on a phone whose clock drifts a little, still works. Used codes stay refused.
+MFA_TOTP_TOLERANCE = env.int("KAWASAKI_MFA_TOTP_TOLERANCE", default=1)
 # Coordinators and municipality admins must enrol TOTP before using the product. Only the embedded
 # demo may switch this off; production settings refuse to start without it.
 KAWASAKI_REQUIRE_MFA = env.bool("KAWASAKI_REQUIRE_MFA", default=True)

@@ -16,13 +16,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from kawasaki.models import AuditEntry, Invitation, Membership, Role, User
-from tests.conftest import enrol_totp, make_member
+from tests.conftest import enrol_totp, make_member, totp_now
 from tests.factories import InvitationFactory
 from tests.factories.core import PASSWORD
-
-
-def totp_now(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def login(client: Client, email: str, password: str = PASSWORD):
@@ -227,6 +223,28 @@ def test_login_with_totp_asks_for_the_code(city_a):
     ok = client.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
     assert ok.status_code == 302
     assert client.get(reverse("dashboard", kwargs={"municipality": "city-a"})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_totp_accepts_the_neighbouring_step_once_but_not_older_codes(city_a):
+    user = make_member(city_a, Role.COORDINATOR, email="drift-coord@example.jp", with_mfa=False)
+    secret = enrol_totp(user)
+    step = int(time.time()) // 30
+    stale = format_hotp_value(hotp_value(secret, step - 3))
+    previous = format_hotp_value(hotp_value(secret, step - 1))
+
+    client = Client()
+    login(client, user.email)
+    assert client.post(reverse("mfa_authenticate"), {"code": stale}).status_code == 200
+    assert "_auth_user_id" not in client.session
+    # A code typed just as the step turned (or from a phone a little behind) still works ...
+    assert client.post(reverse("mfa_authenticate"), {"code": previous}).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # ... but only once.
+    other = Client()
+    login(other, user.email)
+    assert other.post(reverse("mfa_authenticate"), {"code": previous}).status_code == 200
+    assert "_auth_user_id" not in other.session
 
 
 @pytest.mark.django_db
