@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_engine.py quality            # ~1 min
     .venv/bin/python benchmarks/bench_engine.py speed              # ~3 min
+    .venv/bin/python benchmarks/bench_engine.py pairs              # all-pairs only, ~30 s
     .venv/bin/python benchmarks/bench_engine.py quality --pg-dsn postgresql://user:pw@host/db
 
 Speed corpora are resampled from the real texts in ../shared/data: each English document pairs a
@@ -102,6 +103,37 @@ def time_queries(fn: Callable[[str], object], queries: Sequence[str]) -> tuple[f
     return statistics.median(times), percentile(times, 0.95)
 
 
+def run_pairs(args: argparse.Namespace, rng: random.Random | None = None, spinoffs=None) -> None:
+    """All-pairs: 10,000 English seeds x 500 real SME-like texts, with and without synonym expansion."""
+    rng = rng or random.Random(7)
+    if spinoffs is None:
+        spinoffs = [r for r in read_jsonl(SHARED / "nasa" / "spinoffs.jsonl") if r.get("abstract")]
+    seeds = ScreeningIndex.build(english_corpus(10_000, rng), workers=args.workers)
+    smes = ScreeningIndex.build(
+        [
+            Document(id=f"sme{i}", title=r["title"], abstract=r["abstract"])
+            for i, r in enumerate(spinoffs[:500])
+        ]
+    )
+    seeds.matrix.weights()
+    smes.matrix.weights()
+    for synonyms in (True, False):
+        start = time.perf_counter()
+        result = all_pairs(
+            seeds,
+            smes,
+            top_k_per_sme=20,
+            top_k_per_seed=20,
+            filters=Filters(published_only=False),
+            synonyms=synonyms,
+        )
+        pairs = time.perf_counter() - start
+        print(
+            f"all-pairs 10,000 seeds x 500 SMEs, top 20 both ways, synonyms {'on' if synonyms else 'off'}: "
+            f"{pairs:.2f} s (shapes {result.per_sme_seeds.shape} {result.per_seed_smes.shape})"
+        )
+
+
 def run_speed(args: argparse.Namespace) -> None:
     rng = random.Random(7)
     spinoffs = [r for r in read_jsonl(SHARED / "nasa" / "spinoffs.jsonl") if r.get("abstract")]
@@ -138,24 +170,7 @@ def run_speed(args: argparse.Namespace) -> None:
     own, children = peak_rss_mb()
     print(f"peak RSS after builds: this process {own:.0f} MB, build workers {children:.0f} MB")
 
-    seeds = ScreeningIndex.build(english_corpus(10_000, rng), workers=args.workers)
-    smes = ScreeningIndex.build(
-        [
-            Document(id=f"sme{i}", title=r["title"], abstract=r["abstract"])
-            for i, r in enumerate(spinoffs[:500])
-        ]
-    )
-    seeds.matrix.weights()
-    smes.matrix.weights()
-    start = time.perf_counter()
-    result = all_pairs(
-        seeds, smes, top_k_per_sme=20, top_k_per_seed=20, filters=Filters(published_only=False)
-    )
-    pairs = time.perf_counter() - start
-    print(
-        f"all-pairs 10,000 seeds x 500 SMEs, top 20 both ways: {pairs:.2f} s "
-        f"(shapes {result.per_sme_seeds.shape} {result.per_seed_smes.shape})"
-    )
+    run_pairs(args, rng, spinoffs)
 
     if args.rank_bm25:
         from rank_bm25 import BM25Okapi
@@ -300,7 +315,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("part", choices=["speed", "quality", "all"])
+    parser.add_argument("part", choices=["speed", "quality", "pairs", "all"])
     parser.add_argument("--workers", type=int, default=2, help="analysis processes for index builds")
     parser.add_argument("--pg-dsn", help="also rank with PostgreSQL full-text search on this database")
     parser.add_argument(
@@ -311,6 +326,8 @@ def main() -> None:
         run_quality(args)
     if args.part in ("speed", "all"):
         run_speed(args)
+    if args.part == "pairs":
+        run_pairs(args)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 """REST API of screening: runs and their candidates (read); starting a run (write)."""
 
-from rest_framework import mixins, serializers, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
 from kawasaki.api.base import TenantAPIMixin
+from patents.selectors import companies_visible_to, patents_visible_to
+from smes.selectors import smes_visible_to
 
 from . import selectors, services
 from .models import Direction, ScreeningCandidate, ScreeningRun
@@ -56,13 +61,56 @@ class ScreeningRunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
-        read_only_fields = [f for f in fields if f not in ("direction", "query_text", "top_k")]
+        read_only_fields = fields
 
-    def validate_direction(self, value):
-        if value != Direction.SME_TO_SEEDS:
-            # Seed and portfolio runs name their subject by id; the API starts free-text runs for now.
-            raise serializers.ValidationError("Only sme_to_seeds runs can be started through the API.")
-        return value
+
+class VisibleTo(serializers.PrimaryKeyRelatedField):
+    """An id looked up in what the requesting user may see in the token's municipality (else invalid)."""
+
+    def __init__(self, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        view = self.context["view"]
+        return self.selector(user=self.context["request"].user, municipality=view.municipality)
+
+
+class SeedFiltersSerializer(serializers.Serializer):
+    include_unpublished = serializers.BooleanField(default=False)
+    include_expired = serializers.BooleanField(default=False)
+    licence_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=services.LICENCE_TYPES), default=list, max_length=3
+    )
+    company_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), default=list, max_length=100
+    )
+    ipc_prefixes = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Ha-h][0-9A-Za-z/ ]{0,15}$", max_length=16),
+        default=list,
+        max_length=20,
+    )
+
+
+class ScreeningRunStartSerializer(serializers.Serializer):
+    """What starts a run: the direction and its subject (free text and/or an SME, a seed, a company)."""
+
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    query_text = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    sme = VisibleTo(smes_visible_to, required=False, allow_null=True)
+    patent = VisibleTo(patents_visible_to, required=False, allow_null=True)
+    company = VisibleTo(companies_visible_to, required=False, allow_null=True)
+    top_k = serializers.IntegerField(min_value=1, max_value=services.MAX_TOP_K, default=20)
+    filters = SeedFiltersSerializer(required=False)
+
+    def validate(self, attrs):
+        direction = attrs["direction"]
+        if direction == Direction.SME_TO_SEEDS and attrs.get("sme") and not attrs.get("query_text"):
+            attrs["query_text"] = services.sme_query_text(attrs["sme"])
+        needs = {Direction.SEED_TO_SMES: "patent", Direction.PORTFOLIO: "company"}.get(direction)
+        if needs and not attrs.get(needs):
+            raise serializers.ValidationError({needs: _("This field is required for this direction.")})
+        return attrs
 
 
 class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -80,15 +128,28 @@ class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.Read
     def get_queryset(self):
         return selectors.runs_of(municipality=self.municipality)
 
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.screening_run_start(
+    def get_serializer_class(self):
+        return ScreeningRunStartSerializer if self.action == "create" else ScreeningRunSerializer
+
+    @extend_schema(request=ScreeningRunStartSerializer, responses={201: ScreeningRunSerializer})
+    def create(self, request, *args, **kwargs):
+        """Start a run: free text or an SME's profile -> seeds, a seed -> SMEs, a company's portfolio x SMEs."""
+        start = self.get_serializer(data=request.data)
+        start.is_valid(raise_exception=True)
+        data = start.validated_data
+        run = services.screening_run_start(
             municipality=self.municipality,
-            actor=self.request.user,
+            actor=request.user,
             direction=data["direction"],
             query_text=data.get("query_text", ""),
-            top_k=data.get("top_k", 20),
+            sme=data.get("sme"),
+            patent=data.get("patent"),
+            company=data.get("company"),
+            top_k=data["top_k"],
+            filters=services.SeedFilters.from_json(data.get("filters")),
         )
+        body = ScreeningRunSerializer(run, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ScreeningCandidateViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):

@@ -97,6 +97,11 @@ def explanation_json(explanation: Explanation | None) -> dict:
     }
 
 
+def sme_query_text(sme: SME) -> str:
+    """What an SME -> seeds run searches for when started from an SME: its needs, products, capabilities."""
+    return "\n".join(t for t in (sme.needs, sme.products, sme.capabilities) if t)
+
+
 def screening_run_start(
     *,
     municipality: Municipality,
@@ -114,6 +119,9 @@ def screening_run_start(
 
     if direction not in Direction.values:
         raise ValidationError({"direction": _("Choose a valid direction.")})
+    for subject in (sme, patent, company):
+        if subject is not None and subject.municipality_id != municipality.pk:
+            raise ValidationError(_("The SME, seed and company must belong to this municipality."))
     if not 1 <= top_k <= MAX_TOP_K:
         raise ValidationError({"top_k": _("Ask for between 1 and %(max)d candidates.") % {"max": MAX_TOP_K}})
     if direction == Direction.SME_TO_SEEDS and not (query_text or "").strip():
@@ -253,7 +261,8 @@ def _screen_portfolio(run: ScreeningRun, filters: Filters) -> list[ScreeningCand
         if not pairs:
             continue
         title, body = sme_texts[sme_id]
-        query = seeds.analyse_query(f"{title}\n{body}", synonyms=False)
+        # The same query all_pairs scored with (title weighted, synonyms as the index says).
+        query = seeds.document_query(Document(id=sme_id, title=title, abstract=body))
         for rank, (seed_id, score) in enumerate(pairs, start=1):
             if score <= 0:
                 continue

@@ -77,7 +77,7 @@ class ScreeningRunCreateView(TenantViewMixin, View):
         companies = companies_visible_to(user=self.request.user, municipality=self.municipality)
         initial = {"top_k": 20}
         if sme is not None:
-            initial["query_text"] = "\n".join(t for t in (sme.needs, sme.products, sme.capabilities) if t)
+            initial["query_text"] = services.sme_query_text(sme)
         return RunForm(data, companies=companies, initial=initial)
 
     def _render(self, form, direction, sme, patent, company, status=200):

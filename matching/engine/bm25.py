@@ -53,6 +53,14 @@ def saturate_query_counts(counts: Mapping[str, float], params: BM25Params) -> di
     return {t: c * (k3 + 1.0) / (c + k3) for t, c in counts.items()}
 
 
+def saturate_count_array(counts: np.ndarray, params: BM25Params) -> np.ndarray:
+    """:func:`saturate_query_counts` for an array of counts."""
+    counts = counts.astype(np.float64)
+    if params.query_k3 is None:
+        return counts
+    return counts * (params.query_k3 + 1.0) / (counts + params.query_k3)
+
+
 def top_k_indices(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` highest positive scores, best first (ties broken by lower index)."""
     positive = np.flatnonzero(scores > 0)
@@ -182,10 +190,7 @@ class TermMatrix:
                 remap[i] = j
         coo = self.tf.tocoo()
         keep = remap[coo.col] >= 0
-        counts = coo.data[keep].astype(np.float64)
-        if params.query_k3 is not None:
-            k3 = params.query_k3
-            counts = counts * (k3 + 1.0) / (counts + k3)
+        counts = saturate_count_array(coo.data[keep], params)
         return sp.csr_matrix(
             (counts.astype(np.float32), (coo.row[keep], remap[coo.col[keep]])),
             shape=(self.n_docs, len(target.terms)),

@@ -85,3 +85,74 @@ def test_idempotency_key_makes_a_write_happen_once(api_client_of, city_a, seeds_
     )
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+@pytest.mark.django_db
+def test_api_starts_every_direction_and_the_runs_find_what_the_pages_would(
+    api_client_of, city_a, seeds_a, coordinator_a
+):
+    from tests.matching.conftest import make_sme
+
+    farm = make_sme(city_a, "みどり農園", needs="畑の土壌水分を測りたい", products="Soil moisture logging")
+    writer = api_client_of(coordinator_a, city_a, read_only=False)
+    url = reverse("api_screeningrun_list")
+    started = {
+        "sme": writer.post(url, {"direction": "sme_to_seeds", "sme": farm.pk, "top_k": 3}, format="json"),
+        "seed": writer.post(
+            url, {"direction": "seed_to_smes", "patent": seeds_a["sensor"].pk, "top_k": 3}, format="json"
+        ),
+        "portfolio": writer.post(
+            url,
+            {
+                "direction": "portfolio",
+                "company": seeds_a["company"].pk,
+                "top_k": 2,
+                "filters": {"licence_types": [], "ipc_prefixes": []},
+            },
+            format="json",
+        ),
+    }
+    assert {k: r.status_code for k, r in started.items()} == {"sme": 201, "seed": 201, "portfolio": 201}
+    sme_run = started["sme"].json()
+    # Started from an SME without text: its profile is the query, as on the page.
+    assert sme_run["sme"] == farm.pk
+    assert "土壌水分" in sme_run["query_text"]
+    for response in started.values():
+        with scope(municipality=city_a):
+            services.screening_run_execute(run=ScreeningRun.objects.get(pk=response.json()["id"]))
+    candidates = {
+        key: api_client_of(coordinator_a, city_a)
+        .get(reverse("api_screeningcandidate_list", kwargs={"run_pk": r.json()["id"]}))
+        .json()["results"]
+        for key, r in started.items()
+    }
+    assert candidates["sme"][0]["patent"] == seeds_a["sensor"].pk
+    assert [(c["patent"], c["sme"]) for c in candidates["seed"]] == [(seeds_a["sensor"].pk, farm.pk)]
+    assert (seeds_a["sensor"].pk, farm.pk) in [(c["patent"], c["sme"]) for c in candidates["portfolio"]]
+
+
+@pytest.mark.django_db
+def test_api_run_refuses_subjects_of_another_municipality_and_missing_subjects(
+    api_client_of, city_a, city_b, seeds_a, coordinator_a
+):
+    from tests.matching.conftest import make_company, make_patent, make_sme
+
+    other_company = make_company(city_b)
+    other_seed = make_patent(city_b, other_company, "Other city's seed")
+    other_sme = make_sme(city_b, "他市の会社", needs="LED")
+    writer = api_client_of(coordinator_a, city_a, read_only=False)
+    url = reverse("api_screeningrun_list")
+    for payload, field in [
+        ({"direction": "seed_to_smes", "patent": other_seed.pk}, "patent"),
+        ({"direction": "portfolio", "company": other_company.pk}, "company"),
+        ({"direction": "sme_to_seeds", "sme": other_sme.pk}, "sme"),
+        ({"direction": "seed_to_smes"}, "patent"),
+        ({"direction": "portfolio"}, "company"),
+        ({"direction": "sme_to_seeds", "query_text": "LED", "filters": {"licence_types": ["gift"]}}, "filters"),
+    ]:
+        response = writer.post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="ja")
+        assert response.status_code == 400, payload
+        body = response.json()["error"]
+        assert field in str(body), (payload, body)
+    with scope(municipality=city_a):
+        assert ScreeningRun.objects.count() == 0
