@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -154,7 +155,7 @@ def invitations_purge_expired(*, older_than_days: int = 30) -> int:
     """Delete invitations that expired long ago (accepted ones stay as a record). Returns the count."""
     from django_scopes import scopes_disabled
 
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     with scopes_disabled():
         deleted, _counts = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
     return deleted

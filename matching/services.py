@@ -232,13 +232,15 @@ def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
         smes, record = current_index(municipality=municipality, kind=IndexKind.SMES)
         run.index_fingerprint = record.fingerprint
         _set_progress(run, 40)
+        patent = run.patent
+        assert patent is not None  # screening_run_start requires the seed for this direction
         seed = Document(
-            id=str(run.patent_id),
-            title=run.patent.title,
-            abstract="\n".join(t for t in (run.patent.abstract, run.patent.plain_summary) if t) or None,
+            id=str(patent.pk),
+            title=patent.title,
+            abstract="\n".join(t for t in (patent.abstract, patent.plain_summary) if t) or None,
         )
         hits = smes_for_seed(smes, seed, top_k=run.top_k)
-        return [_candidate(run, c, patent_id=run.patent_id, sme_id=int(c.doc_id)) for c in hits]
+        return [_candidate(run, c, patent_id=patent.pk, sme_id=int(c.doc_id)) for c in hits]
     return _screen_portfolio(run, filters)
 
 
@@ -339,6 +341,7 @@ def meeting_propose(
     smes = {c.sme_id for c in candidates}
     if None in smes:
         raise ValidationError(_("Every candidate must name an SME."))
+    sme_ids = {sme_id for sme_id in smes if sme_id is not None}
     if kind == ProposalKind.ONE_ON_ONE and len(smes) != 1:
         raise ValidationError(
             _("A one-on-one meeting has exactly one SME; choose a closed meeting for several.")
@@ -347,7 +350,7 @@ def meeting_propose(
         proposal = MeetingProposal.objects.create(
             municipality=municipality, kind=kind, company_id=companies.pop(), note=note, created_by=actor
         )
-        proposal.smes.set(smes)
+        proposal.smes.set(sme_ids)
         proposal.patents.set({c.patent_id for c in candidates})
         proposal.candidates.set(candidates)
         audit_log(
