@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -51,8 +53,39 @@ def field_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, dic
     return diff
 
 
+def municipality_create(
+    *, slug: str, name_ja: str, name_en: str = "", prefecture: str, actor: User | None
+) -> Municipality:
+    """Set up a tenant. Refuses a slug in use or not URL-safe, and empty names. Side effect: audit entry."""
+    slug = slug.strip().lower()
+    errors: dict[str, str] = {}
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,49}", slug):
+        errors["slug"] = _(
+            "Use 2 to 50 lower-case letters, digits and hyphens, starting with a letter or digit."
+        )
+    elif Municipality.objects.filter(slug=slug).exists():
+        errors["slug"] = _("A municipality with this slug already exists.")
+    if not name_ja.strip():
+        errors["name_ja"] = _("Enter the name in Japanese.")
+    if not prefecture.strip():
+        errors["prefecture"] = _("Enter the prefecture.")
+    if errors:
+        raise ValidationError(errors)
+    municipality = Municipality.objects.create(
+        slug=slug, name_ja=name_ja.strip(), name_en=name_en.strip(), prefecture=prefecture.strip()
+    )
+    audit_log(
+        municipality=municipality,
+        actor=actor,
+        action="municipality.created",
+        obj=municipality,
+        changes={"slug": {"new": slug}, "name_ja": {"new": municipality.name_ja}},
+    )
+    return municipality
+
+
 def invitation_create(
-    *, municipality: Municipality, actor: User, email: str, role: str
+    *, municipality: Municipality, actor: User | None, email: str, role: str
 ) -> tuple[Invitation, str]:
     """Invite an address with a role and e-mail the link.
 
@@ -60,6 +93,10 @@ def invitation_create(
     e-mail sent after commit. Refuses an address that is already an active member.
     """
     email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
     if Membership.objects.filter(
