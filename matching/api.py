@@ -1,7 +1,8 @@
 """REST API of screening: runs and their candidates (read); starting a run (write)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -64,6 +65,7 @@ class ScreeningRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleTo(serializers.PrimaryKeyRelatedField):
     """An id looked up in what the requesting user may see in the token's municipality (else invalid)."""
 

@@ -148,7 +148,10 @@ def test_api_run_refuses_subjects_of_another_municipality_and_missing_subjects(
         ({"direction": "sme_to_seeds", "sme": other_sme.pk}, "sme"),
         ({"direction": "seed_to_smes"}, "patent"),
         ({"direction": "portfolio"}, "company"),
-        ({"direction": "sme_to_seeds", "query_text": "LED", "filters": {"licence_types": ["gift"]}}, "filters"),
+        (
+            {"direction": "sme_to_seeds", "query_text": "LED", "filters": {"licence_types": ["gift"]}},
+            "filters",
+        ),
     ]:
         response = writer.post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="ja")
         assert response.status_code == 400, payload

@@ -374,7 +374,9 @@ def test_all_pairs_ranks_as_the_interactive_searches_do(index, synonyms):
     for sme in SMES:
         brute = index.search(index.document_query(sme, synonyms=synonyms), top_k=3)
         assert [d for d, _ in result.for_sme(sme.id)] == ids(brute)
-        assert [s for _, s in result.for_sme(sme.id)] == pytest.approx([c.score.final for c in brute], rel=1e-5)
+        assert [s for _, s in result.for_sme(sme.id)] == pytest.approx(
+            [c.score.final for c in brute], rel=1e-5
+        )
     for seed in CORPUS:
         brute = smes.search(
             smes.document_query(seed, synonyms=synonyms), top_k=3, filters=Filters(published_only=False)
