@@ -1,11 +1,15 @@
-"""REST API of the deal pipeline (read): meetings, negotiations, products, from the same selectors."""
+"""REST API of the deal pipeline: meetings, negotiations, products, from the same selectors; one write,
+moving a deal to another state through the same transition service as the board."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.response import Response
 
 from kawasaki.api.base import TenantReadOnlyViewSet
 
-from . import selectors
-from .models import Meeting, Negotiation, Product
+from . import selectors, services
+from .models import DropReason, Meeting, Negotiation, Product, State
 
 
 class NegotiationSerializer(serializers.ModelSerializer):
@@ -30,6 +34,18 @@ class NegotiationSerializer(serializers.ModelSerializer):
         ]
 
 
+class TransitionSerializer(serializers.Serializer):
+    """A move along the pipeline: the target state; a drop needs a reason (and a note for "other")."""
+
+    to_state = serializers.ChoiceField(label=_("Move to"), choices=State.choices)
+    reason = serializers.ChoiceField(
+        label=_("Reason for dropping"), choices=DropReason.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(
+        label=_("Note on dropping"), required=False, allow_blank=True, max_length=2000, default=""
+    )
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
@@ -45,6 +61,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "company",
             "presenting_companies",
             "seeds",
+            "agenda",
+            "capacity",
+            "cancelled_at",
+            "cancel_reason",
         ]
 
 
@@ -69,9 +89,35 @@ class NegotiationViewSet(_PartyScopedViewSet):
     selector = staticmethod(selectors.negotiations_visible_to)
     filterset_fields = ["state", "sme", "company"]
     ordering_fields = ["created_at", "state_changed_at", "state"]
+    permission_map = {**_PartyScopedViewSet.permission_map, "transition": "negotiations.api_move"}
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("seeds")
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: NegotiationSerializer},
+        description=(
+            "Move the deal to `to_state` (coordinators, read-write token). The allowed-transition table "
+            "of the board applies: one step forward, or `dropped` from any state that is not final, "
+            "with a `reason` (and a `note` when the reason is `other`). A refused move is a 400 that "
+            "names the field. Send an `Idempotency-Key` header to make a retry safe."
+        ),
+    )
+    def transition(self, request, *args, **kwargs):
+        negotiation = self.get_object()
+        payload = TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        services.negotiation_move(
+            negotiation=negotiation,
+            to_state=data["to_state"],
+            actor=request.user,
+            reason=data.get("reason") or None,
+            note=data.get("note", ""),
+        )
+        negotiation.refresh_from_db()
+        return Response(NegotiationSerializer(negotiation).data)
 
 
 class MeetingViewSet(_PartyScopedViewSet):

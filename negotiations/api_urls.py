@@ -11,6 +11,11 @@ urlpatterns = [
         NegotiationViewSet.as_view({"get": "retrieve"}),
         name="api_negotiation_detail",
     ),
+    path(
+        "negotiations/<int:pk>/transition/",
+        NegotiationViewSet.as_view({"post": "transition"}),
+        name="api_negotiation_transition",
+    ),
     path("meetings/", MeetingViewSet.as_view({"get": "list"}), name="api_meeting_list"),
     path("meetings/<int:pk>/", MeetingViewSet.as_view({"get": "retrieve"}), name="api_meeting_detail"),
     path("products/", ProductViewSet.as_view({"get": "list"}), name="api_product_list"),

@@ -17,6 +17,7 @@ class NegotiationsConfig(AppConfig):
             NavItem(_("Deal board"), "negotiation_board", "negotiations.view_board", order=50),
             NavItem(_("My week"), "my_week", "negotiations.view_board", order=51),
             NavItem(_("Meetings"), "meeting_list", "negotiations.list_meetings", order=45),
+            NavItem(_("Symposiums"), "symposium_list", "negotiations.register_symposium", order=46),
             NavItem(_("Deals"), "negotiation_list", "negotiations.list_negotiations", order=52),
             NavItem(_("Products"), "product_list", "negotiations.list_negotiations", order=53),
         )

@@ -250,3 +250,34 @@ def _meetings(municipality, coordinator, companies, smes, today) -> None:
         assignee=coordinator,
         meeting=closed,
     )
+    # An upcoming symposium open to SME self-registration (the demo SME's login sees it in its menu).
+    upcoming = services.meeting_create(
+        municipality=municipality,
+        actor=coordinator,
+        kind=MeetingKind.SYMPOSIUM,
+        title="知的財産交流会 秋（デモ）",
+        starts_at=_at(today + dt.timedelta(days=21), 13),
+        ends_at=_at(today + dt.timedelta(days=21), 17),
+        venue="川崎市産業振興会館 ホール",
+        presenting_companies=companies[:2],
+        seeds=seeds,
+        agenda="13:00 開会\n13:10 大企業による技術紹介\n15:30 個別相談会",
+        capacity=30,
+    )
+    for sme in smes[1:3]:
+        services.meeting_register(meeting=upcoming, actor=coordinator, sme=sme)
+    # A cancelled meeting stays listed, marked cancelled.
+    cancelled = services.meeting_create(
+        municipality=municipality,
+        actor=coordinator,
+        kind=MeetingKind.CLOSED,
+        title="クローズド説明会 延期分（デモ）",
+        starts_at=_at(today + dt.timedelta(days=9), 10),
+        ends_at=_at(today + dt.timedelta(days=9), 12),
+        venue="川崎市役所 第3庁舎 会議室",
+        company=companies[-1],
+        smes=smes[:2],
+    )
+    services.meeting_cancel(
+        meeting=cancelled, actor=coordinator, reason="企業側の登壇者の都合により延期します。"
+    )

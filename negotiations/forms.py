@@ -146,6 +146,16 @@ class TaskForm(forms.Form):
         self.fields["assignee"].queryset = assignees
 
 
+def _capacity_field():
+    return forms.IntegerField(
+        label=_("Capacity (SMEs)"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        help_text=_("Symposiums: how many SMEs may register. Empty: no limit."),
+    )
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -161,6 +171,10 @@ class MeetingForm(forms.Form):
     )
     seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
     smes = forms.ModelMultipleChoiceField(label=_("SMEs invited"), queryset=None, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    capacity = _capacity_field()
 
     def __init__(self, *args, companies, seeds, smes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +182,57 @@ class MeetingForm(forms.Form):
         self.fields["presenting_companies"].queryset = companies
         self.fields["seeds"].queryset = seeds
         self.fields["smes"].queryset = smes
+
+
+class MeetingEditForm(forms.Form):
+    """What a planned meeting may change; its kind, company and SMEs stay."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online meeting URL"), required=False, assume_scheme="https")
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    capacity = _capacity_field()
+    presenting_companies = forms.ModelMultipleChoiceField(
+        label=_("Presenting companies"), queryset=None, required=False
+    )
+    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
+
+    def __init__(self, *args, kind, companies, seeds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seeds"].queryset = seeds
+        if kind == MeetingKind.SYMPOSIUM:
+            self.fields["presenting_companies"].queryset = companies
+        else:
+            del self.fields["presenting_companies"]
+            del self.fields["capacity"]
+
+    @classmethod
+    def initial_of(cls, meeting) -> dict:
+        return {
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "ends_at": meeting.ends_at,
+            "venue": meeting.venue,
+            "online_url": meeting.online_url,
+            "agenda": meeting.agenda,
+            "capacity": meeting.capacity,
+            "presenting_companies": list(meeting.presenting_companies.all()),
+            "seeds": list(meeting.seeds.all()),
+        }
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the SMEs that said they will attend."),
+        error_messages={"required": _("Say why the meeting is cancelled.")},
+    )
 
 
 class ScheduleForm(forms.Form):

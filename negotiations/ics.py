@@ -7,8 +7,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Meeting
+from .models import Meeting, MeetingStatus
 
 
 def escape_text(value: str) -> str:
@@ -47,10 +48,17 @@ def _utc(value: dt.datetime) -> str:
 
 
 def meeting_ics(meeting: Meeting) -> str:
-    """One VEVENT for the meeting, times in UTC, a stable UID so calendars update instead of duplicating."""
+    """One VEVENT for the meeting, times in UTC, a stable UID so calendars update instead of duplicating.
+
+    SEQUENCE is the meeting's revision, raised by every change a calendar must pick up; a cancelled
+    meeting says STATUS:CANCELLED with a raised SEQUENCE, which makes calendar apps remove the event."""
     host = settings.KAWASAKI_BASE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     location = meeting.venue or meeting.online_url
     description = meeting.get_kind_display()
+    if meeting.status == MeetingStatus.CANCELLED and meeting.cancel_reason:
+        description += "\n" + _("Cancelled: {reason}").format(reason=meeting.cancel_reason)
+    if meeting.agenda:
+        description += "\n" + meeting.agenda
     seeds = list(meeting.seeds.all())
     if seeds:
         description += "\n" + "\n".join(f"{seed.number} {seed.title}" for seed in seeds)
@@ -65,6 +73,7 @@ def meeting_ics(meeting: Meeting) -> str:
         "BEGIN:VEVENT",
         f"UID:meeting-{meeting.pk}@{host}",
         f"DTSTAMP:{_utc(timezone.now())}",
+        f"SEQUENCE:{meeting.sequence}",
         f"DTSTART:{_utc(meeting.starts_at)}",
         f"DTEND:{_utc(meeting.ends_at)}",
         f"SUMMARY:{escape_text(meeting.title)}",
@@ -74,6 +83,6 @@ def meeting_ics(meeting: Meeting) -> str:
         lines.append(f"LOCATION:{escape_text(location)}")
     if meeting.online_url:
         lines.append(f"URL:{meeting.online_url}")
-    lines.append("STATUS:CANCELLED" if meeting.status == "cancelled" else "STATUS:CONFIRMED")
+    lines.append("STATUS:CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "STATUS:CONFIRMED")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -311,7 +311,18 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
     )
+    agenda = models.TextField(_("agenda"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity (SMEs)"),
+        null=True,
+        blank=True,
+        help_text=_("Symposiums: how many SMEs may register. Empty: no limit."),
+    )
     minutes = models.TextField(_("minutes"), blank=True)
+    # RFC 5545 SEQUENCE: raised on every change a calendar must pick up (time, place, title, cancel).
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = _user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -324,6 +335,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
 
 
 class Reply(models.TextChoices):
@@ -442,3 +457,33 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NdaReminder(models.Model):
+    """An NDA-expiry reminder already sent: the unique key makes a re-run of the beat task send nothing."""
+
+    municipality = municipality_fk()
+    negotiation = models.ForeignKey(
+        Negotiation, verbose_name=_("negotiation"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Part of the key: an NDA extended to a new end date is reminded about again.
+    expires_on = models.DateField(_("NDA expires on"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    lead_days = models.PositiveSmallIntegerField(_("days before the NDA ends"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("NDA reminder")
+        verbose_name_plural = _("NDA reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "expires_on", "recipient", "lead_days"], name="nda_reminder_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.negotiation} {self.expires_on} −{self.lead_days}"

@@ -70,5 +70,8 @@ rules.add_perm("negotiations.upload_document", is_coordinator | is_party_to_nego
 rules.add_perm("negotiations.view_meeting", is_coordinator | is_party_to_meeting)
 rules.add_perm("negotiations.reply_meeting", is_coordinator | is_sme_member)
 rules.add_perm("negotiations.request_one_on_one", is_coordinator | is_sme_member)
+# SME self-service: upcoming symposiums of the municipality, register or withdraw its own company.
+rules.add_perm("negotiations.register_symposium", is_sme_member)
 # API (checked against the token's municipality; querysets come from the same selectors).
 rules.add_perm("negotiations.api_read", is_coordinator | is_party_role)
+rules.add_perm("negotiations.api_move", is_coordinator)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
@@ -14,15 +15,20 @@ from kawasaki.rules import is_coordinator
 from .models import (
     Document,
     Meeting,
+    MeetingKind,
+    MeetingStatus,
     Negotiation,
     OneOnOneRequest,
     Participant,
     Product,
+    Reply,
     State,
     Task,
     TimelineEntry,
 )
 from .rules import party_ids
+
+StrOrPromise = str | Promise
 
 
 def negotiations_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Negotiation]:
@@ -45,7 +51,7 @@ def board_columns(
     coordinator_id: int | None = None,
     company_id: int | None = None,
     sme_id: int | None = None,
-) -> list[tuple[str, str, list[Negotiation]]]:
+) -> list[tuple[str, StrOrPromise, list[Negotiation]]]:
     """The kanban: (state, label, cards) for every state in pipeline order, filtered."""
     qs = negotiations_visible_to(user=user, municipality=municipality).prefetch_related("seeds")
     if coordinator_id:
@@ -93,6 +99,33 @@ def meetings_visible_to(*, user: User, municipality: Municipality) -> QuerySet[M
     if role == Role.COMPANY_STAFF:
         return qs.filter(Q(company_id=party) | Q(presenting_companies=party)).distinct()
     return qs.filter(participants__sme_id=party).distinct()
+
+
+def symposiums_of(*, municipality: Municipality) -> QuerySet[Meeting]:
+    """Every symposium of the municipality (open exchange meetings: any SME of the city may register)."""
+    return Meeting.objects.filter(municipality=municipality, kind=MeetingKind.SYMPOSIUM)
+
+
+def symposiums_open_for_registration(*, municipality: Municipality) -> QuerySet[Meeting]:
+    """Planned symposiums that have not started, soonest first, with `registered` (attending SMEs)."""
+    return (
+        symposiums_of(municipality=municipality)
+        .filter(status=MeetingStatus.PLANNED, starts_at__gt=timezone.now())
+        .annotate(registered=Count("participants", filter=Q(participants__reply=Reply.ATTENDING)))
+        .prefetch_related("presenting_companies", "seeds")
+        .order_by("starts_at", "pk")
+    )
+
+
+def registrations_of(*, sme_id: int | None, municipality: Municipality) -> dict[int, str]:
+    """{symposium id: reply} of an SME's symposium places (empty without an SME)."""
+    if sme_id is None:
+        return {}
+    return dict(
+        Participant.objects.filter(
+            municipality=municipality, sme_id=sme_id, meeting__kind=MeetingKind.SYMPOSIUM
+        ).values_list("meeting_id", "reply")
+    )
 
 
 def participants_of(*, meeting: Meeting) -> QuerySet[Participant]:

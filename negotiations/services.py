@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_scopes import scope
 
 from kawasaki.models import Membership, Municipality, Role, User
 from kawasaki.services import audit_log, field_changes
@@ -24,6 +26,7 @@ from matching.services import proposal_mark
 from patents.models import LargeCompany, Patent
 from smes.models import SME
 
+from . import conf
 from .models import (
     Document,
     DocumentKind,
@@ -33,6 +36,7 @@ from .models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    NdaReminder,
     Negotiation,
     OneOnOneRequest,
     Participant,
@@ -408,6 +412,41 @@ def product_record(
 # --- meetings ------------------------------------------------------------------------------------
 
 
+def _meeting_errors(
+    *,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    venue: str,
+    online_url: str,
+    company: LargeCompany | None,
+    presenting: list[LargeCompany],
+    seeds: list[Patent],
+    capacity: int | None,
+) -> dict[str, str]:
+    """The rules a meeting's plan must keep, on creation and on every change."""
+    errors: dict[str, str] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The meeting must end after it starts.")
+    if not venue and not online_url:
+        errors["venue"] = _("Give a venue or an online meeting URL.")
+    if kind == MeetingKind.SYMPOSIUM:
+        if not presenting:
+            errors["presenting_companies"] = _("A symposium needs at least one presenting company.")
+        allowed = {c.pk for c in presenting}
+        if capacity is not None and capacity < 1:
+            errors["capacity"] = _("The capacity must be at least 1 SME (leave it empty for no limit).")
+    else:
+        if company is None:
+            errors["company"] = _("Choose the company.")
+        allowed = {company.pk} if company else set()
+        if capacity is not None:
+            errors["capacity"] = _("Only symposiums take registrations, so only they have a capacity.")
+    if any(seed.company_id not in allowed for seed in seeds):
+        errors["seeds"] = _("Every seed must belong to a company of the meeting.")
+    return errors
+
+
 def meeting_create(
     *,
     municipality: Municipality,
@@ -423,30 +462,28 @@ def meeting_create(
     seeds: Iterable[Patent] = (),
     smes: Iterable[SME] = (),
     proposal: MeetingProposal | None = None,
+    agenda: str = "",
+    capacity: int | None = None,
 ) -> Meeting:
-    """Plan a meeting with its SMEs. Symposiums name presenting companies; closed meetings and
-    one-on-ones one company (a one-on-one exactly one SME). From a proposal, the proposal is marked
-    scheduled. Side effects: audit entry, proposal status."""
+    """Plan a meeting with its SMEs. Symposiums name presenting companies (and may limit how many SMEs
+    register); closed meetings and one-on-ones one company (a one-on-one exactly one SME). From a
+    proposal, the proposal is marked scheduled. Side effects: audit entry, proposal status."""
     smes = list(smes)
     seeds = list(seeds)
     presenting = list(presenting_companies)
-    errors: dict[str, str] = {}
-    if ends_at <= starts_at:
-        errors["ends_at"] = _("The meeting must end after it starts.")
-    if not venue and not online_url:
-        errors["venue"] = _("Give a venue or an online meeting URL.")
-    if kind == MeetingKind.SYMPOSIUM:
-        if not presenting:
-            errors["presenting_companies"] = _("A symposium needs at least one presenting company.")
-        allowed = {c.pk for c in presenting}
-    else:
-        if company is None:
-            errors["company"] = _("Choose the company.")
-        if kind == MeetingKind.ONE_ON_ONE and len(smes) != 1:
-            errors["smes"] = _("A one-on-one meeting has exactly one SME.")
-        allowed = {company.pk} if company else set()
-    if any(seed.company_id not in allowed for seed in seeds):
-        errors["seeds"] = _("Every seed must belong to a company of the meeting.")
+    errors = _meeting_errors(
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        company=company,
+        presenting=presenting,
+        seeds=seeds,
+        capacity=capacity,
+    )
+    if kind == MeetingKind.ONE_ON_ONE and len(smes) != 1:
+        errors["smes"] = _("A one-on-one meeting has exactly one SME.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -458,6 +495,8 @@ def meeting_create(
             ends_at=ends_at,
             venue=venue,
             online_url=online_url,
+            agenda=agenda,
+            capacity=capacity if kind == MeetingKind.SYMPOSIUM else None,
             company=company if kind != MeetingKind.SYMPOSIUM else None,
             coordinator=actor,
             proposal=proposal,
@@ -478,6 +517,214 @@ def meeting_create(
         if proposal is not None:
             proposal_mark(proposal=proposal, actor=actor, status=ProposalStatus.SCHEDULED)
     return meeting
+
+
+# What the .ics shows: a change to any of these raises the calendar revision (SEQUENCE).
+CALENDAR_FIELDS = frozenset({"title", "agenda", "starts_at", "ends_at", "venue", "online_url", "seeds"})
+# What an SME acts on: a change to any of these is e-mailed to the SMEs that said they will attend.
+NOTIFY_FIELDS = frozenset({"starts_at", "ends_at", "venue", "online_url"})
+
+
+def _refuse_unless_planned(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
+    if meeting.status == MeetingStatus.HELD:
+        raise ValidationError(_("This meeting has been held already."))
+
+
+def meeting_update(
+    *,
+    meeting: Meeting,
+    actor: User,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    venue: str = "",
+    online_url: str = "",
+    agenda: str = "",
+    capacity: int | None = None,
+    seeds: Iterable[Patent] | None = None,
+    presenting_companies: Iterable[LargeCompany] | None = None,
+) -> Meeting:
+    """Change a planned meeting: title, agenda, time, place, capacity, seeds (and a symposium's
+    presenters; None leaves seeds or presenters as they are). The kind, company and SMEs stay.
+
+    Side effects: audit entry with the changed fields; the calendar revision (SEQUENCE) goes up when
+    what the .ics shows changed; a new time or place is e-mailed (after commit, each in their own
+    language, with the updated .ics) to the members of every SME that said it will attend.
+    Raises ValidationError for a cancelled or held meeting, the meeting rules, or a capacity below
+    the SMEs already registered. Nothing changed: nothing is written."""
+    with transaction.atomic():
+        # Lock the row: a registration counting free places must not pass while the capacity drops.
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _refuse_unless_planned(current)
+        new_seeds = list(seeds) if seeds is not None else list(current.seeds.all())
+        presenting = (
+            list(presenting_companies)
+            if presenting_companies is not None
+            else list(current.presenting_companies.all())
+        )
+        if current.kind != MeetingKind.SYMPOSIUM:
+            presenting = []
+        errors = _meeting_errors(
+            kind=current.kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=venue,
+            online_url=online_url,
+            company=current.company,
+            presenting=presenting,
+            seeds=new_seeds,
+            capacity=capacity,
+        )
+        if capacity is not None and "capacity" not in errors:
+            registered = current.participants.filter(reply=Reply.ATTENDING).count()
+            if capacity < registered:
+                errors["capacity"] = _(
+                    "{n} SMEs are registered already: the capacity cannot be lower."
+                ).format(n=registered)
+        if errors:
+            raise ValidationError(errors)
+        data = {
+            "title": title,
+            "agenda": agenda,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "venue": venue,
+            "online_url": online_url,
+            "capacity": capacity,
+        }
+        changes = field_changes(current, data)
+        old_seeds = set(current.seeds.values_list("pk", flat=True))
+        if old_seeds != {s.pk for s in new_seeds}:
+            changes["seeds"] = {"old": sorted(old_seeds), "new": sorted(s.pk for s in new_seeds)}
+        old_presenting = set(current.presenting_companies.values_list("pk", flat=True))
+        if old_presenting != {c.pk for c in presenting}:
+            changes["presenting_companies"] = {
+                "old": sorted(old_presenting),
+                "new": sorted(c.pk for c in presenting),
+            }
+        if not changes:
+            return meeting
+        previous: dict[str, object] = {
+            "starts_at": current.starts_at,
+            "ends_at": current.ends_at,
+            "venue": current.venue,
+            "online_url": current.online_url,
+        }
+        for field, value in data.items():
+            setattr(current, field, value)
+        update = list(data)
+        if changes.keys() & CALENDAR_FIELDS:
+            changes["sequence"] = {"old": current.sequence, "new": current.sequence + 1}
+            current.sequence += 1
+            update.append("sequence")
+        current.save(update_fields=update)
+        if "seeds" in changes:
+            current.seeds.set(new_seeds)
+        if "presenting_companies" in changes:
+            current.presenting_companies.set(presenting)
+        audit_log(
+            municipality=current.municipality,
+            actor=actor,
+            action="meeting.updated",
+            obj=current,
+            changes=changes,
+        )
+        if changes.keys() & NOTIFY_FIELDS:
+            recipients = _attending_users(current)
+            transaction.on_commit(
+                lambda: _send_meeting_notices(
+                    current, recipients, template="meeting_changed", previous=previous
+                )
+            )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
+    """Cancel a planned meeting with a reason. It stays listed, marked cancelled, and takes no new
+    invitations, replies, registrations or attendance.
+
+    Side effects: status, time and reason saved; calendar revision (SEQUENCE) raised so that the .ics
+    says STATUS:CANCELLED to calendars; audit entry; after commit, a cancellation e-mail with that .ics
+    to the members of every SME that said it will attend, each in their own language."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if current.status == MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting is cancelled already."))
+        if current.status == MeetingStatus.HELD:
+            raise ValidationError(_("A meeting that was held cannot be cancelled."))
+        changes = {
+            "status": {"old": current.status, "new": MeetingStatus.CANCELLED},
+            "cancel_reason": {"new": reason},
+            "sequence": {"old": current.sequence, "new": current.sequence + 1},
+        }
+        current.status = MeetingStatus.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.cancel_reason = reason
+        current.sequence += 1
+        current.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence"])
+        audit_log(
+            municipality=current.municipality,
+            actor=actor,
+            action="meeting.cancelled",
+            obj=current,
+            changes=changes,
+        )
+        recipients = _attending_users(current)
+        transaction.on_commit(
+            lambda: _send_meeting_notices(current, recipients, template="meeting_cancelled")
+        )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _attending_users(meeting: Meeting) -> list[User]:
+    """The active members of every SME that said it will attend (registered, or accepted the invitation)."""
+    sme_ids = meeting.participants.filter(reply=Reply.ATTENDING).values("sme_id")
+    memberships = (
+        Membership.objects.filter(
+            municipality_id=meeting.municipality_id,
+            role=Role.SME_MEMBER,
+            sme_id__in=sme_ids,
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+    users: list[User] = []
+    for membership in memberships:
+        if membership.user not in users:
+            users.append(membership.user)
+    return users
+
+
+def _send_meeting_notices(meeting: Meeting, users: list[User], *, template: str, previous=None) -> None:
+    """One e-mail per person, in their language, with the meeting's current .ics attached."""
+    from django.core.mail import EmailMessage
+
+    from .ics import meeting_ics
+
+    if not users:
+        return
+    context = {"meeting": meeting, "link": _meeting_link(meeting), "previous": previous or {}}
+    for user in users:
+        # Runs after commit, which may be outside the request's scope: enter the meeting's own.
+        with scope(municipality=meeting.municipality), translation.override(user.preferred_language or "ja"):
+            ics = meeting_ics(meeting)
+            if template == "meeting_cancelled":
+                subject = _("Cancelled: {title}").format(title=meeting.title)
+            else:
+                subject = _("Changed: {title}").format(title=meeting.title)
+            body = render_to_string(f"negotiations/email/{template}.txt", {**context, "user": user})
+        message = EmailMessage(subject, body, None, [user.email])
+        message.attach(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+        message.send()
 
 
 def meeting_from_proposal(
@@ -524,7 +771,9 @@ def _emails_of_sme(sme: SME) -> list[str]:
 
 def meeting_invite(*, meeting: Meeting, actor: User) -> int:
     """E-mail an invitation to every SME not yet invited (to its members' addresses). Returns the number
-    of SMEs invited. Side effects: participants stamped, audit entry, e-mails after commit."""
+    of SMEs invited. Side effects: participants stamped, audit entry, e-mails after commit.
+    A cancelled or held meeting takes no invitations."""
+    _refuse_unless_planned(meeting)
     pending = list(meeting.participants.filter(invited_at__isnull=True).select_related("sme"))
     now = timezone.now()
     mails = []
@@ -569,32 +818,107 @@ def _send_invitations(meeting: Meeting, mails) -> None:
         message.send()
 
 
+def _check_capacity(meeting: Meeting) -> None:
+    """Refuse one more attending SME when a symposium's places are taken (call with the row locked)."""
+    if meeting.kind != MeetingKind.SYMPOSIUM or meeting.capacity is None:
+        return
+    taken = meeting.participants.filter(reply=Reply.ATTENDING).count()
+    if taken >= meeting.capacity:
+        raise ValidationError(
+            _("This symposium is full: all {n} places are taken.").format(n=meeting.capacity)
+        )
+
+
 def participant_reply(*, participant: Participant, actor: User, reply: str) -> Participant:
-    """An invited SME answers attending or declined. Side effect: audit entry."""
+    """An invited SME answers attending or declined; a symposium's capacity counts attending SMEs.
+    Side effect: audit entry. A cancelled or held meeting takes no replies."""
     if reply not in (Reply.ATTENDING, Reply.DECLINED):
         raise ValidationError({"reply": _("Answer attending or declined.")})
-    changes = field_changes(participant, {"reply": reply})
-    participant.reply = reply
-    participant.replied_at = timezone.now()
-    participant.save(update_fields=["reply", "replied_at"])
-    audit_log(
-        municipality=participant.municipality,
-        actor=actor,
-        action="meeting.replied",
-        obj=participant,
-        changes=changes,
-    )
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=participant.meeting_id)
+        _refuse_unless_planned(meeting)
+        participant.refresh_from_db()
+        if reply == Reply.ATTENDING and participant.reply != Reply.ATTENDING:
+            _check_capacity(meeting)
+        changes = field_changes(participant, {"reply": reply})
+        participant.reply = reply
+        participant.replied_at = timezone.now()
+        participant.save(update_fields=["reply", "replied_at"])
+        audit_log(
+            municipality=participant.municipality,
+            actor=actor,
+            action="meeting.replied",
+            obj=participant,
+            changes=changes,
+        )
     return participant
 
 
-def meeting_register(*, meeting: Meeting, actor: User, sme: SME) -> Participant:
-    """An SME registers for a symposium (or a coordinator registers it). Side effect: audit entry."""
+def _refuse_unless_open_for_registration(meeting: Meeting) -> None:
     if meeting.kind != MeetingKind.SYMPOSIUM:
         raise ValidationError(_("Only symposiums take registrations."))
-    participant, _created = Participant.objects.get_or_create(
-        municipality=meeting.municipality, meeting=meeting, sme=sme, defaults={"reply": Reply.ATTENDING}
-    )
-    audit_log(municipality=meeting.municipality, actor=actor, action="meeting.registered", obj=participant)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This symposium was cancelled."))
+    if meeting.status == MeetingStatus.HELD or meeting.starts_at <= timezone.now():
+        raise ValidationError(_("This symposium has started: registration is closed."))
+
+
+def meeting_register(*, meeting: Meeting, actor: User, sme: SME) -> Participant:
+    """An SME registers for an upcoming symposium (or a coordinator registers it); registering again
+    changes nothing. Refused when the symposium is cancelled, has started or is full.
+    Side effect: audit entry."""
+    if sme.municipality_id != meeting.municipality_id:
+        raise ValidationError(_("The SME must belong to this municipality."))
+    with transaction.atomic():
+        # Lock the symposium: two SMEs taking the last place must not both get it.
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _refuse_unless_open_for_registration(current)
+        participant = current.participants.filter(sme=sme).first()
+        if participant is not None and participant.reply == Reply.ATTENDING:
+            return participant
+        _check_capacity(current)
+        old = participant.reply if participant is not None else None
+        if participant is None:
+            participant = Participant.objects.create(
+                municipality=current.municipality,
+                meeting=current,
+                sme=sme,
+                reply=Reply.ATTENDING,
+                replied_at=timezone.now(),
+            )
+        else:
+            participant.reply = Reply.ATTENDING
+            participant.replied_at = timezone.now()
+            participant.save(update_fields=["reply", "replied_at"])
+        audit_log(
+            municipality=current.municipality,
+            actor=actor,
+            action="meeting.registered",
+            obj=participant,
+            changes={"reply": {"old": old, "new": Reply.ATTENDING}},
+        )
+    return participant
+
+
+def meeting_unregister(*, meeting: Meeting, actor: User, sme: SME) -> Participant:
+    """An SME withdraws its registration for an upcoming symposium: it stays on the list as declined,
+    and its place is free again. Side effect: audit entry."""
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        participant = current.participants.filter(sme=sme).first()
+        if participant is None or participant.reply != Reply.ATTENDING:
+            raise ValidationError(_("This SME is not registered for this symposium."))
+        _refuse_unless_open_for_registration(current)
+        participant.reply = Reply.DECLINED
+        participant.replied_at = timezone.now()
+        participant.save(update_fields=["reply", "replied_at"])
+        audit_log(
+            municipality=current.municipality,
+            actor=actor,
+            action="meeting.unregistered",
+            obj=participant,
+            changes={"reply": {"old": Reply.ATTENDING, "new": Reply.DECLINED}},
+        )
     return participant
 
 
@@ -658,6 +982,8 @@ def one_on_one_request(
     seeds = list(seeds)
     if symposium.kind != MeetingKind.SYMPOSIUM:
         raise ValidationError(_("One-on-one requests follow a symposium."))
+    if symposium.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This symposium was cancelled."))
     if not symposium.presenting_companies.filter(pk=company.pk).exists():
         raise ValidationError({"company": _("Choose a company that presented.")})
     if any(seed.company_id != company.pk for seed in seeds):
@@ -773,14 +1099,14 @@ def task_reminders_send(*, municipality: Municipality, today: dt.date | None = N
         for task in tasks:
             task.reminder_sent_at = now
         Task.objects.bulk_update(tasks, ["reminder_sent_at"])
-        by_user: dict[int, list[Task]] = {}
+        by_user: dict[int | None, list[Task]] = {}
         for task in tasks:
             by_user.setdefault(task.assignee_id, []).append(task)
         transaction.on_commit(lambda: _send_reminders(municipality, by_user))
     return len(tasks)
 
 
-def _send_reminders(municipality: Municipality, by_user: dict[int, list[Task]]) -> None:
+def _send_reminders(municipality: Municipality, by_user: dict[int | None, list[Task]]) -> None:
     for tasks in by_user.values():
         user = tasks[0].assignee
         with translation.override(user.preferred_language or "ja"):
@@ -790,3 +1116,106 @@ def _send_reminders(municipality: Municipality, by_user: dict[int, list[Task]]) 
                 {"tasks": tasks, "user": user, "municipality": municipality},
             )
         send_mail(subject, body, None, [user.email])
+
+
+# --- NDA-expiry reminders ------------------------------------------------------------------------
+
+
+def _nda_reminder_recipients(negotiation: Negotiation) -> list[User]:
+    """The deal's coordinator (while still staff here) and the SME's active members."""
+    recipients: list[User] = []
+    if negotiation.coordinator_id is not None:
+        staff = Membership.objects.filter(
+            municipality_id=negotiation.municipality_id,
+            user_id=negotiation.coordinator_id,
+            role__in=[Role.COORDINATOR, Role.MUNICIPALITY_ADMIN],
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+        recipients += [m.user for m in staff[:1]]
+    members = (
+        Membership.objects.filter(
+            municipality_id=negotiation.municipality_id,
+            role=Role.SME_MEMBER,
+            sme_id=negotiation.sme_id,
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+    recipients += [m.user for m in members if m.user not in recipients]
+    return recipients
+
+
+def _send_nda_reminder(*, negotiation: Negotiation, user: User, days_left: int) -> None:
+    link = settings.KAWASAKI_BASE_URL.rstrip("/") + reverse(
+        "negotiation_detail",
+        kwargs={"municipality": negotiation.municipality.slug, "pk": negotiation.pk},
+    )
+    context = {"negotiation": negotiation, "days_left": days_left, "link": link, "user": user}
+    with translation.override(user.preferred_language or "ja"):
+        subject = ngettext("NDA ends in {n} day: {deal}", "NDA ends in {n} days: {deal}", days_left).format(
+            n=days_left, deal=negotiation
+        )
+        body = render_to_string("negotiations/email/nda_reminder.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def nda_reminders_send(*, municipality: Municipality, today: dt.date | None = None) -> int:
+    """E-mail the coordinator and the SME members of every open deal whose NDA ends soon.
+
+    For each configured lead time (KAWASAKI_NDA_REMINDER_DAYS, e.g. [30]) a recipient gets at most one
+    reminder per deal and NDA end date: the tightest lead time reached today (an NDA recorded late gets
+    one reminder, not one per lead time passed). An NdaReminder row is written before each mail in the
+    same transaction, so a re-run, or a second worker, sends nothing twice and a failed send is retried
+    on the next run; an NDA extended to a new end date is reminded about again. Dropped deals and
+    launched products get nothing. Returns the number of e-mails sent. Side effect: an audit entry per
+    reminder.
+    """
+    today = today or timezone.localdate()
+    leads = conf.nda_reminder_days()
+    if not leads:
+        return 0
+    deals = (
+        Negotiation.objects.filter(
+            municipality=municipality,
+            nda_expires_on__gte=today,
+            nda_expires_on__lte=today + dt.timedelta(days=max(leads)),
+        )
+        .exclude(state__in=FINAL_STATES)
+        .select_related("sme", "company", "municipality")
+        .order_by("nda_expires_on", "pk")
+    )
+    sent = 0
+    for negotiation in deals:
+        expires_on = negotiation.nda_expires_on
+        if expires_on is None:  # excluded by the query; this tells the type checker
+            continue
+        days_left = (expires_on - today).days
+        lead = min(d for d in leads if days_left <= d)
+        for user in _nda_reminder_recipients(negotiation):
+            with transaction.atomic():
+                _record, created = NdaReminder.objects.get_or_create(
+                    negotiation=negotiation,
+                    expires_on=expires_on,
+                    recipient=user,
+                    lead_days=lead,
+                    defaults={"municipality": municipality},
+                )
+                if not created:
+                    continue
+                _send_nda_reminder(negotiation=negotiation, user=user, days_left=days_left)
+                audit_log(
+                    municipality=municipality,
+                    actor=None,
+                    action="negotiation.nda_reminder_sent",
+                    obj=negotiation,
+                    changes={
+                        "recipient": {"new": user.email},
+                        "lead_days": {"new": lead},
+                        "nda_expires_on": {"new": expires_on.isoformat()},
+                    },
+                )
+                sent += 1
+    return sent

@@ -37,6 +37,19 @@ urlpatterns = [
     path("meetings/<int:pk>/invite/", views.MeetingInviteView.as_view(), name="meeting_invite"),
     path("meetings/<int:pk>/reply/", views.MeetingReplyView.as_view(), name="meeting_reply"),
     path("meetings/<int:pk>/hold/", views.MeetingHoldView.as_view(), name="meeting_hold"),
+    path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
+    path("meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting_cancel"),
+    path("symposiums/", views.SymposiumListView.as_view(), name="symposium_list"),
+    path(
+        "symposiums/<int:pk>/register/",
+        views.SymposiumRegistrationView.as_view(action="register"),
+        name="symposium_register",
+    ),
+    path(
+        "symposiums/<int:pk>/unregister/",
+        views.SymposiumRegistrationView.as_view(action="unregister"),
+        name="symposium_unregister",
+    ),
     path("meetings/<int:pk>/requests/", views.MeetingRequestView.as_view(), name="meeting_request"),
     path(
         "proposals/<int:pk>/schedule/",

@@ -20,7 +20,7 @@ from django.views.generic import ListView
 from kawasaki.forms import add_service_errors
 from kawasaki.models import Role, User
 from kawasaki.rules import is_coordinator
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import LookupFirstMixin, TenantViewMixin
 from matching.models import ProposalStatus
 from matching.selectors import proposals_of
 from patents.selectors import companies_visible_to, patents_visible_to
@@ -546,8 +546,10 @@ class MeetingDetailView(MeetingObjectMixin, View):
             "seeds": meeting.seeds.select_related("company"),
             "presenters": meeting.presenting_companies.all(),
             "requests": selectors.requests_of(meeting=meeting) if coordinator else None,
+            "is_planned": meeting.status == MeetingStatus.PLANNED,
+            "registered": sum(1 for p in participants if p.reply == "attending"),
         }
-        if coordinator:
+        if coordinator and meeting.status != MeetingStatus.CANCELLED:
             context["hold_form"] = forms.HoldForm(
                 smes=smes_visible_to(user=request.user, municipality=self.municipality).filter(
                     pk__in=[p.sme_id for p in participants]
@@ -557,11 +559,16 @@ class MeetingDetailView(MeetingObjectMixin, View):
                     "attended": [p.sme_id for p in participants if p.attended],
                 },
             )
+        if coordinator:
             context["task_form"] = forms.TaskForm(
                 assignees=_staff_of(self.municipality), initial={"assignee": request.user}
             )
             context["tasks"] = meeting.tasks.select_related("assignee")
-        if meeting.kind == MeetingKind.SYMPOSIUM and (coordinator or own is not None):
+        if (
+            meeting.kind == MeetingKind.SYMPOSIUM
+            and meeting.status != MeetingStatus.CANCELLED
+            and (coordinator or own is not None)
+        ):
             context["request_form"] = self.request_form(meeting)
         return render(request, self.template_name, context)
 
@@ -612,8 +619,12 @@ class MeetingInviteView(MeetingObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        count = services.meeting_invite(meeting=meeting, actor=request.user)
-        messages.success(request, _("Invitations sent to {n} SMEs.").format(n=count))
+        try:
+            count = services.meeting_invite(meeting=meeting, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Invitations sent to {n} SMEs.").format(n=count))
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
 
@@ -634,10 +645,16 @@ class MeetingReplyView(MeetingObjectMixin, View):
         participant = get_object_or_404(meeting.participants.all(), sme_id=sme_id)
         form = forms.ReplyForm(request.POST)
         if form.is_valid():
-            services.participant_reply(
-                participant=participant, actor=request.user, reply=form.cleaned_data["reply"]
-            )
-            messages.success(request, _("Thank you for your reply."))
+            try:
+                services.participant_reply(
+                    participant=participant, actor=request.user, reply=form.cleaned_data["reply"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Thank you for your reply."))
+        else:
+            messages.error(request, _("Answer attending or declined."))
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
 
@@ -695,3 +712,164 @@ class MeetingRequestView(MeetingObjectMixin, View):
         else:
             messages.error(request, _("The request could not be recorded."))
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+
+
+class MeetingEditView(MeetingObjectMixin, View):
+    """Change a planned meeting's title, agenda, time, place, capacity, seeds and presenters."""
+
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/meeting_edit.html"
+
+    def make_form(self, meeting, data=None):
+        user, municipality = self.request.user, self.municipality
+        return forms.MeetingEditForm(
+            data,
+            kind=meeting.kind,
+            companies=companies_visible_to(user=user, municipality=municipality),
+            seeds=patents_visible_to(user=user, municipality=municipality),
+            initial=forms.MeetingEditForm.initial_of(meeting),
+        )
+
+    def refuse_unless_planned(self, request, meeting):
+        if meeting.status == MeetingStatus.PLANNED:
+            return None
+        messages.error(request, _("Only a planned meeting can be changed."))
+        return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        refused = self.refuse_unless_planned(request, meeting)
+        if refused:
+            return refused
+        return render(request, self.template_name, {"form": self.make_form(meeting), "meeting": meeting})
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        refused = self.refuse_unless_planned(request, meeting)
+        if refused:
+            return refused
+        form = self.make_form(meeting, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            before = (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.online_url)
+            try:
+                meeting = services.meeting_update(meeting=meeting, actor=request.user, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if before != (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.online_url):
+                    messages.success(
+                        request,
+                        _(
+                            "The meeting was changed. The SMEs that said they will attend get the new "
+                            "time or place by e-mail."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("The meeting was saved."))
+                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        return render(request, self.template_name, {"form": form, "meeting": meeting}, status=400)
+
+
+class MeetingCancelView(MeetingObjectMixin, View):
+    """Cancel a planned meeting with a reason; the SMEs that said they will attend are told by e-mail."""
+
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/meeting_cancel.html"
+
+    def context(self, meeting, form):
+        attending = [p for p in selectors.participants_of(meeting=meeting) if p.reply == "attending"]
+        return {"meeting": meeting, "form": form, "attending": attending}
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        if meeting.status != MeetingStatus.PLANNED:
+            messages.error(request, _("Only a planned meeting can be cancelled."))
+            return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        return render(request, self.template_name, self.context(meeting, forms.MeetingCancelForm()))
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = forms.MeetingCancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_cancel(
+                    meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The meeting was cancelled."))
+                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        return render(request, self.template_name, self.context(meeting, form), status=400)
+
+
+# --- SME self-service: symposium registration ----------------------------------------------------
+
+
+class SymposiumListView(TenantViewMixin, View):
+    """An SME member's page: the municipality's upcoming symposiums, to register the company or withdraw."""
+
+    permission_required = "negotiations.register_symposium"
+    template_name = "negotiations/symposium_list.html"
+
+    def get(self, request, *args, **kwargs):
+        _role, sme_id = party_ids(request.user, self.municipality)
+        places = selectors.registrations_of(sme_id=sme_id, municipality=self.municipality)
+        symposiums = list(selectors.symposiums_open_for_registration(municipality=self.municipality))
+        for symposium in symposiums:
+            symposium.own_reply = places.get(symposium.pk)
+            symposium.places_left = (
+                None if symposium.capacity is None else max(symposium.capacity - symposium.registered, 0)
+            )
+        context = {"symposiums": symposiums, "has_sme": sme_id is not None}
+        return render(request, self.template_name, context)
+
+
+class SymposiumRegistrationView(LookupFirstMixin, View):
+    """POST: register (action=register) or withdraw (action=unregister) the member's own SME.
+
+    The symposium is looked up before the permission check, so another municipality's id is a 404
+    for every role."""
+
+    permission_required = "negotiations.register_symposium"
+    action = "register"
+
+    def lookup(self):
+        if not hasattr(self, "_symposium"):
+            self._symposium = get_object_or_404(
+                selectors.symposiums_of(municipality=self.municipality), pk=self.kwargs["pk"]
+            )
+        return self._symposium
+
+    def get_permission_object(self):
+        return self.lookup()
+
+    def post(self, request, *args, **kwargs):
+        symposium = self.lookup()
+        back = redirect(self.tenant_url("symposium_list"))
+        _role, sme_id = party_ids(request.user, self.municipality)
+        sme = smes_visible_to(user=request.user, municipality=self.municipality).filter(pk=sme_id).first()
+        if sme is None:
+            messages.error(request, _("Your account is not linked to a company; ask the coordinator."))
+            return back
+        try:
+            if self.action == "register":
+                services.meeting_register(meeting=symposium, actor=request.user, sme=sme)
+            else:
+                services.meeting_unregister(meeting=symposium, actor=request.user, sme=sme)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return back
+        if self.action == "register":
+            messages.success(
+                request, _("{sme} is registered for “{title}”.").format(sme=sme, title=symposium.title)
+            )
+        else:
+            messages.success(
+                request,
+                _("The registration of {sme} for “{title}” was cancelled.").format(
+                    sme=sme, title=symposium.title
+                ),
+            )
+        return back

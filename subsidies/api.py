@@ -75,6 +75,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "submitted_on",
             "decided_on",
             "result_reported_on",
+            "withdrawn_on",
+            "withdrawal_reason",
             "created_at",
             "updated_at",
         ]

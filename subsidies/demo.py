@@ -54,6 +54,21 @@ TEMPLATES = [
         "industries": ["E", "G"],
         "min_years_in_business": 1,
     },
+    {
+        "slug": "jizokuka-hojokin-example",
+        "name": "小規模事業者持続化補助金（例）",
+        "agency": "中小企業庁・日本商工会議所",
+        "level": Level.NATIONAL,
+        "purpose": "小規模事業者が経営計画に基づいて行う販路開拓や業務効率化の取組を支援する。",
+        "max_amount_jpy": 500_000,
+        "rate_numerator": 2,
+        "rate_denominator": 3,
+        "eligible_costs": "機械装置等費、広報費、ウェブサイト関連費、展示会等出展費、開発費など",
+        "official_url": "https://www.jizokuka-hojokin.jp/",
+        "notes": EXAMPLE_NOTE,
+        "size_rule": SizeRule.SMALL_SCALE,
+        "business_plan_required": True,
+    },
 ]
 
 CITY_PROGRAMMES = [
@@ -218,7 +233,8 @@ def demo_subsidies(context: dict) -> None:
             sections={"product_concept": "開放特許を活用した工場向け小型振動センサー"},
         )
     day = dt.timedelta(days=1)
-    # (status, title, window, requested, granted, submitted, decided, reported)
+    # (status, title, window, requested, granted, submitted, decided, reported); a withdrawal's date
+    # goes in the "decided" column.
     rows = [
         ("draft", "振動センサー試作の共同研究", current, 4_000_000, None, None, None, None),
         ("submitted", "センサー筐体の共同設計", current, 2_500_000, None, today - 3 * day, None, None),
@@ -252,6 +268,16 @@ def demo_subsidies(context: dict) -> None:
             past.closes_on + 10 * day,
             today - 2 * day,
         ),
+        (
+            "withdrawn",
+            "表面処理条件の共同評価",
+            current,
+            1_500_000,
+            None,
+            today - 6 * day,
+            today - 1 * day,
+            None,
+        ),
     ]
     for index, (status, title, window, requested, granted, submitted, decided, reported) in enumerate(rows):
         application = services.application_create(
@@ -279,6 +305,14 @@ def demo_subsidies(context: dict) -> None:
         if status == "rejected":
             services.application_set_status(
                 application=application, new_status="rejected", actor=coordinator, on=decided
+            )
+        if status == "withdrawn":
+            services.application_set_status(
+                application=application,
+                new_status="withdrawn",
+                actor=coordinator,
+                on=decided,
+                reason="ライセンス交渉が中断したため、今回の公募への申請を取り下げ（デモ）",
             )
         if status == "result_reported":
             services.application_set_status(

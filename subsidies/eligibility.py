@@ -9,6 +9,15 @@ regular employees are at or under the limit of its industry group:
     services                   50,000,000 yen  or 100 employees
     retail                     50,000,000 yen  or  50 employees
 
+A small-scale business (小規模企業者, 第2条第5項; the 小規模事業者 of many programmes) is judged on
+regular employees alone, on the same industry groups:
+
+    manufacturing and others  20 employees
+    commerce (wholesale, retail) and services  5 employees
+
+Some programmes and other laws count 宿泊業 and 娯楽業 as 20 rather than 5; a programme that does
+should say so in its notes, as the Act's rule is what is checked here.
+
 The group comes from the SME's JSIC division, refined by the major or minor group written at the start
 of `industry_detail` (e.g. "56 各種商品小売業") where a division spans groups, following the SME
 Agency's mapping. When the detail is missing and the candidate groups disagree, the check says so.
@@ -45,6 +54,14 @@ SME_BASIC_ACT_LIMITS: dict[str, tuple[int, int]] = {
     WHOLESALE: (100_000_000, 100),
     SERVICES: (50_000_000, 100),
     RETAIL: (50_000_000, 50),
+}
+
+# Regular employees at or under which a company is a small-scale business (小規模企業者).
+SMALL_SCALE_EMPLOYEE_LIMITS: dict[str, int] = {
+    MANUFACTURING: 20,
+    WHOLESALE: 5,
+    SERVICES: 5,
+    RETAIL: 5,
 }
 
 _SERVICE_DIVISIONS = {"L", "O", "P", "Q", "R"}
@@ -105,6 +122,14 @@ def is_sme(group: str, *, capital_jpy: int | None, employees: int | None) -> boo
     return False
 
 
+def is_small_scale(group: str, *, employees: int | None) -> bool | None:
+    """True when the regular employees are at or under the group's small-scale limit, False when over,
+    None when the number of employees is not recorded."""
+    if employees is None:
+        return None
+    return employees <= SMALL_SCALE_EMPLOYEE_LIMITS[group]
+
+
 @dataclass(frozen=True)
 class Reason:
     """One rule the SME does not meet, with a sentence that says why (in the active language)."""
@@ -149,7 +174,9 @@ def _yen(value: int) -> str:
     return f"{value:,}"
 
 
-def _size_reason(sme) -> Reason | None:
+def _size_reason(sme, size_rule: str) -> Reason | None:
+    if size_rule == SizeRule.SMALL_SCALE:
+        return _small_scale_reason(sme)
     groups = size_groups_for(sme.industry, sme.industry_detail)
     if not sme.industry:
         return Reason("size", _("The industry is not recorded, so the SME size cannot be checked."))
@@ -186,6 +213,44 @@ def _size_reason(sme) -> Reason | None:
     )
 
 
+def _small_scale_reason(sme) -> Reason | None:
+    if not sme.industry:
+        return Reason(
+            "size", _("The industry is not recorded, so the small-scale business size cannot be checked.")
+        )
+    groups = size_groups_for(sme.industry, sme.industry_detail)
+    answers = {g: is_small_scale(g, employees=sme.employees) for g in groups}
+    if all(a is True for a in answers.values()):
+        return None
+    if any(a is None for a in answers.values()):
+        return Reason(
+            "size",
+            _("The number of employees is not recorded, so the small-scale business size cannot be checked."),
+        )
+    if any(answers.values()):
+        return Reason(
+            "size",
+            _(
+                "The industry division covers groups with different small-scale limits ({groups}); write the "
+                "JSIC group number at the start of the industry detail to decide."
+            ).format(groups=", ".join(str(SIZE_GROUP_LABELS[g]) for g in sorted(groups))),
+        )
+    # Every candidate group says no: the company is over even the most generous of their limits.
+    limit = max(SMALL_SCALE_EMPLOYEE_LIMITS[g] for g in groups)
+    named = sorted(g for g in groups if SMALL_SCALE_EMPLOYEE_LIMITS[g] == limit)
+    return Reason(
+        "size",
+        _(
+            "Not a small-scale business under the SME Basic Act: in {group}, regular employees must be at "
+            "most {limit}; this company has {employees}."
+        ).format(
+            group=", ".join(str(SIZE_GROUP_LABELS[g]) for g in named),
+            limit=limit,
+            employees=sme.employees,
+        ),
+    )
+
+
 _PREFECTURE = re.compile(r"^\s*(東京都|北海道|京都府|大阪府|\S{2,3}?県)")
 
 
@@ -201,8 +266,8 @@ def prefecture_of(sme) -> str:
 def rule_reasons(*, sme, programme: Programme, facts: SMEFacts, today: dt.date) -> list[Reason]:
     """Every rule of the programme the SME does not meet, in the order of the programme form."""
     reasons: list[Reason] = []
-    if programme.size_rule == SizeRule.SME_BASIC_ACT:
-        reason = _size_reason(sme)
+    if programme.size_rule in (SizeRule.SME_BASIC_ACT, SizeRule.SMALL_SCALE):
+        reason = _size_reason(sme, programme.size_rule)
         if reason is not None:
             reasons.append(reason)
     if programme.industries:

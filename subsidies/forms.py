@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smes.models import Industry
 
@@ -35,6 +36,13 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         # official_url is declared above (https by default), so the model's own form field is not built.
         fields = [f for f in (*PROGRAMME_FIELDS, "is_active") if f != "official_url"]
+        help_texts = {
+            "size_rule": _(
+                "SME: capital or employees within the SME Basic Act limits of the company's industry. "
+                "Small-scale business: at most 20 regular employees in manufacturing and others, 5 in "
+                "commerce and services."
+            ),
+        }
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "eligible_costs": forms.Textarea(attrs={"rows": 3}),
@@ -104,6 +112,8 @@ class ApplicationForm(forms.Form):
             del self.fields["coordinator"]
         else:
             self.fields["coordinator"].queryset = coordinators
+            if creating:
+                self.fields["coordinator"].help_text = _("Left empty, you are in charge.")
 
 
 class StatusForm(forms.Form):
@@ -112,8 +122,21 @@ class StatusForm(forms.Form):
     amount_granted_jpy = forms.IntegerField(label=_("Amount granted (yen)"), required=False)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the company chose another programme; the project was postponed."),
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DATE, help_text=_("Today when left empty."))
+
+
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    # A context of its own: the bare word is translated as "caution" in another catalogue.
+    body = forms.CharField(
+        label=pgettext_lazy("coordinator note", "Note"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DocumentForm(forms.Form):

@@ -35,6 +35,7 @@ class SizeRule(models.TextChoices):
 
     ANY = "any", _("Any size")
     SME_BASIC_ACT = "sme_basic_act", _("SME under the SME Basic Act")
+    SMALL_SCALE = "small_scale", _("Small-scale business under the SME Basic Act")
 
 
 class ProgrammeFields(models.Model):
@@ -217,6 +218,7 @@ class ApplicationStatus(models.TextChoices):
     GRANTED = "granted", pgettext_lazy("subsidy application", "Granted")
     REJECTED = "rejected", pgettext_lazy("subsidy application", "Rejected")
     RESULT_REPORTED = "result_reported", pgettext_lazy("subsidy application", "Result reported")
+    WITHDRAWN = "withdrawn", pgettext_lazy("subsidy application", "Withdrawn")
 
 
 class Application(models.Model):
@@ -267,6 +269,8 @@ class Application(models.Model):
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     result_reported_on = models.DateField(_("result reported on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -359,7 +363,11 @@ class ApplicationDocument(models.Model):
 
 
 class SentReminder(models.Model):
-    """A deadline reminder already sent: the unique key makes a re-run of the beat task send nothing."""
+    """A deadline reminder already sent: the unique key makes a re-run of the beat task send nothing.
+
+    The key holds the deadline the reminder was about, so a window whose closing date is moved gets
+    fresh reminders for its new deadline, while the same deadline is never announced twice.
+    """
 
     municipality = municipality_fk()
     application = models.ForeignKey(
@@ -371,6 +379,7 @@ class SentReminder(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
     )
+    deadline = models.DateField(_("deadline"))
     lead_days = models.PositiveSmallIntegerField(_("days before the deadline"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
@@ -381,7 +390,8 @@ class SentReminder(models.Model):
         verbose_name_plural = _("sent reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "window", "recipient", "lead_days"], name="reminder_sent_once"
+                fields=["application", "window", "deadline", "recipient", "lead_days"],
+                name="reminder_sent_once_per_deadline",
             )
         ]
 

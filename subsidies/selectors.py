@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from kawasaki.models import Municipality, User
@@ -49,6 +49,15 @@ def templates_available(*, municipality: Municipality) -> list[tuple[ProgrammeTe
 
 def windows_of(*, municipality: Municipality) -> QuerySet[ProgrammeWindow]:
     return ProgrammeWindow.objects.filter(municipality=municipality).select_related("programme")
+
+
+def windows_of_programme(*, programme: Programme) -> QuerySet[ProgrammeWindow]:
+    """A programme's windows in date order, each with `application_count` (what blocks deleting it)."""
+    return (
+        ProgrammeWindow.objects.filter(municipality=programme.municipality, programme=programme)
+        .annotate(application_count=Count("applications"))
+        .order_by("opens_on", "id")
+    )
 
 
 def windows_in_calendar(

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kawasaki.models import Membership, Municipality, Role, User
 from kawasaki.models.users import hash_secret
@@ -38,11 +40,15 @@ from .models import (
 S = ApplicationStatus
 
 # (from, to) -> which side may make the move: the SME side (or a coordinator for it) or coordinators.
+# Withdrawal is open to the SME side until a decision: a granted application is no longer withdrawn
+# (declining a grant is a matter for the granting body), and a withdrawn one stays withdrawn.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.DRAFT, S.SUBMITTED): "sme",
+    (S.DRAFT, S.WITHDRAWN): "sme",
     (S.SUBMITTED, S.DRAFT): "coordinator",
     (S.SUBMITTED, S.GRANTED): "coordinator",
     (S.SUBMITTED, S.REJECTED): "coordinator",
+    (S.SUBMITTED, S.WITHDRAWN): "sme",
     (S.GRANTED, S.RESULT_REPORTED): "coordinator",
 }
 _SIDE_PERMISSION = {"sme": "subsidies.submit_application", "coordinator": "subsidies.decide_application"}
@@ -66,8 +72,10 @@ def _clean_programme_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def programme_create(*, municipality: Municipality, actor: User | None, data: dict[str, Any]) -> Programme:
-    """Add a programme of the municipality's own. Side effect: audit entry."""
-    data = _clean_programme_data(data)
+    """Add a programme of the municipality's own (active unless `data` says otherwise). Side effect:
+    audit entry."""
+    extra = {"is_active": data["is_active"]} if "is_active" in data else {}
+    data = {**_clean_programme_data(data), **extra}
     programme = Programme(municipality=municipality, **data)
     programme.full_clean()
     with transaction.atomic():
@@ -160,15 +168,45 @@ def window_create(
     return window
 
 
+def _check_submissions_fit(window: ProgrammeWindow, opens_on: dt.date, closes_on: dt.date) -> None:
+    """New dates must still contain every recorded submission to the window (submissions are checked
+    against the window when they are made; a correction must not make them contradict it)."""
+    outside = (
+        Application.objects.filter(
+            municipality=window.municipality, window=window, submitted_on__isnull=False
+        )
+        .exclude(submitted_on__range=(opens_on, closes_on))
+        .order_by("submitted_on")
+        .values_list("submitted_on", flat=True)
+    )
+    dates = [d for d in outside if d is not None]
+    if dates:
+        raise ValidationError(
+            ngettext(
+                "{n} application was submitted on {dates}, outside the new dates; keep that day inside "
+                "the window.",
+                "{n} applications were submitted on {dates}, outside the new dates; keep those days inside "
+                "the window.",
+                len(dates),
+            ).format(n=len(dates), dates=", ".join(sorted({d.isoformat() for d in dates})))
+        )
+
+
 def window_update(
     *, window: ProgrammeWindow, actor: User, label: str, opens_on: dt.date, closes_on: dt.date
 ) -> ProgrammeWindow:
-    """Correct a window's label or dates. Side effect: audit entry with the old and new values."""
+    """Correct a window's label or dates (an extended deadline, a typo).
+
+    Refuses dates that would leave a recorded submission outside the window. A new closing date re-arms
+    the deadline reminders of the window's drafts: reminders are keyed by the deadline they announce
+    (see deadline_reminders_send). Side effect: audit entry with the old and new values.
+    """
     _check_window_dates(opens_on, closes_on)
     data = {"label": label, "opens_on": opens_on, "closes_on": closes_on}
     changes = field_changes(window, data)
     if not changes:
         return window
+    _check_submissions_fit(window, opens_on, closes_on)
     for key, value in data.items():
         setattr(window, key, value)
     with transaction.atomic():
@@ -181,6 +219,54 @@ def window_update(
             changes=changes,
         )
     return window
+
+
+def window_usage(*, window: ProgrammeWindow) -> int:
+    """How many applications (in any status, withdrawn ones included) use the window."""
+    return Application.objects.filter(municipality=window.municipality, window=window).count()
+
+
+def _window_in_use(count: int) -> ValidationError:
+    return ValidationError(
+        ngettext(
+            "This window cannot be deleted: {n} application uses it. Correct its dates instead.",
+            "This window cannot be deleted: {n} applications use it. Correct its dates instead.",
+            count,
+        ).format(n=count),
+        code="window_in_use",
+    )
+
+
+def window_delete(*, window: ProgrammeWindow, actor: User) -> None:
+    """Delete a window that no application uses (one entered by mistake, a cancelled call).
+
+    Refuses, saying how many, when applications use it (withdrawn ones included: they stay on record
+    with their window). Side effect: audit entry with the window's label and dates.
+    """
+    if not actor.has_perm("subsidies.manage_programme", window.municipality):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = ProgrammeWindow.objects.select_for_update().get(pk=window.pk)
+        count = window_usage(window=locked)
+        if count:
+            raise _window_in_use(count)
+        audit_log(
+            municipality=window.municipality,
+            actor=actor,
+            action="subsidy_window.deleted",
+            obj=window,
+            changes={
+                "programme": {"old": str(window.programme)},
+                "label": {"old": window.label},
+                "opens_on": {"old": window.opens_on},
+                "closes_on": {"old": window.closes_on},
+            },
+        )
+        try:
+            locked.delete()
+        except ProtectedError as error:
+            # An application started meanwhile: the PROTECT foreign key has the last word.
+            raise _window_in_use(len(error.protected_objects)) from error
 
 
 # --- Applications ---------------------------------------------------------------------------------
@@ -360,13 +446,16 @@ def application_set_status(
     actor: User,
     on: dt.date | None = None,
     amount_granted_jpy: int | None = None,
+    reason: str = "",
 ) -> Application:
     """Move an application along the transition table, recording the date of the event.
 
     Checks: the move is in TRANSITIONS and the actor's side may make it (PermissionDenied otherwise);
-    the date is not in the future, a submission falls inside the window, a decision follows the
-    submission and a result report follows the decision; a grant needs a valid amount. Side effect:
-    audit entry with the old and new status (and the amount granted).
+    the date is not in the future, a submission falls inside the window, a decision or a withdrawal
+    follows the submission and a result report follows the decision; a grant needs a valid amount, a
+    withdrawal a reason. A withdrawn application keeps its dates and amounts as a record; it gets no
+    more reminders (they go to drafts only) and counts neither as waiting nor as granted. Side effect:
+    audit entry with the old and new status (and the amount granted, or the withdrawal's reason).
     """
     side = TRANSITIONS.get((application.status, new_status))
     if side is None:
@@ -415,6 +504,18 @@ def application_set_status(
                 granted=amount_granted_jpy,
             )
             update["amount_granted_jpy"] = amount_granted_jpy
+    elif new_status == S.WITHDRAWN:
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Say why the application is withdrawn.")})
+        if application.submitted_on and on < application.submitted_on:
+            raise _date_error(
+                _("The withdrawal date cannot be before the submission date ({date}).").format(
+                    date=application.submitted_on.isoformat()
+                )
+            )
+        update["withdrawn_on"] = on
+        update["withdrawal_reason"] = reason
     elif new_status == S.RESULT_REPORTED:
         if application.decided_on and on < application.decided_on:
             raise _date_error(
@@ -552,10 +653,12 @@ def deadline_reminders_send(*, municipality: Municipality, today: dt.date | None
     """E-mail the coordinator and the SME members of every draft whose window closes soon.
 
     For each configured lead time (KAWASAKI_SUBSIDY_REMINDER_DAYS, e.g. [14, 3]) a recipient gets at
-    most one reminder per application and window: the tightest lead time reached today. A SentReminder
-    row is written before each mail in the same transaction, so a re-run sends nothing twice and a
-    failed send is retried on the next run. Returns the number of e-mails sent. Side effect: an audit
-    entry per reminder.
+    most one reminder per application and deadline: the tightest lead time reached today. The deadline
+    is part of the key, so when a coordinator moves a window's closing date the reminders start again
+    for the new date, and moving it back to a date already announced sends nothing again. Submitted,
+    decided and withdrawn applications get nothing. A SentReminder row is written before each mail in
+    the same transaction, so a re-run sends nothing twice and a failed send is retried on the next run.
+    Returns the number of e-mails sent. Side effect: an audit entry per reminder.
     """
     today = today or timezone.localdate()
     leads = conf.reminder_days()
@@ -576,6 +679,7 @@ def deadline_reminders_send(*, municipality: Municipality, today: dt.date | None
                 _record, created = SentReminder.objects.get_or_create(
                     application=application,
                     window=application.window,
+                    deadline=application.window.closes_on,
                     recipient=user,
                     lead_days=lead,
                     defaults={"municipality": municipality},
@@ -588,7 +692,11 @@ def deadline_reminders_send(*, municipality: Municipality, today: dt.date | None
                     actor=None,
                     action="subsidy_application.reminder_sent",
                     obj=application,
-                    changes={"recipient": {"new": user.email}, "lead_days": {"new": lead}},
+                    changes={
+                        "recipient": {"new": user.email},
+                        "lead_days": {"new": lead},
+                        "deadline": {"new": application.window.closes_on},
+                    },
                 )
                 sent += 1
     return sent

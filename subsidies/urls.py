@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/<int:pk>/windows/new/", views.WindowCreateView.as_view(), name="programmewindow_create"),
     path("eligibility/", views.EligibilityPickView.as_view(), name="subsidy_eligibility_pick"),
     path("windows/<int:pk>/edit/", views.WindowEditView.as_view(), name="programmewindow_edit"),
+    path("windows/<int:pk>/delete/", views.WindowDeleteView.as_view(), name="programmewindow_delete"),
     path("smes/<int:pk>/eligibility/", views.EligibilityView.as_view(), name="subsidy_eligibility"),
     path("applications/", views.ApplicationListView.as_view(), name="subsidy_application_list"),
     path("applications/new/", views.ApplicationCreateView.as_view(), name="subsidy_application_create"),
@@ -22,6 +23,11 @@ urlpatterns = [
         "applications/<int:pk>/status/",
         views.ApplicationStatusView.as_view(),
         name="subsidy_application_status",
+    ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        views.ApplicationWithdrawView.as_view(),
+        name="subsidy_application_withdraw",
     ),
     path(
         "applications/<int:pk>/notes/", views.ApplicationNoteView.as_view(), name="subsidy_application_note"

@@ -27,7 +27,16 @@ from smes.rules import own_sme_id
 from smes.selectors import plans_visible_to, smes_visible_to
 
 from . import ics, selectors, services
-from .forms import AdoptForm, ApplicationForm, DocumentForm, NoteForm, ProgrammeForm, StatusForm, WindowForm
+from .forms import (
+    AdoptForm,
+    ApplicationForm,
+    DocumentForm,
+    NoteForm,
+    ProgrammeForm,
+    StatusForm,
+    WindowForm,
+    WithdrawForm,
+)
 from .models import ApplicationStatus, Level
 
 # --- Programmes -----------------------------------------------------------------------------------
@@ -66,7 +75,7 @@ class ProgrammeDetailView(ProgrammeObjectMixin, View):
         )
         context = {
             "programme": programme,
-            "windows": list(programme.windows.all()),
+            "windows": list(selectors.windows_of_programme(programme=programme)),
             "applications": applications,
             "today": timezone.localdate(),
             "window_form": WindowForm(),
@@ -85,10 +94,9 @@ class ProgrammeCreateView(TenantViewMixin, View):
     def post(self, request, *args, **kwargs):
         form = ProgrammeForm(request.POST)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
             try:
                 programme = services.programme_create(
-                    municipality=self.municipality, actor=request.user, data=data
+                    municipality=self.municipality, actor=request.user, data=form.cleaned_data
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -174,6 +182,38 @@ class WindowEditView(LookupFirstMixin, View):
         return render(request, self.template_name, context, status=400)
 
 
+class WindowDeleteView(LookupFirstMixin, View):
+    """GET asks for confirmation (or says how many applications keep the window); POST deletes."""
+
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/window_confirm_delete.html"
+
+    def lookup(self):
+        return get_object_or_404(selectors.windows_of(municipality=self.municipality), pk=self.kwargs["pk"])
+
+    def render_page(self, window, *, error=None, status=200):
+        context = {
+            "window": window,
+            "programme": window.programme,
+            "usage": services.window_usage(window=window),
+            "error": error,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.lookup())
+
+    def post(self, request, *args, **kwargs):
+        window = self.lookup()
+        programme_id = window.programme_id
+        try:
+            services.window_delete(window=window, actor=request.user)
+        except ValidationError as error:
+            return self.render_page(window, error=" ".join(error.messages), status=400)
+        messages.success(request, _("The window “{label}” was deleted.").format(label=window.label))
+        return redirect(self.tenant_url("programme_detail", pk=programme_id))
+
+
 class TemplateListView(TenantViewMixin, View):
     """The shared catalogue of national and prefectural programmes; POST adopts one."""
 
@@ -253,18 +293,26 @@ class ApplicationListView(TenantViewMixin, ListView):
     context_object_name = "applications"
     paginate_by = 50
 
+    def programme_id(self) -> int | None:
+        value = self.request.GET.get("programme", "")
+        return int(value) if value.isdigit() else None
+
     def get_queryset(self):
         status = self.request.GET.get("status", "")
         return selectors.application_list(
             user=self.request.user,
             municipality=self.municipality,
             status=status if status in ApplicationStatus.values else "",
+            programme_id=self.programme_id(),
         )
 
     def get_context_data(self, **kwargs):
+        is_staff = self.request.membership.role in STAFF_ROLES
         return super().get_context_data(
             statuses=ApplicationStatus.choices,
             status=self.request.GET.get("status", ""),
+            programmes=selectors.programmes_of(municipality=self.municipality) if is_staff else [],
+            programme_id=self.programme_id(),
             own_sme_id=own_sme_id(self.request.user, self.municipality),
             is_staff=self.request.membership.role in STAFF_ROLES,
             **kwargs,
@@ -363,13 +411,20 @@ class ApplicationDetailView(ApplicationObjectMixin, View):
     def context(self, application, **extra):
         user = self.request.user
         can_notes = user.has_perm("subsidies.view_notes", self.municipality)
+        allowed = services.transitions_for(application=application, user=user)
+        # Withdrawal has its own form (it needs a reason); a step back to draft is offered last, so
+        # that the pre-selected choice is always a step forward.
+        moves = sorted(
+            (s for s in allowed if s != ApplicationStatus.WITHDRAWN),
+            key=lambda s: s == ApplicationStatus.DRAFT,
+        )
         context = {
             "application": application,
-            "transitions": [
-                (s, ApplicationStatus(s).label)
-                for s in services.transitions_for(application=application, user=user)
-            ],
+            "transitions": [(s, ApplicationStatus(s).label) for s in moves],
+            "can_grant": ApplicationStatus.GRANTED in moves,
+            "can_withdraw": ApplicationStatus.WITHDRAWN in allowed,
             "status_form": StatusForm(),
+            "withdraw_form": WithdrawForm(prefix="withdraw"),
             "notes": selectors.notes_visible_to(user=user, application=application) if can_notes else [],
             "can_notes": can_notes,
             "note_form": NoteForm(),
@@ -450,6 +505,34 @@ class ApplicationStatusView(ApplicationDetailView):
                 return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
         application.refresh_from_db()
         return render(request, self.template_name, self.context(application, status_form=form), status=400)
+
+
+class ApplicationWithdrawView(ApplicationDetailView):
+    """POST only: withdraw the application, with a reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = WithdrawForm(request.POST, prefix="withdraw")
+        if form.is_valid():
+            try:
+                services.application_set_status(
+                    application=application,
+                    new_status=ApplicationStatus.WITHDRAWN,
+                    actor=request.user,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, _("You cannot withdraw this application."))
+            else:
+                messages.success(request, _("The application was withdrawn."))
+                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
+        application.refresh_from_db()
+        return render(request, self.template_name, self.context(application, withdraw_form=form), status=400)
 
 
 class ApplicationNoteView(ApplicationDetailView):

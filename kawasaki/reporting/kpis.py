@@ -13,7 +13,8 @@ Definitions (also in docs/kpis.md):
   screening candidates of runs started in the fiscal year;
 - active companies: companies with at least one published seed; active SMEs: SMEs with a visit, a
   negotiation opened or a subsidy application submitted in the fiscal year;
-- subsidies: applications submitted in the fiscal year (`submitted_on`) with yen requested; granted
+- subsidies: applications submitted in the fiscal year (`submitted_on`), excluding withdrawn ones,
+  with yen requested; granted
   ones (granted or result reported) by `decided_on`, with yen granted.
 """
 
@@ -159,6 +160,7 @@ def year_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
     visits = Visit.objects.filter(municipality=municipality, **between("visited_on"))
     applications = Application.objects.filter(municipality=municipality)
     submitted = applications.filter(**between("submitted_on"))
+    applied = submitted.exclude(status=ApplicationStatus.WITHDRAWN)
     granted = applications.filter(
         status__in=[ApplicationStatus.GRANTED, ApplicationStatus.RESULT_REPORTED], **between("decided_on")
     )
@@ -192,8 +194,9 @@ def year_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
         .distinct()
         .count(),
         "active_smes": active_smes.distinct().count(),
-        "subsidies_applied": submitted.count(),
-        "subsidies_applied_yen": submitted.aggregate(s=Sum("amount_requested_jpy"))["s"] or 0,
+        # A withdrawn application was not applied for; its SME still counts as active above.
+        "subsidies_applied": applied.count(),
+        "subsidies_applied_yen": applied.aggregate(s=Sum("amount_requested_jpy"))["s"] or 0,
         "subsidies_granted": granted.count(),
         "subsidies_granted_yen": granted.aggregate(s=Sum("amount_granted_jpy"))["s"] or 0,
     }

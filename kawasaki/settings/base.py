@@ -243,7 +243,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "subsidies.send_deadline_reminders",
         "schedule": timedelta(hours=1),
     },
+    # Sent reminders are recorded per NDA end date, recipient and lead time: re-runs send nothing twice.
+    "negotiations-nda-reminders": {
+        "task": "negotiations.send_nda_reminders",
+        "schedule": timedelta(hours=1),
+    },
 }
+# Days before an NDA ends that its deal's coordinator and SME members are reminded (once each).
+KAWASAKI_NDA_REMINDER_DAYS = env.list("KAWASAKI_NDA_REMINDER_DAYS", cast=int, default=[30])
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -263,12 +270,17 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kawasaki IP Matching API",
     "DESCRIPTION": "Read and write the programme's data of one municipality. See docs/api-changelog.md.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "DEFAULT_GENERATOR_CLASS": "kawasaki.api.schema.UnscopedSchemaGenerator",
+    # One schema name per choice set that several fields use.
+    "ENUM_NAME_OVERRIDES": {
+        "NegotiationStateEnum": "negotiations.models.State",
+        "DropReasonEnum": "negotiations.models.DropReason",
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django_scopes import scopes_disabled
+from rest_framework.test import APIClient
 
 from negotiations.models import Product, State
 from tests.factories.negotiations import NegotiationFactory
@@ -55,3 +56,113 @@ def test_negotiations_can_be_ordered(api_client_of, city_a, coordinator_a):
     ids_old = [n["id"] for n in oldest.json()["results"]]
     assert ids_old == made
     assert ids_new == list(reversed(made))
+
+
+# --- POST /api/v1/negotiations/{id}/transition/ -----------------------------------------------------
+
+
+def _transition(client, deal, payload, **headers):
+    return client.post(f"/api/v1/negotiations/{deal.pk}/transition/", payload, format="json", **headers)
+
+
+@pytest.mark.django_db
+def test_transition_moves_through_the_one_service(api_client_of, deal_a, coordinator_a):
+    from kawasaki.models import AuditEntry
+    from negotiations.models import TimelineEntry
+
+    api = api_client_of(coordinator_a, deal_a.municipality, read_only=False)
+    response = _transition(api, deal_a, {"to_state": "introduced", "note": "先方に紹介済み"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["state"], body["drop_reason"]) == (deal_a.pk, "introduced", "")
+    with scopes_disabled():
+        entry = TimelineEntry.objects.get(negotiation=deal_a)
+        assert (entry.from_state, entry.to_state, entry.text, entry.actor) == (
+            "interest",
+            "introduced",
+            "先方に紹介済み",
+            coordinator_a,
+        )
+        audit = AuditEntry.objects.get(action="negotiation.moved", object_id=str(deal_a.pk))
+        assert (audit.actor, audit.changes["state"]) == (
+            coordinator_a,
+            {"old": "interest", "new": "introduced"},
+        )
+    dropped = _transition(api, deal_a, {"to_state": "dropped", "reason": "price", "note": "条件が合わず"})
+    assert dropped.status_code == 200
+    assert (dropped.json()["state"], dropped.json()["drop_reason"]) == ("dropped", "price")
+
+
+@pytest.mark.django_db
+def test_transition_refuses_bad_moves_with_field_messages(api_client_of, deal_a, coordinator_a):
+    api = api_client_of(coordinator_a, deal_a.municipality, read_only=False)
+    cases = {
+        "skip": (
+            {"to_state": "licence_signed"},
+            "to_state",
+            "案件を「関心あり」から「ライセンス契約締結」へ移すことはできません。",
+        ),
+        "unknown": ({"to_state": "flying"}, "to_state", '"flying"は有効な選択肢ではありません。'),
+        "missing": ({}, "to_state", "この項目は必須です。"),
+        "no_reason": ({"to_state": "dropped"}, "reason", "中止の理由を選んでください。"),
+        "other_no_note": (
+            {"to_state": "dropped", "reason": "other"},
+            "note",
+            "「その他」の場合は理由を書いてください。",
+        ),
+    }
+    answers = {}
+    for name, (payload, _field, _message) in cases.items():
+        response = _transition(api, deal_a, payload, HTTP_ACCEPT_LANGUAGE="ja")
+        answers[name] = (
+            response.status_code,
+            response.json()["error"]["code"],
+            response.json()["error"]["fields"],
+        )
+    assert answers == {
+        name: (400, "invalid", {field: [message]}) for name, (_payload, field, message) in cases.items()
+    }
+    with scopes_disabled():
+        deal_a.refresh_from_db()
+        assert deal_a.state == "interest"
+
+
+@pytest.mark.django_db
+def test_transition_permissions_and_tenancy(
+    api_client_of, deal_a, parties_a, coordinator_a, city_b, coordinator_b
+):
+    read_only = api_client_of(coordinator_a, deal_a.municipality)
+    assert _transition(read_only, deal_a, {"to_state": "introduced"}).status_code == 403
+    for party in ("company", "sme"):
+        api = api_client_of(parties_a[party], deal_a.municipality, read_only=False)
+        refused = _transition(api, deal_a, {"to_state": "introduced"})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "permission_denied")
+        # The party still reads its deal; it is the write that is refused.
+        assert api.get(f"/api/v1/negotiations/{deal_a.pk}/").status_code == 200
+    other_city = api_client_of(coordinator_b, city_b, read_only=False)
+    assert _transition(other_city, deal_a, {"to_state": "introduced"}).status_code == 404
+    assert APIClient().post(f"/api/v1/negotiations/{deal_a.pk}/transition/").status_code == 401
+    with scopes_disabled():
+        deal_a.refresh_from_db()
+        assert deal_a.state == "interest"
+
+
+@pytest.mark.django_db
+def test_transition_honours_the_idempotency_key(api_client_of, deal_a, coordinator_a):
+    from negotiations.models import TimelineEntry
+
+    api = api_client_of(coordinator_a, deal_a.municipality, read_only=False)
+    first = _transition(api, deal_a, {"to_state": "introduced"}, HTTP_IDEMPOTENCY_KEY="move-42")
+    replay = _transition(api, deal_a, {"to_state": "introduced"}, HTTP_IDEMPOTENCY_KEY="move-42")
+    assert (first.status_code, replay.status_code) == (200, 200)
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    with scopes_disabled():
+        assert TimelineEntry.objects.filter(negotiation=deal_a).count() == 1
+    # Without the key the same request is a new move, which the table refuses from "introduced".
+    assert _transition(api, deal_a, {"to_state": "introduced"}).status_code == 400
+    reused = _transition(api, deal_a, {"to_state": "meeting_held"}, HTTP_IDEMPOTENCY_KEY="move-42")
+    assert (reused.status_code, reused.json()["error"]["code"]) == (422, "idempotency_key_reused")
+    with scopes_disabled():
+        deal_a.refresh_from_db()
+        assert deal_a.state == "introduced"

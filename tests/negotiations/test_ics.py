@@ -59,6 +59,7 @@ def test_meeting_ics_parses(client_of, city_a, coordinator_a):
         "BEGIN",
         "UID",
         "DTSTAMP",
+        "SEQUENCE",
         "DTSTART",
         "DTEND",
         "SUMMARY",
@@ -79,5 +80,6 @@ def test_meeting_ics_parses(client_of, city_a, coordinator_a):
     assert values["LOCATION"] == escape_text(meeting.venue)
     assert values["DESCRIPTION"] == f"個別面談\\n{seed.number} 小型モータの制振構造"
     assert values["STATUS"] == "CONFIRMED"
+    assert values["SEQUENCE"] == "0"
     assert len(values["DTSTAMP"]) == 16
     assert values["DTSTAMP"].endswith("Z")

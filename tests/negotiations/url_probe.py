@@ -133,7 +133,15 @@ def _seed_marker(municipality, marker):
     Task.objects.create(
         municipality=municipality, negotiation=deal, title=marker, due_on=timezone.localdate()
     )
-    _meeting(municipality, None, kind=MeetingKind.SYMPOSIUM, title=marker)
+    symposium = _meeting(municipality, None, kind=MeetingKind.SYMPOSIUM, title=marker)
+    symposium.agenda = marker
+    symposium.capacity = 30
+    symposium.save(update_fields=["agenda", "capacity"])
+    cancelled = _meeting(municipality, None, title=f"{marker} cancelled")
+    cancelled.status = "cancelled"
+    cancelled.cancel_reason = marker
+    cancelled.cancelled_at = timezone.now()
+    cancelled.save(update_fields=["status", "cancel_reason", "cancelled_at"])
 
 
 ROLE_MATRIX = {
@@ -165,6 +173,11 @@ ROLE_MATRIX = {
     "meeting_request": STAFF | {Role.SME_MEMBER},
     "proposal_schedule": STAFF,
     "request_schedule": STAFF,
+    "meeting_edit": STAFF,
+    "meeting_cancel": STAFF,
+    "symposium_list": frozenset({Role.SME_MEMBER}),
+    "symposium_register": frozenset({Role.SME_MEMBER}),
+    "symposium_unregister": frozenset({Role.SME_MEMBER}),
 }
 
 PROBE_OBJECTS = {
@@ -189,6 +202,10 @@ PROBE_OBJECTS = {
     "meeting_request": _symposium_pk,
     "proposal_schedule": _proposal,
     "request_schedule": _request,
+    "meeting_edit": _meeting_pk,
+    "meeting_cancel": _meeting_pk,
+    "symposium_register": _symposium_pk,
+    "symposium_unregister": _symposium_pk,
 }
 
 MARKER_SEEDERS = [_seed_marker]
@@ -196,6 +213,7 @@ MARKER_SEEDERS = [_seed_marker]
 NON_TENANT_URLS = {
     "api_negotiation_list": 401,
     "api_negotiation_detail": 401,
+    "api_negotiation_transition": 401,
     "api_meeting_list": 401,
     "api_meeting_detail": 401,
     "api_product_list": 401,

@@ -124,6 +124,19 @@ def data(city_a, city_b):
             submitted_on=dt.date(2025, 4, 1),
             decided_on=dt.date(2025, 6, 1),
         )
+        # Submitted in FY2025 and then withdrawn: not an application the city counts.
+        Application.objects.create(
+            municipality=city_a,
+            sme=smes[2],
+            programme=programme,
+            window=window,
+            title="a3",
+            amount_requested_jpy=9_000_000,
+            status="withdrawn",
+            submitted_on=dt.date(2025, 4, 10),
+            withdrawn_on=dt.date(2025, 4, 20),
+            withdrawal_reason="自己資金で開発することにした",
+        )
         # B's data must never count in A.
         b_company = make_company(city_b, "丙社")
         b_sme = SME.objects.create(municipality=city_b, name_ja="B SME")

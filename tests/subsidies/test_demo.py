@@ -35,7 +35,11 @@ def test_demo_adds_programmes_and_applications_in_each_state():
         joint = programmes.get(name__startswith="川崎市 知的財産交流")
         assert (joint.rate_label, joint.max_amount_jpy, joint.licence_required) == ("2/3", 5_000_000, True)
         assert Programme.objects.filter(municipality=sagamihara).count() == 1
-        assert ProgrammeTemplate.objects.count() == 2
+        assert ProgrammeTemplate.objects.count() == 3
+        assert ProgrammeTemplate.objects.filter(size_rule="small_scale").count() == 1
+        withdrawn = Application.objects.get(status=ApplicationStatus.WITHDRAWN)
+        assert withdrawn.withdrawal_reason.startswith("ライセンス交渉が中断")
+        assert withdrawn.withdrawn_on >= withdrawn.submitted_on
         granted = Application.objects.get(status=ApplicationStatus.GRANTED)
         assert granted.amount_granted_jpy <= granted.amount_requested_jpy <= joint.max_amount_jpy
         # The demo SME account acts for the first demo SME, which has applications of its own.

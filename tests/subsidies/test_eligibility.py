@@ -20,6 +20,7 @@ from subsidies.eligibility import (
     WHOLESALE,
     SMEFacts,
     evaluate,
+    is_small_scale,
     is_sme,
     rule_reasons,
     size_groups_for,
@@ -195,6 +196,127 @@ def test_size_rule_explains_missing_and_ambiguous_data(city_a):
     assert (
         _reasons(city_a, rules, industry="I", industry_detail="", capital_jpy=10_000_000, employees=10) == []
     )
+
+
+SMALL_SCALE_LIMITS = [(MANUFACTURING, 20), (WHOLESALE, 5), (SERVICES, 5), (RETAIL, 5)]
+
+
+@pytest.mark.parametrize(("group", "limit"), SMALL_SCALE_LIMITS)
+def test_small_scale_boundaries(group, limit):
+    assert is_small_scale(group, employees=0) is True
+    assert is_small_scale(group, employees=limit - 1) is True
+    assert is_small_scale(group, employees=limit) is True
+    assert is_small_scale(group, employees=limit + 1) is False
+    assert is_small_scale(group, employees=None) is None
+
+
+SMALL = {"size_rule": SizeRule.SMALL_SCALE}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("industry", "detail", "limit"),
+    [
+        ("E", "29 電気機械器具製造業", 20),  # manufacturing
+        ("D", "", 20),  # construction: "others"
+        ("N", "791 旅行業", 20),  # travel agencies: "others" in the Act
+        ("G", "37 通信業", 20),
+        ("I", "53 建築材料卸売業", 5),  # wholesale
+        ("I", "58 飲食料品小売業", 5),  # retail
+        ("M", "76 飲食店", 5),  # restaurants count as retail
+        ("M", "75 宿泊業", 5),  # services (the Act's 5, see the module docstring)
+        ("G", "39 情報サービス業", 5),
+        ("L", "", 5),
+        ("I", "", 5),  # wholesale or retail: both 5, so the division alone decides
+    ],
+)
+def test_small_scale_rule_at_and_around_the_limit(city_a, industry, detail, limit):
+    for employees in (limit - 1, limit):
+        assert _reasons(city_a, SMALL, industry=industry, industry_detail=detail, employees=employees) == []
+    over = _reasons(city_a, SMALL, industry=industry, industry_detail=detail, employees=limit + 1)
+    assert [rule for rule, _message in over] == ["size"]
+    assert f"at most {limit}; this company has {limit + 1}." in over[0][1]
+
+
+@pytest.mark.django_db
+def test_small_scale_rule_ignores_capital(city_a):
+    # One yen of capital does not make 21 people small-scale, and 1 billion yen does not stop 20 being it.
+    assert _reasons(city_a, SMALL, industry="E", capital_jpy=1, employees=21) != []
+    assert _reasons(city_a, SMALL, industry="E", capital_jpy=1_000_000_000, employees=20) == []
+    assert _reasons(city_a, SMALL, industry="E", capital_jpy=None, employees=20) == []
+
+
+@pytest.mark.django_db
+def test_small_scale_rule_explains_each_group_over_the_limit(city_a):
+    assert _reasons(city_a, SMALL, industry="E", employees=21) == [
+        (
+            "size",
+            "Not a small-scale business under the SME Basic Act: in manufacturing and others, regular "
+            "employees must be at most 20; this company has 21.",
+        )
+    ]
+    assert _reasons(city_a, SMALL, industry="I", industry_detail="53", employees=6) == [
+        (
+            "size",
+            "Not a small-scale business under the SME Basic Act: in wholesale, regular employees must be "
+            "at most 5; this company has 6.",
+        )
+    ]
+    assert _reasons(city_a, SMALL, industry="I", industry_detail="58", employees=6)[0][1] == (
+        "Not a small-scale business under the SME Basic Act: in retail, regular employees must be at "
+        "most 5; this company has 6."
+    )
+    assert _reasons(city_a, SMALL, industry="R", employees=6)[0][1] == (
+        "Not a small-scale business under the SME Basic Act: in services, regular employees must be at "
+        "most 5; this company has 6."
+    )
+    # Division I without detail: wholesale or retail, both limited to 5.
+    assert _reasons(city_a, SMALL, industry="I", employees=6)[0][1] == (
+        "Not a small-scale business under the SME Basic Act: in retail, wholesale, regular employees "
+        "must be at most 5; this company has 6."
+    )
+    # Over even the larger of two candidate limits: the explanation names that one.
+    assert _reasons(city_a, SMALL, industry="N", employees=21)[0][1] == (
+        "Not a small-scale business under the SME Basic Act: in manufacturing and others, regular "
+        "employees must be at most 20; this company has 21."
+    )
+
+
+@pytest.mark.django_db
+def test_small_scale_rule_explains_missing_and_ambiguous_data(city_a):
+    assert _reasons(city_a, SMALL, employees=None) == [
+        (
+            "size",
+            "The number of employees is not recorded, so the small-scale business size cannot be checked.",
+        )
+    ]
+    assert _reasons(city_a, SMALL, industry="") == [
+        ("size", "The industry is not recorded, so the small-scale business size cannot be checked.")
+    ]
+    # Division N without detail: travel agencies (20) or other services (5); 10 people decide nothing.
+    assert _reasons(city_a, SMALL, industry="N", employees=10) == [
+        (
+            "size",
+            "The industry division covers groups with different small-scale limits (manufacturing and "
+            "others, services); write the JSIC group number at the start of the industry detail to decide.",
+        )
+    ]
+    assert _reasons(city_a, SMALL, industry="N", employees=5) == []
+    assert _reasons(city_a, SMALL, industry="N", industry_detail="791", employees=10) == []
+
+
+@pytest.mark.django_db
+def test_small_scale_explanation_is_translated(city_a):
+    programme = Programme(municipality=city_a, name="P", agency="X", level="city", **SMALL)
+    sme = _sme(city_a, industry="I", industry_detail="58", employees=6)
+    with translation.override("ja"):
+        reasons = rule_reasons(sme=sme, programme=programme, facts=NO_FACTS, today=TODAY)
+        label = programme.get_size_rule_display()
+    assert [r.message for r in reasons] == [
+        "中小企業基本法上の小規模企業者ではありません。小売業では常時使用する従業員が5人以下である必要がありますが、"
+        "この企業は6人です。"
+    ]
+    assert label == "中小企業基本法上の小規模企業者"
 
 
 @pytest.mark.django_db

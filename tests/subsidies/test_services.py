@@ -187,13 +187,17 @@ def test_application_goes_from_draft_to_result_reported(
     application = _app(city_a, sme_a, programme_a, open_window_a, amount_requested_jpy=3_000_000)
     today = timezone.localdate()
     with scope(municipality=city_a):
-        assert services.transitions_for(application=application, user=sme_member_a) == ["submitted"]
+        assert services.transitions_for(application=application, user=sme_member_a) == [
+            "submitted",
+            "withdrawn",
+        ]
         services.application_set_status(application=application, new_status="submitted", actor=sme_member_a)
-        assert services.transitions_for(application=application, user=sme_member_a) == []
+        assert services.transitions_for(application=application, user=sme_member_a) == ["withdrawn"]
         assert services.transitions_for(application=application, user=coordinator_a) == [
             "draft",
             "granted",
             "rejected",
+            "withdrawn",
         ]
         with pytest.raises(PermissionDenied):
             services.application_set_status(

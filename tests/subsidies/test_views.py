@@ -270,3 +270,60 @@ def test_reporting_client_reads_applications_but_not_pages(
     body = api_client_of(reporting, city_a).get(reverse("api_subsidy_application_list")).json()
     assert body["count"] == 2
     assert client_of(reporting).get(url("subsidy_application_list", city_a)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_coordinator_chooses_the_small_scale_rule(client_of, city_a, sme_a, coordinator_a):
+    client = client_of(coordinator_a)
+    form = client.get(url("programme_create", city_a)).content.decode()
+    assert '<option value="small_scale">中小企業基本法上の小規模企業者</option>' in form
+    response = client.post(
+        url("programme_create", city_a),
+        {
+            "name": "小規模事業者向け販路開拓補助金",
+            "agency": "市",
+            "level": "city",
+            "size_rule": "small_scale",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        programme = Programme.objects.get(name="小規模事業者向け販路開拓補助金")
+    assert programme.size_rule == "small_scale"
+    # sme_a: manufacturing with 40 employees, over the limit of 20.
+    page = client.get(url("subsidy_eligibility", city_a, pk=sme_a.pk)).content.decode()
+    assert (
+        "中小企業基本法上の小規模企業者ではありません。製造業その他では常時使用する従業員が20人以下である"
+        "必要がありますが、この企業は40人です。"
+    ) in page
+
+
+@pytest.mark.django_db
+def test_programme_created_inactive_stays_inactive(client_of, city_a, sme_a, coordinator_a):
+    # The form offers "active" when creating too; unticking it must be honoured.
+    data = {"name": "準備中の補助金", "agency": "市", "level": "city", "size_rule": "any"}
+    assert client_of(coordinator_a).post(url("programme_create", city_a), data).status_code == 302
+    with scopes_disabled():
+        assert Programme.objects.get(name="準備中の補助金").is_active is False
+    page = client_of(coordinator_a).get(url("subsidy_eligibility", city_a, pk=sme_a.pk)).content.decode()
+    assert "準備中の補助金" not in page
+
+
+@pytest.mark.django_db
+def test_application_list_filters_by_programme(
+    client_of, city_a, sme_a, programme_a, open_window_a, coordinator_a
+):
+    from tests.factories.subsidies import ProgrammeFactory, ProgrammeWindowFactory
+
+    with scopes_disabled():
+        other = ProgrammeFactory(municipality=city_a, name="別の補助金")
+        ApplicationFactory(sme=sme_a, programme=programme_a, window=open_window_a, title="共同研究の申請")
+        ApplicationFactory(
+            sme=sme_a, programme=other, window=ProgrammeWindowFactory(programme=other), title="別制度の申請"
+        )
+    client = client_of(coordinator_a)
+    page = client.get(url("subsidy_application_list", city_a) + f"?programme={other.pk}").content.decode()
+    assert "別制度の申請" in page
+    assert "共同研究の申請" not in page
+    assert f'<option value="{other.pk}" selected>別の補助金</option>' in page
