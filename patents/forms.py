@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import FIT_CRITERIA, FitAnswer, LegalStatus, Patent, PublicationState
 from .selectors import PatentFilters
@@ -99,6 +100,34 @@ class PatentEditForm(forms.ModelForm):
             "internal_note": forms.Textarea(attrs={"rows": 3}),
             "expiry_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{name: forms.RadioSelect(choices=FitAnswer.choices) for name, _label in FIT_CRITERIA},
+        }
+
+
+class AttachmentForm(forms.Form):
+    """Upload of one drawing, prototype photo or experiment data file; the service judges the file."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy("attachment", "What it shows"))
+    file = forms.FileField(label=_("File"))
+    caption = forms.CharField(
+        label=_("Caption"),
+        max_length=200,
+        required=False,
+        help_text=_("One line for the page and the introduction sheet, e.g. “Prototype, 2025”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .attachments import UPLOAD_KINDS, accept_attribute, accepted_labels, max_file_mb
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in UPLOAD_KINDS]
+        self.fields["file"].widget.attrs["accept"] = accept_attribute()
+        self.fields["file"].help_text = _(
+            "At most %(mb)s MB. Drawings: %(drawing)s. Photos: %(photo)s. Experiment data: %(data)s."
+        ) % {
+            "mb": max_file_mb(),
+            "drawing": accepted_labels(UPLOAD_KINDS[0]),
+            "photo": accepted_labels(UPLOAD_KINDS[1]),
+            "data": accepted_labels(UPLOAD_KINDS[2]),
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -237,9 +238,8 @@ class Patent(models.Model):
     # Never shown to SMEs.
     internal_note = models.TextField(_("internal note"), blank=True)
 
-    # The technology introduction sheet, cached until the patent changes (updated_at moves past it).
-    sheet_pdf = models.FileField(_("introduction sheet"), upload_to="patents/sheets/", blank=True)
-    sheet_generated_at = models.DateTimeField(_("sheet generated at"), null=True, blank=True)
+    # The technology introduction sheets are cached as files per language, named by a digest of
+    # everything they show (patents/sheets.py), so they need no field here.
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -365,8 +365,21 @@ class PatentAttachment(models.Model):
         Patent, verbose_name=_("patent"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    # Stored under a random name with the extension of the type found in the content (services).
     file = models.FileField(_("file"), upload_to="patents/attachments/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
+    # The name the file had on the uploader's computer: a label for the download, never a path.
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager(municipality="municipality")
@@ -377,7 +390,21 @@ class PatentAttachment(models.Model):
         ordering = ["patent", "kind", "id"]
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.original_name or Path(self.file.name).name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def type_label(self) -> str:
+        """PNG, PDF, CSV, ...: the type found in the content at upload."""
+        from .attachments import TYPES
+
+        for file_type in TYPES.values():
+            if file_type.content_type == self.content_type:
+                return file_type.label
+        return Path(self.file.name).suffix.lstrip(".").upper()
 
 
 class ImportState(models.TextChoices):

@@ -37,6 +37,8 @@ def is_company_staff_of(user, obj) -> bool:
 rules.add_perm("patents.view_patent", is_coordinator | is_company_staff | is_sme_member)
 rules.add_perm("patents.curate_patents", is_coordinator | is_company_staff)
 rules.add_perm("patents.change_patent", is_coordinator | is_company_staff_of)
+# Drawings, prototype photos and data files of a seed: its company's IP staff and coordinators.
+rules.add_perm("patents.manage_attachments", is_coordinator | is_company_staff_of)
 rules.add_perm("patents.view_company", is_coordinator | is_company_staff)
 rules.add_perm("patents.change_company", is_coordinator | is_company_staff_of)
 rules.add_perm("patents.manage_companies", is_coordinator)

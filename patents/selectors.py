@@ -16,6 +16,7 @@ from .models import (
     CompanyAlias,
     LargeCompany,
     Patent,
+    PatentAttachment,
     PortfolioImport,
     PublicationState,
     _add_months,
@@ -47,6 +48,18 @@ def patents_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Pa
     if membership.role == Role.SME_MEMBER:
         return base.filter(publication_state=PublicationState.PUBLISHED)
     return Patent.objects.none()
+
+
+def attachments_visible_to(*, user: User, municipality: Municipality) -> QuerySet[PatentAttachment]:
+    """Attachments of the seeds the user may see (patents_visible_to): an SME member gets only those
+    of published seeds, company IP staff those of their company's seeds."""
+    return (
+        PatentAttachment.objects.filter(
+            municipality=municipality, patent__in=patents_visible_to(user=user, municipality=municipality)
+        )
+        .select_related("patent", "uploaded_by")
+        .order_by("kind", "created_at", "id")
+    )
 
 
 def patents_curatable_by(*, user: User, municipality: Municipality) -> QuerySet[Patent]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .models import (
     ImportState,
     LargeCompany,
     Patent,
+    PatentAttachment,
     PortfolioImport,
     PublicationState,
     company_name_key,
@@ -213,7 +215,7 @@ def _queue_sheet(patent: Patent) -> None:
 
 
 # Allowed moves of the publication state (pretalx style: a table, one function that checks it).
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     PublicationState.DRAFT: {PublicationState.PUBLISHED, PublicationState.WITHDRAWN},
     PublicationState.PUBLISHED: {PublicationState.WITHDRAWN},
     PublicationState.WITHDRAWN: {PublicationState.PUBLISHED, PublicationState.DRAFT},
@@ -264,6 +266,106 @@ def patents_set_state(*, patents: Iterable[Patent], actor: User, state: str) -> 
     return moved, skipped
 
 
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+def attachment_add(
+    *,
+    patent: Patent,
+    actor: User | None,
+    kind: str,
+    upload: UploadedFile | File,
+    caption: str = "",
+) -> PatentAttachment:
+    """Attach a drawing, prototype photo or experiment data file to a seed.
+
+    The file is judged by its content (patents/attachments.py): over the size limit, empty, of a type
+    the kind does not accept, or not decodable, it is refused with a ValidationError on "file". It is
+    stored under a random name with the extension of the type found; the uploaded name is kept only
+    as a label. Side effects: file stored, audit entry, the seed's sheets re-rendered if published.
+    """
+    from .attachments import MAX_PER_PATENT, UPLOAD_KINDS, inspect_upload
+
+    if kind not in UPLOAD_KINDS:
+        raise ValidationError({"kind": _("Choose what the file shows.")})
+    caption = (caption or "").strip()
+    if len(caption) > 200:
+        raise ValidationError({"caption": _("The caption is too long: at most 200 characters.")})
+    if PatentAttachment.objects.filter(patent=patent).count() >= MAX_PER_PATENT:
+        raise ValidationError(
+            {
+                "file": _("A seed can have at most %(max)s attachments; delete one first.")
+                % {"max": MAX_PER_PATENT}
+            }
+        )
+    file_type = inspect_upload(upload, kind=kind)
+    original_name = Path(str(upload.name or "").replace("\\", "/")).name[:255]
+    stored_name = f"{uuid.uuid4().hex}{file_type.extension}"
+    with transaction.atomic():
+        attachment = PatentAttachment(
+            municipality=patent.municipality,
+            patent=patent,
+            kind=kind,
+            caption=caption,
+            original_name=original_name,
+            content_type=file_type.content_type,
+            size=upload.size or 0,
+            uploaded_by=actor,
+        )
+        upload.seek(0)
+        attachment.file.save(stored_name, upload, save=False)
+        try:
+            attachment.save()
+            audit_log(
+                municipality=patent.municipality,
+                actor=actor,
+                action="patent.attachment_added",
+                obj=patent,
+                changes={
+                    "attachment": {"new": attachment.pk},
+                    "kind": {"new": kind},
+                    "file": {"new": original_name},
+                    "caption": {"new": caption},
+                    "type": {"new": file_type.content_type},
+                    "size": {"new": upload.size},
+                },
+            )
+        except Exception:
+            # The file is on disk already: a row that cannot be written must not leave it behind.
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+            raise
+        _queue_sheet(patent)
+    return attachment
+
+
+def attachment_delete(*, attachment: PatentAttachment, actor: User | None) -> None:
+    """Remove an attachment from a seed and delete its file once the removal is committed.
+
+    Side effects: audit entry (what was removed), the seed's sheets re-rendered if published.
+    """
+    patent = attachment.patent
+    name = attachment.file.name
+    storage = attachment.file.storage
+    with transaction.atomic():
+        audit_log(
+            municipality=patent.municipality,
+            actor=actor,
+            action="patent.attachment_deleted",
+            obj=patent,
+            changes={
+                "attachment": {"old": attachment.pk},
+                "kind": {"old": attachment.kind},
+                "file": {"old": attachment.original_name},
+                "caption": {"old": attachment.caption},
+            },
+        )
+        attachment.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+        _queue_sheet(patent)
+
+
 # --- Portfolio import -----------------------------------------------------------------------------
 
 
@@ -284,7 +386,7 @@ def portfolio_import_start(
 
     if company.municipality_id != municipality.pk:
         raise ValidationError(_("This company does not take part here."))
-    if upload.size > max_file_bytes():
+    if (upload.size or 0) > max_file_bytes():
         raise ValidationError(
             {"file": _(M.FILE_TOO_LARGE) % {"max_mb": round(max_file_bytes() / (1024 * 1024), 1)}}
         )
@@ -487,7 +589,7 @@ def _insert_patents(*, municipality: Municipality, company: LargeCompany, record
         for field in fields
         if isinstance(field, models.DateField | models.FileField)  # DateTimeField is a DateField
     }
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
     attnames = [f.attname for f in fields]
     table = connection.ops.quote_name(Patent._meta.db_table)
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names come from the model

@@ -77,4 +77,5 @@ def render_sheet_task(self, *, municipality_id: int, patent_id: int) -> None:
         patent = Patent.objects.filter(municipality=municipality, pk=patent_id).first()
         if patent is None:
             return
-        sheets.sheet_for(patent=patent)
+        # Every language: an English reader's sheet is as ready as the Japanese one.
+        sheets.sheets_render_all(patent=patent)

@@ -13,6 +13,17 @@ urlpatterns = [
     path("<int:pk>/edit/", views.PatentEditView.as_view(), name="patent_edit"),
     path("<int:pk>/state/", views.PatentStateView.as_view(), name="patent_state"),
     path("<int:pk>/sheet.pdf", views.PatentSheetView.as_view(), name="patent_sheet"),
+    path("<int:pk>/attachments/", views.PatentAttachmentAddView.as_view(), name="patent_attachment_add"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.PatentAttachmentFileView.as_view(),
+        name="patent_attachment",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.PatentAttachmentDeleteView.as_view(),
+        name="patent_attachment_delete",
+    ),
     path("companies/", views.CompanyListView.as_view(), name="company_list"),
     path("companies/new/", views.CompanyCreateView.as_view(), name="company_create"),
     path("companies/<int:pk>/", views.CompanyDetailView.as_view(), name="company_detail"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from kawasaki.views import TenantViewMixin
 from . import exports, selectors, services, sheets
 from .forms import (
     AliasForm,
+    AttachmentForm,
     CompanyForm,
     ImportUploadForm,
     PatentEditForm,
@@ -108,15 +111,110 @@ class PatentDetailView(PatentAccessMixin, TemplateView):
         return get_object_or_404(self.visible_patents(), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        patent = self.get_object()
+        patent = kwargs.pop("patent", None) or self.get_object()
         can_change = self.request.user.has_perm("patents.change_patent", patent)
+        can_attach = self.request.user.has_perm("patents.manage_attachments", patent)
+        if can_attach and "attachment_form" not in kwargs:
+            kwargs["attachment_form"] = AttachmentForm()
         return super().get_context_data(
             patent=patent,
             can_change=can_change,
+            can_attach=can_attach,
+            attachments=selectors.attachments_visible_to(
+                user=self.request.user, municipality=self.municipality
+            ).filter(patent=patent),
             next_states=sorted(services.TRANSITIONS.get(patent.publication_state, ())) if can_change else [],
             state_labels=dict(PublicationState.choices),
             **kwargs,
         )
+
+
+class PatentAttachmentAddView(PatentDetailView):
+    """Upload of a drawing, prototype photo or data file; a refused file re-renders the seed's page."""
+
+    permission_required = "patents.curate_patents"
+    http_method_names = ["post"]
+
+    def get_object(self):
+        return get_object_or_404(self.curatable_patents(), pk=self.kwargs["pk"])
+
+    def post(self, request, *args, **kwargs):
+        patent = self.get_object()
+        if not request.user.has_perm("patents.manage_attachments", patent):
+            raise Http404
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                attachment = services.attachment_add(
+                    patent=patent,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    caption=form.cleaned_data["caption"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("“%(name)s” was attached.") % {"name": attachment.original_name or attachment}
+                )
+                return redirect(self.tenant_url("patent_detail", pk=patent.pk) + "#attachments")
+        context = self.get_context_data(patent=patent, attachment_form=form)
+        return render(request, self.template_name, context, status=400)
+
+
+class PatentAttachmentMixin(PatentAccessMixin):
+    """One attachment, found only through the seeds this user may see (else 404)."""
+
+    def get_object(self):
+        return get_object_or_404(
+            selectors.attachments_visible_to(user=self.request.user, municipality=self.municipality),
+            patent_id=self.kwargs["pk"],
+            pk=self.kwargs["attachment_pk"],
+        )
+
+
+class PatentAttachmentFileView(PatentAttachmentMixin, View):
+    """The attachment's file. Images are shown inline, anything else is downloaded; the type sent is
+    the one found in the content at upload, never the browser's."""
+
+    permission_required = "patents.view_patent"
+
+    def get(self, request, *args, **kwargs):
+        attachment = self.get_object()
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        name = attachment.original_name or Path(attachment.file.name).name
+        suffix = Path(attachment.file.name).suffix
+        if not name.lower().endswith(suffix):
+            name = f"{Path(name).stem or 'attachment'}{suffix}"
+        response = FileResponse(
+            handle,
+            content_type=attachment.content_type or "application/octet-stream",
+            as_attachment=not attachment.is_image,
+            filename=name,
+        )
+        response["Cache-Control"] = "private, max-age=0"
+        return response
+
+
+class PatentAttachmentDeleteView(PatentAttachmentMixin, View):
+    permission_required = "patents.curate_patents"
+
+    def get_object(self):
+        attachment = super().get_object()
+        if not self.request.user.has_perm("patents.manage_attachments", attachment.patent):
+            raise Http404
+        return attachment
+
+    def post(self, request, *args, **kwargs):
+        attachment = self.get_object()
+        label = str(attachment)
+        services.attachment_delete(attachment=attachment, actor=request.user)
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": label})
+        return redirect(self.tenant_url("patent_detail", pk=attachment.patent_id) + "#attachments")
 
 
 class PatentEditView(PatentAccessMixin, View):
@@ -187,7 +285,8 @@ class PatentBulkStateView(PatentAccessMixin, View):
 
 
 class PatentSheetView(PatentAccessMixin, View):
-    """The technology introduction sheet of one seed (PDF), cached until the seed changes."""
+    """The technology introduction sheet of one seed (PDF) in the reader's language, cached until
+    anything it shows changes."""
 
     permission_required = "patents.view_patent"
 
@@ -196,10 +295,12 @@ class PatentSheetView(PatentAccessMixin, View):
 
     def get(self, request, *args, **kwargs):
         patent = self.get_object()
-        path = sheets.sheet_for(patent=patent)
+        language = sheets.sheet_language(get_language())
+        path = sheets.sheet_for(patent=patent, language=language)
         with open(path, "rb") as fh:
             response = HttpResponse(fh.read(), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="seed-{patent.pk}.pdf"'
+        response["Content-Disposition"] = f'inline; filename="seed-{patent.pk}-{language}.pdf"'
+        response["Content-Language"] = language
         return response
 
 

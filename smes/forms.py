@@ -156,7 +156,9 @@ class PlanStatusForm(forms.Form):
 
 class PartnerForm(forms.ModelForm):
     # "example.jp" means https://example.jp (Django 6's default; said here so 5.2 agrees).
-    url = forms.URLField(label=Partner._meta.get_field("url").verbose_name, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=Partner._meta.get_field("url").verbose_name, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Partner

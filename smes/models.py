@@ -294,6 +294,51 @@ class PlanVersion(models.Model):
         return [(key, label, self.sections.get(key, "")) for key, label in PlanSection.choices]
 
 
+class PlanPdfState(models.TextChoices):
+    """Where the background rendering of a version's PDF is."""
+
+    PENDING = "pending", pgettext_lazy("pdf state", "Preparing")
+    READY = "ready", pgettext_lazy("pdf state", "Ready")
+    FAILED = "failed", pgettext_lazy("pdf state", "Failed")
+
+
+class PlanPdf(models.Model):
+    """The PDF of one frozen plan version in one language, rendered in the background and reused.
+
+    `stamp` is a digest of everything the PDF shows besides the frozen version itself (the comments
+    the SME reads, the applicant's details, the layout); a row whose stamp differs from the current
+    one is rendered again (smes/pdf.py).
+    """
+
+    municipality = models.ForeignKey(
+        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="pdfs"
+    )
+    language = models.CharField(_("language"), max_length=8)
+    stamp = models.CharField(_("content digest"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=PlanPdfState.choices, default=PlanPdfState.PENDING
+    )
+    file = models.FileField(_("file"), upload_to="smes/plans/", blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("business plan PDF")
+        verbose_name_plural = _("business plan PDFs")
+        ordering = ["version", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="planpdf_unique_version_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.language})"
+
+
 class PlanComment(models.Model):
     """A coordinator's comment on one section of a submitted version."""
 

@@ -1,22 +1,62 @@
-"""The business plan as a document a city files: WeasyPrint from an HTML template and its own CSS."""
+"""The business plan as a document a city files: WeasyPrint from an HTML template and its own CSS.
+
+Rendering takes about a second, so it runs in the worker (smes.render_plan_pdf) and the result is kept
+as a PlanPdf per frozen version and language. A request asks for it with `plan_pdf_request`: a PDF of
+the version as it reads now is served at once; otherwise a render is queued and the page shows
+"preparing" while htmx polls. What the PDF shows beyond the frozen version (the comments the SME
+reads, the applicant's details, the layout) goes into a digest, the stamp; a PDF whose stamp is not the
+current one is rendered again, so a new comment is never missing and nothing else triggers a render.
+
+The cached PDF is derived data that can be made again at any time, so its rows are not audited (the
+plan's submission and comments are).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from .models import PlanComment, PlanVersion
+from .models import PlanComment, PlanPdf, PlanPdfState, PlanSection, PlanVersion
 
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "smes" / "plan_pdf.css"
+TEMPLATE_PATH = Path(settings.BASE_DIR) / "templates" / "smes" / "plan_pdf.html"
+# A render still pending after this long is taken as lost (a worker that died) and queued again.
+PENDING_RETRY_AFTER = dt.timedelta(minutes=5)
 
 
-def plan_version_pdf(*, version: PlanVersion, comments: dict[str, list[PlanComment]], request=None) -> bytes:
-    """Render one frozen version with the comments the reader may see. Fonts: Noto CJK (system)."""
+def pdf_language(language: str | None) -> str:
+    """One of the configured languages ("en-us" -> "en"); the site's default for anything else."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    base = (language or "").lower().split("-")[0]
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+def _shared_comments(version: PlanVersion) -> list[PlanComment]:
+    """The comments the PDF prints: the feedback the SME reads, never the internal ones."""
+    return list(
+        PlanComment.objects.filter(
+            municipality=version.municipality, version=version, internal=False
+        ).order_by("created_at", "id")
+    )
+
+
+def plan_version_pdf(*, version: PlanVersion, comments: list[PlanComment]) -> bytes:
+    """Render one frozen version with the shared comments, in the active language (Noto CJK fonts)."""
     from weasyprint import CSS, HTML
 
+    grouped: dict[str, list[PlanComment]] = {key: [] for key in PlanSection.values}
+    for comment in comments:
+        if not comment.internal:
+            grouped.setdefault(comment.section, []).append(comment)
     plan = version.plan
     context = {
         "version": version,
@@ -24,11 +64,129 @@ def plan_version_pdf(*, version: PlanVersion, comments: dict[str, list[PlanComme
         "sme": plan.sme,
         "municipality": plan.municipality,
         "sections": [
-            (key, label, text, comments.get(key, [])) for key, label, text in version.section_items()
+            (key, label, text, grouped.get(key, [])) for key, label, text in version.section_items()
         ],
         "printed_at": timezone.localtime(),
     }
-    html = render_to_string("smes/plan_pdf.html", context, request=request)
+    html = render_to_string("smes/plan_pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=str(CSS_PATH))]
     )
+
+
+def plan_pdf_stamp(*, version: PlanVersion, language: str, comments: list[PlanComment] | None = None) -> str:
+    """A digest of what the PDF of `version` in `language` would show now, besides the frozen text."""
+    comments = _shared_comments(version) if comments is None else comments
+    sme = version.plan.sme
+    municipality = version.municipality
+    parts = {
+        "version": version.pk,
+        "language": language,
+        "comments": [[c.pk, c.section, c.body, c.author_label, c.created_at.isoformat()] for c in comments],
+        "sme": [
+            sme.name_ja,
+            sme.name_kana,
+            sme.corporate_number,
+            sme.postal_code,
+            sme.address,
+            sme.industry,
+            sme.industry_detail,
+            sme.employees,
+            sme.capital_jpy,
+        ],
+        "municipality": [municipality.name_ja, municipality.name_en],
+        "layout": [p.stat().st_mtime_ns if p.exists() else 0 for p in (TEMPLATE_PATH, CSS_PATH)],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def plan_pdf_is_ready(pdf: PlanPdf, stamp: str) -> bool:
+    return bool(
+        pdf.state == PlanPdfState.READY
+        and pdf.stamp == stamp
+        and pdf.file
+        and default_storage.exists(pdf.file.name)
+    )
+
+
+def _queue(pdf: PlanPdf) -> None:
+    from .tasks import render_plan_pdf_task
+
+    render_plan_pdf_task.delay_on_commit(municipality_id=pdf.municipality_id, pdf_id=pdf.pk)
+
+
+def plan_pdf_request(
+    *, version: PlanVersion, language: str | None = None, retry_failed: bool = True
+) -> PlanPdf:
+    """The PDF of the version as it reads now, in `language`; queued for rendering when missing.
+
+    Returns the row: READY with its file when a PDF of the version as it reads now exists, else
+    PENDING (a render is queued, once) or FAILED (the last render failed and `retry_failed` is
+    False: polling must not start a render loop, a person asks again). A frozen version whose shared
+    comments and applicant details do not change is rendered once and then always reused.
+    Side effect: a render task published after commit.
+    """
+    language = pdf_language(language)
+    stamp = plan_pdf_stamp(version=version, language=language)
+    now = timezone.now()
+    pdf, created = PlanPdf.objects.get_or_create(
+        municipality=version.municipality,
+        version=version,
+        language=language,
+        defaults={"stamp": stamp, "state": PlanPdfState.PENDING, "requested_at": now},
+    )
+    if created:
+        _queue(pdf)
+        return pdf
+    if plan_pdf_is_ready(pdf, stamp):
+        return pdf
+    if pdf.stamp == stamp:
+        if pdf.state == PlanPdfState.PENDING and pdf.requested_at > now - PENDING_RETRY_AFTER:
+            return pdf  # already queued
+        if pdf.state == PlanPdfState.FAILED and not retry_failed:
+            return pdf
+    # Out of date, failed, lost, or its file is gone: ask again, once even if two requests race.
+    claimed = PlanPdf.objects.filter(
+        pk=pdf.pk, stamp=pdf.stamp, state=pdf.state, requested_at=pdf.requested_at
+    ).update(stamp=stamp, state=PlanPdfState.PENDING, requested_at=now)
+    if claimed:
+        _queue(pdf)
+    pdf.refresh_from_db()
+    return pdf
+
+
+def plan_pdf_render(*, pdf: PlanPdf) -> PlanPdf:
+    """Render a pending PDF from the version as it reads now and store it (the worker's job).
+
+    A re-run on a row that is no longer pending changes nothing. The file is named by version,
+    language and stamp; the previous file of the row is deleted once the new one is recorded.
+    """
+    if pdf.state != PlanPdfState.PENDING:
+        return pdf
+    version = pdf.version
+    comments = _shared_comments(version)
+    stamp = plan_pdf_stamp(version=version, language=pdf.language, comments=comments)
+    with translation.override(pdf.language):
+        content = plan_version_pdf(version=version, comments=comments)
+    name = (
+        f"smes/plans/{version.municipality_id}/{version.plan_id}/"
+        f"v{version.number}-{pdf.language}-{stamp[:16]}.pdf"
+    )
+    saved = default_storage.save(name, ContentFile(content))
+    old = pdf.file.name if pdf.file else ""
+    with transaction.atomic():
+        # Only a row still waiting takes the file: a newer render may have finished first.
+        done = PlanPdf.objects.filter(pk=pdf.pk, state=PlanPdfState.PENDING).update(
+            stamp=stamp, state=PlanPdfState.READY, file=saved, rendered_at=timezone.now()
+        )
+    if not done:
+        default_storage.delete(saved)
+    elif old and old != saved:
+        default_storage.delete(old)
+    pdf.refresh_from_db()
+    return pdf
+
+
+def plan_pdf_fail(*, pdf: PlanPdf) -> None:
+    """Mark a render that crashed for good, so that the page stops waiting and offers a retry."""
+    PlanPdf.objects.filter(pk=pdf.pk, state=PlanPdfState.PENDING).update(state=PlanPdfState.FAILED)

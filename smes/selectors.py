@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
@@ -64,9 +65,9 @@ def visits_of(*, sme: SME) -> QuerySet[Visit]:
 class TimelineEntry:
     """One dated event in an SME's history."""
 
-    date: object
+    date: dt.date
     kind: str
-    obj: object
+    obj: Visit | PlanVersion | Referral
 
 
 def sme_timeline(*, sme: SME) -> list[TimelineEntry]:

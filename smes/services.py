@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +65,9 @@ def normalise_tags(tags: list[str]) -> list[str]:
 def _check_corporate_number_free(*, municipality: Municipality, number: str, exclude_pk: int | None) -> None:
     if not number:
         return
-    clash = SME.objects.filter(municipality=municipality, corporate_number=number).exclude(pk=exclude_pk)
+    clash = SME.objects.filter(municipality=municipality, corporate_number=number)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError({"corporate_number": _("Another SME already has this corporate number.")})
 
@@ -235,8 +238,8 @@ def business_plan_update(
 def business_plan_set_status(*, plan: BusinessPlan, new_status: str, actor: User) -> BusinessPlan:
     """Move a plan to another status, checking the transition table and the actor's side.
 
-    Side effects: a frozen PlanVersion when submitting or resubmitting; audit entry with the old and
-    new status. Raises PermissionDenied for a move the actor's role may not make and ValidationError
+    Side effects: a frozen PlanVersion when submitting or resubmitting, with its PDF queued for
+    rendering; audit entry with the old and new status. Raises PermissionDenied for a move the actor's role may not make and ValidationError
     for a move the table does not allow.
     """
     side = PLAN_TRANSITIONS.get((plan.status, new_status))
@@ -274,6 +277,7 @@ def business_plan_set_status(*, plan: BusinessPlan, new_status: str, actor: User
         changes: dict[str, Any] = {"status": {"old": old_status, "new": new_status}}
         if version is not None:
             changes["version"] = {"new": version.number}
+            _prepare_pdf(version)
         audit_log(
             municipality=plan.municipality,
             actor=actor,
@@ -287,7 +291,11 @@ def business_plan_set_status(*, plan: BusinessPlan, new_status: str, actor: User
 def plan_comment_add(
     *, version: PlanVersion, actor: User, section: str, body: str, internal: bool = False
 ) -> PlanComment:
-    """A coordinator's comment on one section of a submitted version. Side effect: audit entry."""
+    """A coordinator's comment on one section of a submitted version.
+
+    Side effects: audit entry; for feedback the SME reads (not internal), the version's PDF is queued
+    for rendering again, since it prints that feedback.
+    """
     if not actor.has_perm("smes.comment_plan", version.plan):
         raise PermissionDenied
     if section not in PlanSection.values:
@@ -311,7 +319,17 @@ def plan_comment_add(
             obj=comment,
             changes={"section": {"new": section}, "internal": {"new": internal}},
         )
+        if not internal:
+            _prepare_pdf(version)
     return comment
+
+
+def _prepare_pdf(version: PlanVersion) -> None:
+    """Queue the filing-language PDF of a version that was just frozen or got feedback, so that the
+    reader usually finds it ready."""
+    from .pdf import plan_pdf_request
+
+    plan_pdf_request(version=version, language=settings.LANGUAGE_CODE, retry_failed=False)
 
 
 # --- Partners and referrals -----------------------------------------------------------------------

@@ -23,6 +23,11 @@ urlpatterns = [
     path("plans/<int:pk>/v<int:number>/", views.PlanVersionDetailView.as_view(), name="planversion_detail"),
     path("plans/<int:pk>/v<int:number>/pdf/", views.PlanVersionPdfView.as_view(), name="planversion_pdf"),
     path(
+        "plans/<int:pk>/v<int:number>/pdf/status/",
+        views.PlanVersionPdfStatusView.as_view(),
+        name="planversion_pdf_status",
+    ),
+    path(
         "plans/<int:pk>/v<int:number>/comments/",
         views.PlanCommentCreateView.as_view(),
         name="plancomment_create",

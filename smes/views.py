@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -18,6 +19,7 @@ from django.views.generic import ListView
 from kawasaki.forms import add_service_errors
 from kawasaki.views import LookupFirstMixin, TenantViewMixin
 
+from . import pdf as plan_pdf
 from . import selectors, services
 from .forms import (
     BusinessPlanForm,
@@ -30,7 +32,7 @@ from .forms import (
     SMEForm,
     VisitForm,
 )
-from .models import Industry, InterestStatus, PartnerKind, PlanSection, PlanStatus
+from .models import Industry, InterestStatus, PartnerKind, PlanPdfState, PlanSection, PlanStatus
 from .rules import own_sme_id
 
 # --- SMEs -----------------------------------------------------------------------------------------
@@ -333,6 +335,7 @@ class PlanVersionDetailView(PlanObjectMixin, View):
         context = {
             "plan": plan,
             "version": version,
+            "pdf": plan_pdf.plan_pdf_request(version=version, language=get_language(), retry_failed=False),
             "sections": [(key, label, text, comments[key]) for key, label, text in version.section_items()],
             "comment_form": form,
             "versions": selectors.versions_of(plan=plan),
@@ -393,19 +396,38 @@ class PlanDiffView(PlanObjectMixin, View):
 
 
 class PlanVersionPdfView(PlanObjectMixin, View):
+    """The version's PDF when it is ready; otherwise a page that waits for the worker to make it."""
+
     permission_required = "smes.view_plan"
+    template_name = "smes/planversion_pdf.html"
 
     def get(self, request, *args, **kwargs):
-        from .pdf import plan_version_pdf
-
         plan = self.get_plan()
         version = self.get_version(plan)
-        comments = selectors.comments_by_section(user=request.user, version=version)
-        pdf = plan_version_pdf(version=version, comments=comments, request=request)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"business-plan-{plan.pk}-v{version.number}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        pdf = plan_pdf.plan_pdf_request(version=version, language=get_language())
+        if pdf.state != PlanPdfState.READY:
+            return render(request, self.template_name, {"plan": plan, "version": version, "pdf": pdf})
+        response = FileResponse(
+            pdf.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"business-plan-{plan.pk}-v{version.number}-{pdf.language}.pdf",
+        )
+        response["Content-Language"] = pdf.language
         return response
+
+
+class PlanVersionPdfStatusView(PlanObjectMixin, View):
+    """The htmx fragment the waiting page polls: "preparing", then the download link."""
+
+    permission_required = "smes.view_plan"
+    template_name = "smes/includes/plan_pdf_status.html"
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        version = self.get_version(plan)
+        # Polling never restarts a failed render by itself; the "try again" link does.
+        pdf = plan_pdf.plan_pdf_request(version=version, language=get_language(), retry_failed=False)
+        return render(request, self.template_name, {"plan": plan, "version": version, "pdf": pdf})
 
 
 # --- Partners and referrals -----------------------------------------------------------------------
@@ -579,10 +601,16 @@ class SeedDetailView(SeedObjectMixin, View):
         sent = selectors.interests_of_sme(user=self.request.user, municipality=self.municipality).filter(
             patent=seed
         )
+        from patents.selectors import attachments_visible_to
+
         context = {
             "seed": seed,
             "form": form if can_send else None,
             "sent": sent.first(),
+            # The seed is published (seeds_for_browsing), so its drawings, photos and data are shown.
+            "attachments": attachments_visible_to(
+                user=self.request.user, municipality=self.municipality
+            ).filter(patent=seed),
         }
         return render(self.request, self.template_name, context, status=status)
 

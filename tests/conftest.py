@@ -118,11 +118,12 @@ def api_client_of():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker in its own process, on the real broker, using the test database.
 
     bin/test starts Redis and PostgreSQL and exports their URLs; without them this fixture fails
-    rather than pretending.
+    rather than pretending. The worker keeps its files in a folder of this session
+    (``celery_worker_process.media_root``): a test that hands it files sets ``settings.MEDIA_ROOT`` to it.
     """
     import subprocess
     import sys
@@ -139,7 +140,13 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         pytest.fail("The worker tests need PostgreSQL and Redis: run them through bin/test.")
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kawasaki.settings.test", "DATABASE_URL": database_url}
+    media_root = tmp_path_factory.mktemp("worker-media")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kawasaki.settings.test",
+        "DATABASE_URL": database_url,
+        "KAWASAKI_MEDIA_ROOT": str(media_root),
+    }
     root = Path(__file__).resolve().parents[1]
     log = open(root / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
@@ -169,6 +176,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     else:
         proc.terminate()
         pytest.fail("the Celery worker did not answer within 60 s; see var/test-worker.log")
+    proc.media_root = media_root
     yield proc
     proc.terminate()
     proc.wait(timeout=30)

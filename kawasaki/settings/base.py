@@ -329,5 +329,7 @@ KAWASAKI_SUBSIDY_SOON_DAYS = env.int("KAWASAKI_SUBSIDY_SOON_DAYS", default=30)
 # --- Patents --------------------------------------------------------------------------------------
 # Largest portfolio file accepted for import (bytes); also bounds an XLSX's declared uncompressed size.
 KAWASAKI_IMPORT_MAX_BYTES = env.int("KAWASAKI_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+# Largest attachment (drawing, prototype photo, experiment data) accepted per file (bytes).
+KAWASAKI_ATTACHMENT_MAX_BYTES = env.int("KAWASAKI_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Seeds whose right expires within this many months are flagged "expiring soon".
 KAWASAKI_EXPIRY_WARNING_MONTHS = env.int("KAWASAKI_EXPIRY_WARNING_MONTHS", default=12)

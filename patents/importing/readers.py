@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class RowSource:
     headers: list[str]
     estimated_rows: int
     rows: Iterator[tuple[int, list]]  # (row number as the user sees it, cell values)
-    close: callable = lambda: None
+    close: Callable[[], None] = lambda: None
 
 
 def max_file_bytes() -> int:

@@ -15,9 +15,8 @@ pytestmark = pytest.mark.browser
 def test_upload_watch_progress_and_confirm(
     live_server, page, city_a, celery_worker_process, settings, tmp_path
 ):
-    from kawasaki.settings import base
 
-    settings.MEDIA_ROOT = base.MEDIA_ROOT  # the worker process reads uploads from the configured folder
+    settings.MEDIA_ROOT = celery_worker_process.media_root  # where the worker reads and writes files
     with scopes_disabled():
         company = LargeCompanyFactory(municipality=city_a, name_ja="ブラウザ電機")
         company_staff(company, email="ip@browser.example.com")

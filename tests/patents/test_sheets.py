@@ -1,5 +1,6 @@
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -99,3 +100,87 @@ def test_sheet_and_booklet_pages(client_of, city_a, sme_a, seed, company_a):
     )
     assert (booklet.status_code, booklet["Content-Type"]) == (200, "application/pdf")
     assert booklet.content.startswith(b"%PDF")
+
+
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def sheet_files(patent) -> list[str]:
+    from django.conf import settings
+
+    folder = Path(settings.MEDIA_ROOT) / "patents" / "sheets" / str(patent.municipality_id) / str(patent.pk)
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_sheet_is_in_the_readers_language_and_cached_per_language(client_of, city_a, sme_a, seed):
+    sheet_url = reverse("patent_sheet", kwargs={"municipality": city_a.slug, "pk": seed.pk})
+    japanese = client_of(sme_a)
+    english = client_of(sme_a)
+    english.cookies["django_language"] = "en"
+
+    ja = japanese.get(sheet_url)
+    en = english.get(sheet_url)
+    assert (ja["Content-Language"], en["Content-Language"]) == ("ja", "en")
+    ja_text, en_text = pdf_text(ja.content), pdf_text(en.content)
+    assert "技術紹介シート" in ja_text
+    assert "中小企業への適合" in ja_text
+    assert "Technology introduction sheet" in en_text
+    assert "Fit for SMEs" in en_text
+    assert "Technology introduction sheet" not in ja_text
+    assert "技術紹介シート" not in en_text
+    files = sheet_files(seed)
+    assert [f[:3] for f in files] == ["en-", "ja-"]
+
+    # Asked again, each language comes from its cache: the same bytes, no new file.
+    assert english.get(sheet_url).content == en.content
+    assert japanese.get(sheet_url).content == ja.content
+    assert sheet_files(seed) == files
+
+
+def test_both_languages_go_stale_when_the_seed_fit_profile_or_company_changes(seed, coordinator_a):
+    from patents.models import LargeCompany
+
+    with scope(municipality=seed.municipality):
+        for language in ("ja", "en"):
+            sheets.sheet_for(patent=seed, language=language)
+        assert sheets.sheet_is_fresh(seed, "ja")
+        assert sheets.sheet_is_fresh(seed, "en")
+
+        services.patent_update(patent=seed, actor=coordinator_a, data={"fit_low_effort": "yes"})
+        seed.refresh_from_db()
+        assert not sheets.sheet_is_fresh(seed, "ja")
+        assert not sheets.sheet_is_fresh(seed, "en")
+        en_path = sheets.sheet_for(patent=seed, language="en")
+        assert sheets.sheet_is_fresh(seed, "en")
+        assert not sheets.sheet_is_fresh(seed, "ja")
+        assert len([f for f in sheet_files(seed) if f.startswith("en-")]) == 1  # the stale one is gone
+
+        company = LargeCompany.objects.get(pk=seed.company_id)
+        services.company_update(company=company, actor=coordinator_a, data={"contact_name": "知財部 山田"})
+        seed = type(seed).objects.select_related("company").get(pk=seed.pk)
+        assert not sheets.sheet_is_fresh(seed, "en")
+        assert "知財部 山田" in pdf_text(Path(sheets.sheet_for(patent=seed, language="en")).read_bytes())
+        assert en_path != sheets.sheet_for(patent=seed, language="en")
+
+
+def test_sheet_language_falls_back_to_the_site_language():
+    assert [sheets.sheet_language(code) for code in ("en", "en-us", "ja", "fr", "", None)] == [
+        "en",
+        "en",
+        "ja",
+        "ja",
+        "ja",
+        "ja",
+    ]
+
+
+def test_background_render_makes_every_language(seed):
+    from patents.tasks import render_sheet_task
+
+    render_sheet_task(municipality_id=seed.municipality_id, patent_id=seed.pk)  # in process
+    with scope(municipality=seed.municipality):
+        assert sheets.sheet_is_fresh(seed, "ja")
+        assert sheets.sheet_is_fresh(seed, "en")

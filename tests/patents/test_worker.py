@@ -26,11 +26,10 @@ def wait_for(pk, states, timeout=240):
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_import_validates_and_commits_in_the_worker(celery_worker_process, settings):
-    from kawasaki.settings import base
 
     # The worker process stores and reads uploads under the configured media folder, not the
     # per-test one the suite's autouse fixture sets; both processes must agree on where files are.
-    settings.MEDIA_ROOT = base.MEDIA_ROOT
+    settings.MEDIA_ROOT = celery_worker_process.media_root
     municipality = MunicipalityFactory(slug="worker-city")
     with scopes_disabled():
         company = LargeCompanyFactory(municipality=municipality, name_ja="ワーカー電機")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 
 from kawasaki.models import Membership, Role
-from patents.models import PortfolioImport, PublicationState
+from patents.models import PatentAttachment, PortfolioImport, PublicationState
 from tests.factories.patents import LargeCompanyFactory, PatentFactory
 
 STAFF = frozenset({Role.MUNICIPALITY_ADMIN, Role.COORDINATOR})
@@ -21,6 +21,9 @@ ROLE_MATRIX = {
     "patent_edit": CURATORS,
     "patent_state": CURATORS,
     "patent_sheet": VIEWERS,
+    "patent_attachment_add": CURATORS,
+    "patent_attachment": VIEWERS,
+    "patent_attachment_delete": CURATORS,
     "company_list": CURATORS,
     "company_create": STAFF,
     "company_detail": CURATORS,
@@ -48,6 +51,39 @@ def _patent(municipality, user):
     return PatentFactory(company=company, publication_state=PublicationState.PUBLISHED).pk
 
 
+def tiny_png(colour=(200, 30, 30)) -> bytes:
+    """A real 4 x 4 PNG, made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_attachment(patent, *, caption="Prototype", original_name="proto.png", kind="prototype_photo"):
+    attachment = PatentAttachment(
+        municipality=patent.municipality,
+        patent=patent,
+        kind=kind,
+        caption=caption,
+        original_name=original_name,
+        content_type="image/png",
+        size=len(tiny_png()),
+    )
+    attachment.file.save("probe.png", ContentFile(tiny_png()), save=False)
+    attachment.save()
+    return attachment
+
+
+def _attachment(municipality, user):
+    patent = PatentFactory(
+        company=_company_for(municipality, user), publication_state=PublicationState.PUBLISHED
+    )
+    return {"pk": patent.pk, "attachment_pk": make_attachment(patent).pk}
+
+
 def _company(municipality, user):
     return _company_for(municipality, user).pk
 
@@ -65,6 +101,9 @@ PROBE_OBJECTS = {
     "patent_edit": _patent,
     "patent_state": _patent,
     "patent_sheet": _patent,
+    "patent_attachment_add": _patent,
+    "patent_attachment": _attachment,
+    "patent_attachment_delete": _attachment,
     "company_detail": _company,
     "company_alias_add": _company,
     "import_detail": _import,
@@ -85,7 +124,7 @@ NON_TENANT_URLS = {
 def seed_marker(municipality, marker: str) -> None:
     """Put the marker in every string a patents page or endpoint could show."""
     company = LargeCompanyFactory(municipality=municipality, name_ja=marker, name_en=marker)
-    PatentFactory(
+    seed = PatentFactory(
         company=company,
         number=marker.upper(),
         title=marker,
@@ -97,6 +136,7 @@ def seed_marker(municipality, marker: str) -> None:
     portfolio_import = PortfolioImport(municipality=municipality, company=company, original_name=marker)
     portfolio_import.file.save("marker.csv", ContentFile(marker.encode()), save=False)
     portfolio_import.save()
+    make_attachment(seed, caption=marker, original_name=f"{marker}.png")
 
 
 MARKER_SEEDERS = [seed_marker]

@@ -114,3 +114,21 @@ def test_only_an_sme_member_with_a_company_can_send_interest(client_of, city_a, 
     assert client_of(company).get(url("seed_list", city_a)).status_code == 403
     with scopes_disabled():
         assert SeedInterest.objects.count() == 0
+
+
+def test_seed_page_shows_the_published_seeds_attachments(client_of, city_a, sme_member_a, seeds_a):
+    from tests.patents.url_probe import make_attachment
+
+    published, draft, _withdrawn = seeds_a
+    with scopes_disabled():
+        photo = make_attachment(published, caption="試作した発電モジュール")
+        hidden = make_attachment(draft, caption="未公開の図面")
+    client = client_of(sme_member_a)
+    page = client.get(url("seed_detail", city_a, pk=published.pk)).content.decode()
+    file_url = url("patent_attachment", city_a, pk=published.pk, attachment_pk=photo.pk)
+    assert "試作した発電モジュール" in page
+    assert f'<img src="{file_url}"' in page
+    assert "図面・写真・データ" in page
+    assert client.get(file_url).status_code == 200
+    hidden_url = url("patent_attachment", city_a, pk=draft.pk, attachment_pk=hidden.pk)
+    assert client.get(hidden_url).status_code == 404

@@ -50,11 +50,13 @@ def test_corporate_number_wrong_format_is_refused(number):
 
 
 def test_corporate_number_messages_are_translated():
-    with translation.override("ja"), pytest.raises(ValidationError) as info:
-        validate_corporate_number("8000012050002")
-    assert info.value.messages == [
-        "法人番号の検査用数字（先頭の1桁）が正しくありません。登記情報と照合してください。"
-    ]
-    with translation.override("ja"), pytest.raises(ValidationError) as info:
-        validate_corporate_number("123")
-    assert info.value.messages == ["法人番号は13桁の数字です。"]
+    # The messages are lazy: read them while Japanese is active, whatever an earlier test left active.
+    with translation.override("ja"):
+        with pytest.raises(ValidationError) as info:
+            validate_corporate_number("8000012050002")
+        assert info.value.messages == [
+            "法人番号の検査用数字（先頭の1桁）が正しくありません。登記情報と照合してください。"
+        ]
+        with pytest.raises(ValidationError) as info:
+            validate_corporate_number("123")
+        assert info.value.messages == ["法人番号は13桁の数字です。"]
