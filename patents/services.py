@@ -284,7 +284,9 @@ def attachment_add(
     stored under a random name with the extension of the type found; the uploaded name is kept only
     as a label. Side effects: file stored, audit entry, the seed's sheets re-rendered if published.
     """
-    from .attachments import MAX_PER_PATENT, UPLOAD_KINDS, inspect_upload
+    from django.core.files.base import ContentFile
+
+    from .attachments import MAX_PER_PATENT, UPLOAD_KINDS, inspect_upload, without_metadata
 
     if kind not in UPLOAD_KINDS:
         raise ValidationError({"kind": _("Choose what the file shows.")})
@@ -300,6 +302,13 @@ def attachment_add(
         )
     file_type = inspect_upload(upload, kind=kind)
     original_name = Path(str(upload.name or "").replace("\\", "/")).name[:255]
+    if file_type.is_image:
+        upload.seek(0)
+        content: UploadedFile | File = ContentFile(
+            without_metadata(upload.read(), file_type), name=original_name
+        )
+    else:
+        content = upload
     stored_name = f"{uuid.uuid4().hex}{file_type.extension}"
     with transaction.atomic():
         attachment = PatentAttachment(
@@ -309,11 +318,11 @@ def attachment_add(
             caption=caption,
             original_name=original_name,
             content_type=file_type.content_type,
-            size=upload.size or 0,
+            size=content.size or 0,
             uploaded_by=actor,
         )
-        upload.seek(0)
-        attachment.file.save(stored_name, upload, save=False)
+        content.seek(0)
+        attachment.file.save(stored_name, content, save=False)
         try:
             attachment.save()
             audit_log(
@@ -327,7 +336,7 @@ def attachment_add(
                     "file": {"new": original_name},
                     "caption": {"new": caption},
                     "type": {"new": file_type.content_type},
-                    "size": {"new": upload.size},
+                    "size": {"new": content.size},
                 },
             )
         except Exception:

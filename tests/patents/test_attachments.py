@@ -123,6 +123,30 @@ def test_company_staff_uploads_a_photo_stored_under_our_own_name(client_of, city
     assert entry.changes["kind"] == {"new": "prototype_photo"}
 
 
+def test_photo_metadata_such_as_gps_is_removed_and_the_picture_turned_upright(client_of, city_a, seed, staff_a):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; viewers rotate 90 degrees clockwise
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x8825] = {1: "N", 2: (35.0, 31.0, 50.0), 3: "E", 4: (139.0, 42.0, 10.0)}  # GPS: the lab
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(buffer, format="JPEG", exif=exif.tobytes())
+    original = buffer.getvalue()
+    assert b"SecretCam" in original
+
+    response = upload(client_of(staff_a), city_a, seed, name="lab.jpg", content=original)
+    assert response.status_code == 302
+    (stored,) = stored_files()
+    data = stored.read_bytes()
+    assert b"SecretCam" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG"
+        assert dict(image.getexif()) == {}
+        assert image.size == (20, 40)  # turned upright as the orientation tag said
+    with scopes_disabled():
+        attachment = PatentAttachment.objects.get()
+    assert attachment.size == len(data)
+
+
 def test_extension_comes_from_the_content_not_the_name(client_of, city_a, seed, coordinator_a):
     response = upload(client_of(coordinator_a), city_a, seed, name="photo.png", content=jpeg_bytes())
     assert response.status_code == 302
