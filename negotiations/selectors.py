@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
+from patents.models import LargeCompany, Patent
 
 from .models import (
     Document,
@@ -22,6 +24,7 @@ from .models import (
     Participant,
     Product,
     Reply,
+    RequestStatus,
     State,
     Task,
     TimelineEntry,
@@ -42,6 +45,36 @@ def negotiations_visible_to(*, user: User, municipality: Municipality) -> QueryS
     if role == Role.COMPANY_STAFF:
         return qs.filter(company_id=party)
     return qs.filter(sme_id=party)
+
+
+def negotiation_for_page(*, user: User, municipality: Municipality) -> QuerySet[Negotiation]:
+    """The deals a user may open, each with its licence terms joined (the detail page shows them)."""
+    return negotiations_visible_to(user=user, municipality=municipality).select_related("terms")
+
+
+def seeds_of(*, negotiation: Negotiation) -> QuerySet[Patent]:
+    return negotiation.seeds.order_by("number", "pk")
+
+
+def products_of(*, negotiation: Negotiation) -> QuerySet[Product]:
+    return negotiation.products.all()
+
+
+def tasks_of(*, negotiation: Negotiation | None = None, meeting: Meeting | None = None) -> QuerySet[Task]:
+    """The tasks of one deal or one meeting (open and done), with their assignees."""
+    if negotiation is not None:
+        return negotiation.tasks.select_related("assignee")
+    assert meeting is not None
+    return meeting.tasks.select_related("assignee")
+
+
+def staff_of(*, municipality: Municipality) -> QuerySet[User]:
+    """Active coordinators and administrators: who a deal, a task or a filter can be given to."""
+    return User.objects.filter(
+        memberships__municipality=municipality,
+        memberships__is_active=True,
+        memberships__role__in=[Role.COORDINATOR, Role.MUNICIPALITY_ADMIN],
+    ).order_by("display_name", "email")
 
 
 def board_columns(
@@ -99,6 +132,36 @@ def meetings_visible_to(*, user: User, municipality: Municipality) -> QuerySet[M
     if role == Role.COMPANY_STAFF:
         return qs.filter(Q(company_id=party) | Q(presenting_companies=party)).distinct()
     return qs.filter(participants__sme_id=party).distinct()
+
+
+def meeting_list(*, user: User, municipality: Municipality) -> QuerySet[Meeting]:
+    """The meetings page: what the user may see, newest first, each with `sme_count` (its invited or
+    registered SMEs), counted in the database rather than by loading every participant."""
+    participants = (
+        Participant.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return meetings_visible_to(user=user, municipality=municipality).annotate(
+        sme_count=Coalesce(Subquery(participants, output_field=IntegerField()), 0)
+    )
+
+
+def seeds_of_meeting(*, meeting: Meeting) -> QuerySet[Patent]:
+    return meeting.seeds.select_related("company").order_by("number", "pk")
+
+
+def presenters_of(*, meeting: Meeting) -> QuerySet[LargeCompany]:
+    return meeting.presenting_companies.all()
+
+
+def open_requests(*, municipality: Municipality) -> QuerySet[OneOnOneRequest]:
+    """One-on-one requests after symposiums that wait for a meeting to be scheduled."""
+    return OneOnOneRequest.objects.filter(
+        municipality=municipality, status=RequestStatus.OPEN
+    ).select_related("sme", "company")
 
 
 def symposiums_of(*, municipality: Municipality) -> QuerySet[Meeting]:

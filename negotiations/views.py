@@ -10,6 +10,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -18,7 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from kawasaki.forms import add_service_errors
-from kawasaki.models import Role, User
+from kawasaki.models import Role
 from kawasaki.rules import is_coordinator
 from kawasaki.views import LookupFirstMixin, TenantViewMixin
 from matching.models import ProposalStatus
@@ -33,19 +34,62 @@ from .rules import party_ids
 
 
 def _staff_of(municipality):
-    return User.objects.filter(
-        memberships__municipality=municipality,
-        memberships__is_active=True,
-        memberships__role__in=[Role.COORDINATOR, Role.MUNICIPALITY_ADMIN],
-    ).order_by("display_name", "email")
+    return selectors.staff_of(municipality=municipality)
 
 
 class NegotiationObjectMixin(TenantViewMixin):
-    """Fetch the deal of the URL from what the user may see."""
+    """Fetch the deal of the URL from what the user may see; render its page (with a refused form's
+    errors next to its fields)."""
 
     def get_negotiation(self):
-        qs = selectors.negotiations_visible_to(user=self.request.user, municipality=self.municipality)
+        qs = selectors.negotiation_for_page(user=self.request.user, municipality=self.municipality)
         return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+    def detail_response(self, negotiation, *, status=200, **bound_forms):
+        """The deal page; `bound_forms` (entry_form, document_form, nda_form, task_form) replace the
+        empty forms, so that a refused submission shows its errors and keeps what was typed."""
+        request = self.request
+        coordinator = is_coordinator(request.user, self.municipality)
+        context = {
+            "negotiation": negotiation,
+            "is_coordinator": coordinator,
+            "seeds": selectors.seeds_of(negotiation=negotiation),
+            "entries": selectors.timeline_visible_to(user=request.user, negotiation=negotiation),
+            "documents": selectors.documents_of(negotiation=negotiation),
+            "terms": getattr(negotiation, "terms", None),
+            "products": selectors.products_of(negotiation=negotiation),
+            "targets": [(s, State(s).label) for s in services.allowed_targets(negotiation.state)],
+            "drop_reasons": forms.DropReason.choices,
+            "can_record_terms": negotiation.state in services.TERMS_STATES,
+            "can_record_product": negotiation.state in services.PRODUCT_STATES,
+        }
+        # Several forms share this page: distinct id prefixes keep every label tied to its own field.
+        if coordinator:
+            context.update(
+                {
+                    "entry_form": forms.EntryForm(auto_id="entry_%s"),
+                    "document_form": forms.CoordinatorDocumentForm(auto_id="document_%s"),
+                    "nda_form": forms.NdaForm(
+                        auto_id="nda_%s",
+                        initial={
+                            "signed_on": negotiation.nda_signed_on,
+                            "expires_on": negotiation.nda_expires_on,
+                        },
+                    ),
+                    "task_form": forms.TaskForm(
+                        auto_id="task_%s",
+                        assignees=_staff_of(self.municipality),
+                        initial={"assignee": request.user},
+                    ),
+                    "tasks": selectors.tasks_of(negotiation=negotiation),
+                }
+            )
+        else:
+            context["document_form"] = forms.DocumentForm(auto_id="document_%s")
+        context.update(bound_forms)
+        if bound_forms:
+            messages.error(request, _("Nothing was saved: correct the form marked below."))
+        return render(request, "negotiations/negotiation_detail.html", context, status=status)
 
 
 class BoardView(TenantViewMixin, View):
@@ -92,6 +136,11 @@ class NegotiationListView(TenantViewMixin, ListView):
     def get_queryset(self):
         return selectors.negotiations_visible_to(user=self.request.user, municipality=self.municipality)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_coordinator=is_coordinator(self.request.user, self.municipality), **kwargs
+        )
+
 
 class NegotiationCreateView(TenantViewMixin, View):
     permission_required = "negotiations.manage_negotiation"
@@ -134,44 +183,9 @@ class NegotiationCreateView(TenantViewMixin, View):
 
 class NegotiationDetailView(NegotiationObjectMixin, View):
     permission_required = "negotiations.list_negotiations"
-    template_name = "negotiations/negotiation_detail.html"
 
     def get(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        coordinator = is_coordinator(request.user, self.municipality)
-        context = {
-            "negotiation": negotiation,
-            "is_coordinator": coordinator,
-            "seeds": negotiation.seeds.all(),
-            "entries": selectors.timeline_visible_to(user=request.user, negotiation=negotiation),
-            "documents": selectors.documents_of(negotiation=negotiation),
-            "terms": getattr(negotiation, "terms", None),
-            "products": negotiation.products.all(),
-            "targets": [(s, State(s).label) for s in services.allowed_targets(negotiation.state)],
-            "drop_reasons": forms.DropReason.choices,
-            "can_record_terms": negotiation.state in services.TERMS_STATES,
-            "can_record_product": negotiation.state in services.PRODUCT_STATES,
-        }
-        if coordinator:
-            context.update(
-                {
-                    "entry_form": forms.EntryForm(),
-                    "document_form": forms.CoordinatorDocumentForm(),
-                    "nda_form": forms.NdaForm(
-                        initial={
-                            "signed_on": negotiation.nda_signed_on,
-                            "expires_on": negotiation.nda_expires_on,
-                        }
-                    ),
-                    "task_form": forms.TaskForm(
-                        assignees=_staff_of(self.municipality), initial={"assignee": request.user}
-                    ),
-                    "tasks": negotiation.tasks.select_related("assignee"),
-                }
-            )
-        else:
-            context["document_form"] = forms.DocumentForm()
-        return render(request, self.template_name, context)
+        return self.detail_response(self.get_negotiation())
 
 
 class NegotiationMoveView(NegotiationObjectMixin, View):
@@ -221,12 +235,11 @@ class EntryAddView(NegotiationObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         negotiation = self.get_negotiation()
-        form = forms.EntryForm(request.POST)
-        if form.is_valid():
-            services.timeline_add(negotiation=negotiation, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The entry was added."))
-        else:
-            messages.error(request, _("Write the note."))
+        form = forms.EntryForm(request.POST, auto_id="entry_%s")
+        if not form.is_valid():
+            return self.detail_response(negotiation, entry_form=form, status=400)
+        services.timeline_add(negotiation=negotiation, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The entry was added."))
         return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
 
 
@@ -239,7 +252,7 @@ class DocumentUploadView(NegotiationObjectMixin, View):
         negotiation = self.get_negotiation()
         coordinator = is_coordinator(request.user, self.municipality)
         form_class = forms.CoordinatorDocumentForm if coordinator else forms.DocumentForm
-        form = form_class(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES, auto_id="document_%s")
         if form.is_valid():
             if coordinator:
                 side = form.cleaned_data["side"]
@@ -256,12 +269,11 @@ class DocumentUploadView(NegotiationObjectMixin, View):
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The document was uploaded."))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+        return self.detail_response(negotiation, document_form=form, status=400)
 
 
 class DocumentDownloadView(TenantViewMixin, View):
@@ -300,7 +312,7 @@ class NdaView(NegotiationObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         negotiation = self.get_negotiation()
-        form = forms.NdaForm(request.POST)
+        form = forms.NdaForm(request.POST, auto_id="nda_%s")
         if form.is_valid():
             try:
                 services.nda_record(
@@ -310,12 +322,14 @@ class NdaView(NegotiationObjectMixin, View):
                     expires_on=form.cleaned_data["expires_on"],
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                if hasattr(error, "error_dict"):
+                    # The service names the model's fields (nda_expires_on); the form's are shorter.
+                    error = ValidationError({k.removeprefix("nda_"): v for k, v in error.error_dict.items()})
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The NDA dates were saved."))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+        return self.detail_response(negotiation, nda_form=form, status=400)
 
 
 class TermsView(NegotiationObjectMixin, View):
@@ -376,6 +390,11 @@ class ProductListView(TenantViewMixin, ListView):
     def get_queryset(self):
         return selectors.products_visible_to(user=self.request.user, municipality=self.municipality)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_coordinator=is_coordinator(self.request.user, self.municipality), **kwargs
+        )
+
 
 class TaskCreateView(TenantViewMixin, View):
     """A task on a deal (kind=negotiation) or a follow-up action of a meeting (kind=meeting)."""
@@ -394,18 +413,22 @@ class TaskCreateView(TenantViewMixin, View):
                 selectors.negotiations_visible_to(user=user, municipality=municipality), pk=kwargs["pk"]
             )
             meeting, back = None, self.tenant_url("negotiation_detail", pk=negotiation.pk)
-        form = forms.TaskForm(request.POST, assignees=_staff_of(municipality))
-        if form.is_valid():
-            services.task_create(
-                municipality=municipality,
-                actor=user,
-                negotiation=negotiation,
-                meeting=meeting,
-                **form.cleaned_data,
+        form = forms.TaskForm(request.POST, auto_id="task_%s", assignees=_staff_of(municipality))
+        if not form.is_valid():
+            if meeting is not None:
+                return MeetingDetailView.meeting_response(self, meeting, task_form=form, status=400)
+            negotiation = get_object_or_404(
+                selectors.negotiation_for_page(user=user, municipality=municipality), pk=negotiation.pk
             )
-            messages.success(request, _("The task was added."))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return NegotiationObjectMixin.detail_response(self, negotiation, task_form=form, status=400)
+        services.task_create(
+            municipality=municipality,
+            actor=user,
+            negotiation=negotiation,
+            meeting=meeting,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("The task was added."))
         return redirect(back)
 
 
@@ -445,9 +468,16 @@ class MeetingListView(TenantViewMixin, View):
     template_name = "negotiations/meeting_list.html"
 
     def get(self, request, *args, **kwargs):
-        meetings = selectors.meetings_visible_to(user=request.user, municipality=self.municipality)
-        context = {"meetings": meetings.prefetch_related("participants__sme")[:200]}
-        if is_coordinator(request.user, self.municipality):
+        meetings = selectors.meeting_list(user=request.user, municipality=self.municipality)
+        page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+        context = {
+            "meetings": page.object_list,
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "is_coordinator": is_coordinator(request.user, self.municipality),
+            "can_register": request.user.has_perm("negotiations.register_symposium", self.municipality),
+        }
+        if context["is_coordinator"]:
             context["proposals"] = proposals_of(municipality=self.municipality).filter(
                 status=ProposalStatus.PROPOSED
             )
@@ -498,10 +528,9 @@ class ScheduleView(TenantViewMixin, View):
                 proposals_of(municipality=self.municipality).filter(status=ProposalStatus.PROPOSED),
                 pk=self.kwargs["pk"],
             )
-        from .models import OneOnOneRequest, RequestStatus
-
-        qs = OneOnOneRequest.objects.filter(municipality=self.municipality, status=RequestStatus.OPEN)
-        return get_object_or_404(qs.select_related("sme", "company"), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            selectors.open_requests(municipality=self.municipality), pk=self.kwargs["pk"]
+        )
 
     def get(self, request, *args, **kwargs):
         source = self.get_source()
@@ -533,7 +562,11 @@ class MeetingDetailView(MeetingObjectMixin, View):
     template_name = "negotiations/meeting_detail.html"
 
     def get(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        return self.meeting_response(self.get_meeting())
+
+    def meeting_response(self, meeting, *, status=200, **bound_forms):
+        """The meeting page; `bound_forms` (task_form) replace the empty ones to show their errors."""
+        request = self.request
         coordinator = is_coordinator(request.user, self.municipality)
         role, party = party_ids(request.user, self.municipality)
         participants = list(selectors.participants_of(meeting=meeting))
@@ -543,14 +576,15 @@ class MeetingDetailView(MeetingObjectMixin, View):
             "is_coordinator": coordinator,
             "participants": participants,
             "own_participant": own,
-            "seeds": meeting.seeds.select_related("company"),
-            "presenters": meeting.presenting_companies.all(),
+            "seeds": selectors.seeds_of_meeting(meeting=meeting),
+            "presenters": selectors.presenters_of(meeting=meeting),
             "requests": selectors.requests_of(meeting=meeting) if coordinator else None,
             "is_planned": meeting.status == MeetingStatus.PLANNED,
             "registered": sum(1 for p in participants if p.reply == "attending"),
         }
         if coordinator and meeting.status != MeetingStatus.CANCELLED:
             context["hold_form"] = forms.HoldForm(
+                auto_id="hold_%s",
                 smes=smes_visible_to(user=request.user, municipality=self.municipality).filter(
                     pk__in=[p.sme_id for p in participants]
                 ),
@@ -561,26 +595,30 @@ class MeetingDetailView(MeetingObjectMixin, View):
             )
         if coordinator:
             context["task_form"] = forms.TaskForm(
-                assignees=_staff_of(self.municipality), initial={"assignee": request.user}
+                auto_id="task_%s", assignees=_staff_of(self.municipality), initial={"assignee": request.user}
             )
-            context["tasks"] = meeting.tasks.select_related("assignee")
+            context["tasks"] = selectors.tasks_of(meeting=meeting)
         if (
             meeting.kind == MeetingKind.SYMPOSIUM
             and meeting.status != MeetingStatus.CANCELLED
             and (coordinator or own is not None)
         ):
-            context["request_form"] = self.request_form(meeting)
-        return render(request, self.template_name, context)
+            context["request_form"] = MeetingDetailView.request_form(self, meeting)
+        context.update(bound_forms)
+        if bound_forms:
+            messages.error(request, _("Nothing was saved: correct the form marked below."))
+        return render(request, "negotiations/meeting_detail.html", context, status=status)
 
     def request_form(self, meeting, data=None):
         user, municipality = self.request.user, self.municipality
-        presenters = meeting.presenting_companies.all()
+        presenters = selectors.presenters_of(meeting=meeting)
         return forms.RequestForm(
             data,
+            auto_id="request_%s",
             companies=presenters,
             seeds=patents_visible_to(user=user, municipality=municipality).filter(company__in=presenters),
             smes=smes_visible_to(user=user, municipality=municipality).filter(
-                pk__in=meeting.participants.values("sme_id")
+                pk__in=selectors.participants_of(meeting=meeting).values("sme_id")
             ),
         )
 
@@ -604,7 +642,7 @@ class MeetingBookletView(MeetingObjectMixin, View):
         from patents.sheets import booklet_pdf
 
         meeting = self.get_meeting()
-        seeds = list(meeting.seeds.select_related("company").prefetch_related("attachments"))
+        seeds = list(selectors.seeds_of_meeting(meeting=meeting).prefetch_related("attachments"))
         if not seeds:
             messages.error(request, _("This meeting has no seeds for a booklet."))
             return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
@@ -642,7 +680,7 @@ class MeetingReplyView(MeetingObjectMixin, View):
                 return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
         else:
             _role, sme_id = party_ids(request.user, self.municipality)
-        participant = get_object_or_404(meeting.participants.all(), sme_id=sme_id)
+        participant = get_object_or_404(selectors.participants_of(meeting=meeting), sme_id=sme_id)
         form = forms.ReplyForm(request.POST)
         if form.is_valid():
             try:
@@ -666,7 +704,7 @@ class MeetingHoldView(MeetingObjectMixin, View):
         form = forms.HoldForm(
             request.POST,
             smes=smes_visible_to(user=request.user, municipality=self.municipality).filter(
-                pk__in=meeting.participants.values("sme_id")
+                pk__in=selectors.participants_of(meeting=meeting).values("sme_id")
             ),
         )
         if form.is_valid():

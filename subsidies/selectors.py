@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from kawasaki.models import Municipality, User
-from kawasaki.models.users import hash_secret
+from kawasaki.models.users import STAFF_ROLES, hash_secret
 from kawasaki.rules import is_coordinator, is_reporting_client
 from negotiations.models import Negotiation, State
 from smes.models import SME, BusinessPlan, PlanStatus
@@ -91,6 +91,15 @@ def application_list(
     if programme_id:
         qs = qs.filter(programme_id=programme_id)
     return qs
+
+
+def coordinators_of(*, municipality: Municipality) -> QuerySet[User]:
+    """Active coordinators and administrators: who can look after an application."""
+    return User.objects.filter(
+        memberships__municipality=municipality,
+        memberships__role__in=list(STAFF_ROLES),
+        memberships__is_active=True,
+    ).order_by("email")
 
 
 def notes_visible_to(*, user: User, application: Application) -> QuerySet[ApplicationNote]:

@@ -19,7 +19,6 @@ from django.views.generic import ListView
 from django_scopes import scope
 
 from kawasaki.forms import add_service_errors
-from kawasaki.models import User
 from kawasaki.models.users import STAFF_ROLES
 from kawasaki.views import LookupFirstMixin, TenantViewMixin
 from negotiations.selectors import negotiations_visible_to
@@ -280,6 +279,7 @@ class EligibilityView(LookupFirstMixin, View):
             "sme": sme,
             "results": results,
             "can_apply": request.user.has_perm("subsidies.add_application", sme),
+            "is_staff": request.membership.role in STAFF_ROLES,
         }
         return render(request, self.template_name, context)
 
@@ -320,11 +320,7 @@ class ApplicationListView(TenantViewMixin, ListView):
 
 
 def _coordinators(municipality):
-    return User.objects.filter(
-        memberships__municipality=municipality,
-        memberships__role__in=list(STAFF_ROLES),
-        memberships__is_active=True,
-    ).order_by("email")
+    return selectors.coordinators_of(municipality=municipality)
 
 
 class ApplicationFormMixin:
