@@ -4,10 +4,12 @@ a timeline entry with who and when."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope
 
+from kawasaki.images import image_extension, strip_image_metadata
 from kawasaki.models import Membership, Municipality, Role, User
 from kawasaki.services import audit_log, field_changes
 from matching.models import MeetingProposal, ProposalKind, ProposalStatus
@@ -394,7 +397,10 @@ def product_record(
         created_by=actor,
     )
     if photo is not None:
-        product.photo = photo
+        # Stored under a name of ours, without the picture's metadata (GPS, camera: kawasaki.images).
+        photo.seek(0)
+        data = strip_image_metadata(photo.read())
+        product.photo = ContentFile(data, name=f"{uuid.uuid4().hex}{image_extension(data)}")
     product.full_clean(exclude=["negotiation", "municipality"])
     with transaction.atomic():
         product.save()

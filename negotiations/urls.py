@@ -29,6 +29,7 @@ urlpatterns = [
     path("documents/<int:pk>/comment/", views.DocumentCommentView.as_view(), name="document_comment"),
     path("tasks/<int:pk>/done/", views.TaskDoneView.as_view(), name="task_done"),
     path("products/", views.ProductListView.as_view(), name="product_list"),
+    path("products/<int:pk>/photo/", views.ProductPhotoView.as_view(), name="product_photo"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),

@@ -11,7 +11,7 @@ import mimetypes
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -394,6 +394,25 @@ class ProductListView(TenantViewMixin, ListView):
         return super().get_context_data(
             is_coordinator=is_coordinator(self.request.user, self.municipality), **kwargs
         )
+
+
+class ProductPhotoView(TenantViewMixin, View):
+    """A product's photo, to those who may see the product (there is no public media URL)."""
+
+    permission_required = "negotiations.list_negotiations"
+
+    def get(self, request, *args, **kwargs):
+        qs = selectors.products_visible_to(user=request.user, municipality=self.municipality)
+        product = get_object_or_404(qs, pk=kwargs["pk"])
+        if not product.photo:
+            raise Http404
+        name = product.photo.name.rsplit("/", 1)[-1]
+        response = FileResponse(
+            product.photo.open("rb"), content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 class TaskCreateView(TenantViewMixin, View):

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kawasaki.images import strip_image_metadata
+
 from .models import AttachmentKind
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -205,59 +207,11 @@ def _check_csv(data: bytes) -> FileType:
     return CSV
 
 
-# What Pillow reports about an image that says nothing about who took it, where or with what.
-HARMLESS_IMAGE_INFO = frozenset(
-    {
-        "dpi",
-        "gamma",
-        "transparency",
-        "icc_profile",
-        "srgb",
-        "interlace",
-        "aspect",
-        "progressive",
-        "progression",
-        "jfif",
-        "jfif_version",
-        "jfif_unit",
-        "jfif_density",
-        "adobe",
-        "adobe_transform",
-        "loop",
-        "duration",
-        "background",
-        "bbox",
-        "lossless",
-    }
-)
-
-
 def without_metadata(data: bytes, file_type: FileType) -> bytes:
-    """An accepted image re-encoded without its metadata: EXIF (camera, time, often the GPS position
-    of the lab where a prototype was photographed), XMP, text chunks. The picture is turned upright
-    first, as its EXIF orientation said, since that tag goes too. Other types are returned unchanged.
-    """
+    """An accepted image without its metadata (kawasaki.images); other types unchanged."""
     if not file_type.is_image:
         return data
-    from PIL import Image, ImageOps
-
-    with Image.open(io.BytesIO(data)) as image:
-        if not image.getexif() and set(image.info) <= HARMLESS_IMAGE_INFO:
-            return data  # nothing to remove: keep the file exactly as uploaded
-        upright = ImageOps.exif_transpose(image)
-        if file_type is JPEG and upright.mode not in ("RGB", "L", "CMYK"):
-            upright = upright.convert("RGB")
-        out = io.BytesIO()
-        options = {
-            "JPEG": {"quality": 92, "optimize": True},
-            "WEBP": {"quality": 92},
-            "PNG": {"optimize": True},
-        }
-        # icc_profile is kept (colours), everything else is left out by not passing it on.
-        profile = image.info.get("icc_profile")
-        extra = {"icc_profile": profile} if profile else {}
-        upright.save(out, format=file_type.key.upper(), **options[file_type.key.upper()], **extra)
-    return out.getvalue()
+    return strip_image_metadata(data)
 
 
 def inspect_upload(upload, *, kind: str) -> FileType:

@@ -23,6 +23,7 @@ from negotiations.models import (
     TimelineEntry,
 )
 from tests.matching.conftest import make_company, make_patent, make_sme
+from tests.patents.url_probe import tiny_png
 
 STAFF = frozenset({Role.MUNICIPALITY_ADMIN, Role.COORDINATOR})
 PARTIES = STAFF | {Role.COMPANY_STAFF, Role.SME_MEMBER}
@@ -61,6 +62,16 @@ def _document(municipality, user):
     document.file.save("nda.pdf", ContentFile(b"%PDF-1.4 probe"), save=False)
     document.save()
     return document.pk
+
+
+def _product_photo(municipality, user):
+    deal = _deal(municipality, user, state=State.LAUNCHED)
+    product = Product(
+        municipality=municipality, negotiation=deal, name="probe", launch_date=dt.date(2026, 4, 1)
+    )
+    product.photo.save("probe.png", ContentFile(tiny_png()), save=False)
+    product.save()
+    return product.pk
 
 
 def _meeting(municipality, user, *, kind=MeetingKind.ONE_ON_ONE, title="probe meeting"):
@@ -162,6 +173,7 @@ ROLE_MATRIX = {
     "document_comment": STAFF,
     "task_done": STAFF,
     "product_list": PARTIES,
+    "product_photo": PARTIES,
     "meeting_list": PARTIES,
     "meeting_create": STAFF,
     "meeting_detail": PARTIES,
@@ -188,6 +200,7 @@ PROBE_OBJECTS = {
     "negotiation_nda": _deal_pk,
     "licenceterms_edit": _deal_pk,
     "product_create": _deal_pk,
+    "product_photo": _product_photo,
     "task_create": _deal_pk,
     "meeting_task_create": _meeting_pk,
     "document_download": _document,
