@@ -1,7 +1,7 @@
 """Template context every page needs: the current municipality, the user's memberships, the nav."""
 
 from .navigation import navigation_for
-from .selectors import memberships_of
+from .selectors import active_memberships
 
 
 def tenant(request):
@@ -13,6 +13,6 @@ def tenant(request):
     return {
         "current_municipality": municipality,
         "current_membership": membership,
-        "user_memberships": list(memberships_of(user=user)),
+        "user_memberships": active_memberships(user=user),
         "nav_items": navigation_for(request) if municipality is not None else [],
     }

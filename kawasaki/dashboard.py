@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 from .selectors import (
+    active_memberships,
     api_tokens_of,
     audit_entries_of,
     invitations_open,
     member_counts_by_role,
-    memberships_of,
 )
 
 Panel = Callable[..., dict]
@@ -89,6 +89,6 @@ def account_panel(request) -> dict:
                 if request.membership.role != Role.REPORTING
                 else None,
             ),
-            (_("Municipalities you belong to"), memberships_of(user=request.user).count(), None),
+            (_("Municipalities you belong to"), len(active_memberships(user=request.user)), None),
         ],
     }

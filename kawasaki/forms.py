@@ -7,7 +7,8 @@ from .models import Role
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No preselected role: an administrator's role must never be given by not looking.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices])
 
 
 class MembershipForm(forms.Form):

@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from django_scopes import scope
 
 from .models import Role
-from .selectors import membership_for_slug_or_404, memberships_of
+from .selectors import active_memberships, membership_for_slug_or_404
 
 MUNICIPALITY_KWARG = "municipality"
 SESSION_LAST_MUNICIPALITY = "kawasaki_last_municipality"
@@ -42,7 +42,9 @@ class MunicipalityScopeMiddleware:
         membership = membership_for_slug_or_404(user=request.user, slug=slug)
         request.membership = membership
         request.municipality = membership.municipality
-        request.session[SESSION_LAST_MUNICIPALITY] = slug
+        if request.session.get(SESSION_LAST_MUNICIPALITY) != slug:
+            # Only on a change: writing every time would save the session row on every page.
+            request.session[SESSION_LAST_MUNICIPALITY] = slug
         with scope(municipality=membership.municipality):
             return self.get_response(request)
 
@@ -70,7 +72,7 @@ def user_needs_mfa(user) -> bool:
     """Admins and coordinators in any municipality must have TOTP enrolled."""
     if not user.is_authenticated:
         return False
-    if not any(m.role in (Role.MUNICIPALITY_ADMIN, Role.COORDINATOR) for m in memberships_of(user=user)):
+    if not any(m.role in (Role.MUNICIPALITY_ADMIN, Role.COORDINATOR) for m in active_memberships(user=user)):
         return False
     from allauth.mfa.models import Authenticator
 

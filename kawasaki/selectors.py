@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from .models import ApiToken, AuditEntry, Invitation, Membership, Municipality, Role, User
 from .models.users import hash_secret
 
-_ROLE_CACHE = "_kawasaki_roles"
+_ROLE_CACHE = "_kawasaki_roles"  # tests of other apps clear it by this name
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -24,13 +24,21 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def active_memberships(*, user: User) -> list[Membership]:
+    """`memberships_of` as a list, read once per request: the middleware, the permission rules, the MFA
+    check and the header all ask, and the user object lives as long as the request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, _ROLE_CACHE, None)
+    if cached is None:
+        cached = list(memberships_of(user=user))
+        setattr(user, _ROLE_CACHE, cached)
+    return cached
+
+
 def membership_in(*, user: User, municipality: Municipality) -> Membership | None:
     """The user's active membership in a municipality, or None; cached on the user for the request."""
-    cache = getattr(user, _ROLE_CACHE, None)
-    if cache is None:
-        cache = {m.municipality_id: m for m in memberships_of(user=user)}
-        setattr(user, _ROLE_CACHE, cache)
-    return cache.get(municipality.pk)
+    return next((m for m in active_memberships(user=user) if m.municipality_id == municipality.pk), None)
 
 
 def role_in(*, user: User, municipality: Municipality) -> str | None:
@@ -40,14 +48,14 @@ def role_in(*, user: User, municipality: Municipality) -> str | None:
 
 
 def forget_roles(user: User) -> None:
-    """Drop the cached roles after a membership change in the same request."""
+    """Drop the cached memberships after a membership change in the same request."""
     if hasattr(user, _ROLE_CACHE):
         delattr(user, _ROLE_CACHE)
 
 
 def membership_for_slug_or_404(*, user: User, slug: str) -> Membership:
     """The user's membership in the municipality with this slug; 404 whether it is missing or not theirs."""
-    membership = memberships_of(user=user).filter(municipality__slug=slug).first()
+    membership = next((m for m in active_memberships(user=user) if m.municipality.slug == slug), None)
     if membership is None:
         raise Http404
     return membership

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Decision, ProposalKind, RejectReason
 from .services import MAX_TOP_K, SeedFilters
@@ -32,6 +33,24 @@ class SeedFilterForm(forms.Form):
     def __init__(self, *args, companies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = companies
+
+    FILTER_FIELDS = ("licence_types", "company", "ipc", "include_unpublished", "include_expired")
+
+    @property
+    def main_fields(self) -> list:
+        """What the user types; the filters follow, folded away unless one is in use."""
+        return [f for f in self.visible_fields() if f.name not in self.FILTER_FIELDS]
+
+    @property
+    def filter_fields(self) -> list:
+        return [f for f in self.visible_fields() if f.name in self.FILTER_FIELDS]
+
+    @property
+    def filters_in_use(self) -> bool:
+        return self.is_bound and (
+            any(self.data.get(name) for name in self.FILTER_FIELDS)
+            or any(f.errors for f in self.filter_fields)
+        )
 
     def seed_filters(self) -> SeedFilters:
         data = self.cleaned_data
@@ -74,15 +93,34 @@ class DecisionForm(forms.Form):
         label=_("Reason"), choices=[("", "—"), *RejectReason.choices], required=False
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("screening review", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ShortlistedChoiceField(forms.ModelMultipleChoiceField):
+    """Shortlisted candidates named as a coordinator knows them: rank, seed and SME."""
+
+    def label_from_instance(self, obj) -> str:
+        label = f"{obj.rank}. {obj.patent.number} {obj.patent.title}"
+        return f"{label} — {obj.sme}" if obj.sme_id else label
 
 
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Meeting"), choices=ProposalKind.choices)
-    candidates = forms.ModelMultipleChoiceField(label=_("Shortlisted candidates"), queryset=None)
+    candidates = ShortlistedChoiceField(
+        label=_("Shortlisted candidates"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick candidates of one company: the meeting brings it together with their SMEs."),
+    )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("screening review", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, shortlisted, **kwargs):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kawasaki.models import Municipality
@@ -28,6 +28,16 @@ def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet
         "sme__name_ja", "rank"
     )
     return qs.filter(decision=decision) if decision else qs
+
+
+def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:
+    """How many of a run's candidates have each decision, every decision present (zero when none)."""
+    from .models import Decision
+
+    counts = dict.fromkeys(Decision.values, 0)
+    rows = run.candidates.order_by().values("decision").annotate(n=Count("id"))
+    counts.update({row["decision"]: row["n"] for row in rows})
+    return counts
 
 
 def candidates_shared_with(

@@ -131,13 +131,21 @@ class ScreeningRunDetailView(TenantViewMixin, View):
             response = render(request, "matching/_run_progress.html", {"run": run})
             response["HX-Refresh"] = "true"
             return response
-        candidates = list(selectors.candidates_of(run=run)) if run.is_finished else []
+        # ?decision= narrows the list to one review state; the counts label the filter links.
+        shown = request.GET.get("decision")
+        if shown not in Decision.values:
+            shown = None
+        candidates = list(selectors.candidates_of(run=run, decision=shown)) if run.is_finished else []
+        counts = selectors.candidate_counts(run=run) if run.is_finished else {}
         shortlisted = selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
         context = {
             "run": run,
             "candidates": candidates,
+            "shown_decision": shown,
+            "decision_filters": [(value, label, counts.get(value, 0)) for value, label in Decision.choices],
+            "total_candidates": sum(counts.values()),
             "proposal_form": ProposalForm(shortlisted=shortlisted),
-            "has_shortlist": shortlisted.exists(),
+            "has_shortlist": counts.get(Decision.SHORTLISTED, 0) > 0,
             "reject_reasons": RejectReason.choices,
         }
         return render(request, self.template_name, context)

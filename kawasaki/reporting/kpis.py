@@ -143,14 +143,25 @@ def meetings_held_by_kind(*, municipality: Municipality, fiscal_year: int) -> di
     return counts
 
 
-def year_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
-    """The headline figures of one fiscal year."""
+def year_summary(
+    *,
+    municipality: Municipality,
+    fiscal_year: int,
+    licences: YearSeries | None = None,
+    products: YearSeries | None = None,
+) -> dict:
+    """The headline figures of one fiscal year. A caller summarising several years passes the
+    licence and product series, which cover every year, so that they are read once."""
     from matching.models import ScreeningCandidate
     from negotiations.models import Negotiation
     from patents.models import LargeCompany, Patent, PublicationState
     from smes.models import SME, Visit
     from subsidies.models import Application, ApplicationStatus
 
+    if licences is None:
+        licences = licences_by_year(municipality=municipality)
+    if products is None:
+        products = products_by_year(municipality=municipality)
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     in_year = {"__gte": start, "__lte": end}
 
@@ -175,8 +186,8 @@ def year_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
     )
     return {
         "fiscal_year": fiscal_year,
-        "licences": licences_by_year(municipality=municipality).per_year.get(fiscal_year, 0),
-        "products": products_by_year(municipality=municipality).per_year.get(fiscal_year, 0),
+        "licences": licences.per_year.get(fiscal_year, 0),
+        "products": products.per_year.get(fiscal_year, 0),
         "meetings_held": meetings_held_by_kind(municipality=municipality, fiscal_year=fiscal_year),
         "visits": visits.count(),
         "seeds_published": Patent.objects.filter(

@@ -46,10 +46,10 @@ def results_chart(*, municipality: Municipality, fiscal_year: int):
     )
 
 
-def funnel_chart(*, municipality: Municipality):
+def funnel_chart(*, municipality: Municipality, funnel: list[dict] | None = None):
     from django.utils.translation import gettext as _
 
-    rows = kpis.funnel(municipality=municipality)
+    rows = kpis.funnel(municipality=municipality) if funnel is None else funnel
     return charts.hbar_chart(
         [(tables.state_label(r["state"]), r["reached"]) for r in rows], title=_("Negotiation funnel")
     )
@@ -67,13 +67,17 @@ def annual_report_pdf(*, municipality: Municipality, fiscal_year: int, language:
             .prefetch_related("negotiation__seeds")
             .order_by("launch_date", "name")
         )
+        summaries = tables.year_summaries(municipality=municipality, fiscal_year=fiscal_year)
+        funnel = kpis.funnel(municipality=municipality)
         context = {
             "municipality": municipality,
             "fiscal_year": fiscal_year,
-            "summary": kpis.year_summary(municipality=municipality, fiscal_year=fiscal_year),
-            "tables": tables.all_tables(municipality=municipality, fiscal_year=fiscal_year),
+            "summary": summaries[-1],
+            "tables": tables.all_tables(
+                municipality=municipality, fiscal_year=fiscal_year, summaries=summaries, funnel=funnel
+            ),
             "results_chart": results_chart(municipality=municipality, fiscal_year=fiscal_year),
-            "funnel_chart": funnel_chart(municipality=municipality),
+            "funnel_chart": funnel_chart(municipality=municipality, funnel=funnel),
             "products": products,
             "generated_at": timezone.localtime(),
             "LANGUAGE_CODE": language,

@@ -63,7 +63,7 @@ def results_table(*, municipality: Municipality, last_year: int) -> Table:
     )
 
 
-def funnel_table(*, municipality: Municipality) -> Table:
+def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None) -> Table:
     rows = [
         [
             state_label(r["state"]),
@@ -71,7 +71,7 @@ def funnel_table(*, municipality: Municipality) -> Table:
             "" if r["conversion_to_next"] is None else f"{r['conversion_to_next'] * 100:.0f}%",
             "" if r["median_days"] is None else r["median_days"],
         ]
-        for r in kpis.funnel(municipality=municipality)
+        for r in (kpis.funnel(municipality=municipality) if funnel is None else funnel)
     ]
     return Table(
         "funnel",
@@ -113,11 +113,21 @@ def companies_table(*, municipality: Municipality) -> Table:
     )
 
 
-def summary_table(*, municipality: Municipality, fiscal_year: int, years: int = 5) -> Table:
-    summaries = [
-        kpis.year_summary(municipality=municipality, fiscal_year=y)
+def year_summaries(*, municipality: Municipality, fiscal_year: int, years: int = 5) -> list[dict]:
+    """The summaries of the `years` fiscal years up to `fiscal_year`, oldest first."""
+    licences = kpis.licences_by_year(municipality=municipality)
+    products = kpis.products_by_year(municipality=municipality)
+    return [
+        kpis.year_summary(municipality=municipality, fiscal_year=y, licences=licences, products=products)
         for y in range(fiscal_year - years + 1, fiscal_year + 1)
     ]
+
+
+def summary_table(
+    *, municipality: Municipality, fiscal_year: int, summaries: list[dict] | None = None
+) -> Table:
+    if summaries is None:
+        summaries = year_summaries(municipality=municipality, fiscal_year=fiscal_year)
     lines = [
         (_("Licences signed"), lambda s: s["licences"]),
         (_("Products launched"), lambda s: s["products"]),
@@ -140,13 +150,28 @@ def summary_table(*, municipality: Municipality, fiscal_year: int, years: int = 
     )
 
 
-def all_tables(*, municipality: Municipality, fiscal_year: int) -> dict[str, Table]:
-    return {
-        "summary": summary_table(municipality=municipality, fiscal_year=fiscal_year),
-        "results": results_table(municipality=municipality, last_year=fiscal_year),
-        "funnel": funnel_table(municipality=municipality),
-        "companies": companies_table(municipality=municipality),
+TABLE_NAMES = ("summary", "results", "funnel", "companies")
+
+
+def all_tables(
+    *,
+    municipality: Municipality,
+    fiscal_year: int,
+    only: str | None = None,
+    summaries: list[dict] | None = None,
+    funnel: list[dict] | None = None,
+) -> dict[str, Table]:
+    """The report's tables by name; `only` builds just that one (a download needs no other). Callers
+    that also show the summaries or the funnel elsewhere pass them in so they are computed once."""
+    builders = {
+        "summary": lambda: summary_table(
+            municipality=municipality, fiscal_year=fiscal_year, summaries=summaries
+        ),
+        "results": lambda: results_table(municipality=municipality, last_year=fiscal_year),
+        "funnel": lambda: funnel_table(municipality=municipality, funnel=funnel),
+        "companies": lambda: companies_table(municipality=municipality),
     }
+    return {name: build() for name, build in builders.items() if only in (None, name)}
 
 
 def _safe(value) -> object:

@@ -30,13 +30,17 @@ class ReportDashboardView(TenantViewMixin, TemplateView):
         municipality = self.municipality
         fy = _fiscal_year(self.request, municipality)
         current = municipality.fiscal_year_of(timezone.localdate())
+        summaries = tables.year_summaries(municipality=municipality, fiscal_year=fy)
+        funnel = kpis.funnel(municipality=municipality)
         return super().get_context_data(
             fiscal_year=fy,
             years=list(range(current, current - 8, -1)),
-            summary=kpis.year_summary(municipality=municipality, fiscal_year=fy),
-            tables=tables.all_tables(municipality=municipality, fiscal_year=fy),
+            summary=summaries[-1],
+            tables=tables.all_tables(
+                municipality=municipality, fiscal_year=fy, summaries=summaries, funnel=funnel
+            ),
             results_chart=pdf.results_chart(municipality=municipality, fiscal_year=fy),
-            funnel_chart=pdf.funnel_chart(municipality=municipality),
+            funnel_chart=pdf.funnel_chart(municipality=municipality, funnel=funnel),
             companies=kpis.companies_reported(municipality=municipality),
             **kwargs,
         )
@@ -53,7 +57,9 @@ class ReportTableExportView(TenantViewMixin, View):
         if fmt not in self.formats:
             raise Http404
         fy = _fiscal_year(request, self.municipality)
-        found = tables.all_tables(municipality=self.municipality, fiscal_year=fy).get(table)
+        if table not in tables.TABLE_NAMES:
+            raise Http404
+        found = tables.all_tables(municipality=self.municipality, fiscal_year=fy, only=table).get(table)
         if found is None:
             raise Http404
         content_type, render = self.formats[fmt]

@@ -123,7 +123,9 @@ def test_company_staff_uploads_a_photo_stored_under_our_own_name(client_of, city
     assert entry.changes["kind"] == {"new": "prototype_photo"}
 
 
-def test_photo_metadata_such_as_gps_is_removed_and_the_picture_turned_upright(client_of, city_a, seed, staff_a):
+def test_photo_metadata_such_as_gps_is_removed_and_the_picture_turned_upright(
+    client_of, city_a, seed, staff_a
+):
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: the camera was turned; viewers rotate 90 degrees clockwise
     exif[0x010F] = "SecretCam"  # Make
