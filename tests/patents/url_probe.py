@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 
 from kawasaki.models import Membership, Role
+from kawasaki.selectors import forget_roles
 from patents.models import PatentAttachment, PortfolioImport, PublicationState
 from tests.factories.patents import LargeCompanyFactory, PatentFactory
 
@@ -41,8 +42,7 @@ def _company_for(municipality, user):
     Membership.objects.filter(user=user, municipality=municipality, role=Role.COMPANY_STAFF).update(
         company=company
     )
-    if hasattr(user, "_kawasaki_roles"):
-        del user._kawasaki_roles
+    forget_roles(user)
     return company
 
 

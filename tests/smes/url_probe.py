@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_scopes import scopes_disabled
 
 from kawasaki.models import Membership, Role
+from kawasaki.selectors import forget_roles
 from patents.models import PublicationState
 from smes import services
 from tests.factories.patents import PatentFactory
@@ -25,8 +26,7 @@ def _own_sme(municipality, user):
     """An SME of `municipality`; when the requester is an SME member there, it is made theirs."""
     sme = SMEFactory(municipality=municipality)
     Membership.objects.filter(user=user, municipality=municipality, role=Role.SME_MEMBER).update(sme=sme)
-    if hasattr(user, "_kawasaki_roles"):
-        del user._kawasaki_roles
+    forget_roles(user)
     return sme
 
 
