@@ -39,3 +39,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words, in the active language (the code when it has no label)."""
+        from kawasaki.audit_labels import action_label
+
+        return action_label(self.action)
