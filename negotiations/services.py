@@ -775,11 +775,32 @@ def _emails_of_sme(sme: SME) -> list[str]:
     )
 
 
+def _emails_of_company_staff(meeting: Meeting) -> list[str]:
+    """The IP staff of the company (or, at a symposium, the presenting companies) of a meeting."""
+    if meeting.kind == MeetingKind.SYMPOSIUM:
+        companies = list(meeting.presenting_companies.values_list("pk", flat=True))
+    else:
+        companies = [meeting.company_id] if meeting.company_id else []
+    return sorted(
+        set(
+            Membership.objects.filter(
+                municipality_id=meeting.municipality_id,
+                company_id__in=companies,
+                role=Role.COMPANY_STAFF,
+                is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
 def meeting_invite(*, meeting: Meeting, actor: User) -> int:
     """E-mail an invitation to every SME not yet invited (to its members' addresses). Returns the number
-    of SMEs invited. Side effects: participants stamped, audit entry, e-mails after commit.
+    of SMEs invited. On the first round, the company's IP staff (a symposium's presenting companies')
+    are told too, with the .ics. Side effects: participants stamped, audit entry, e-mails after commit.
     A cancelled or held meeting takes no invitations."""
     _refuse_unless_planned(meeting)
+    first_round = not meeting.participants.filter(invited_at__isnull=False).exists()
+    staff = _emails_of_company_staff(meeting) if first_round else []
     pending = list(meeting.participants.filter(invited_at__isnull=True).select_related("sme"))
     now = timezone.now()
     mails = []
@@ -798,7 +819,27 @@ def meeting_invite(*, meeting: Meeting, actor: User) -> int:
             changes={"smes": {"new": [p.sme_id for p in pending]}},
         )
         transaction.on_commit(lambda: _send_invitations(meeting, mails))
+        if staff and pending:
+            transaction.on_commit(lambda: _send_company_notice(meeting, staff, len(pending)))
     return len(pending)
+
+
+def _send_company_notice(meeting: Meeting, recipients: list[str], invited: int) -> None:
+    """Tell the presenting company's staff that the SMEs have been invited (Japanese, then English)."""
+    from django.core.mail import EmailMessage
+
+    from .ics import meeting_ics
+
+    context = {"meeting": meeting, "invited": invited, "link": _meeting_link(meeting)}
+    bodies = []
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            bodies.append(render_to_string("negotiations/email/company_notice.txt", context))
+    with translation.override("ja"):
+        subject = _("Your company presents at: {title}").format(title=meeting.title)
+    message = EmailMessage(subject, "\n\n----\n\n".join(bodies), None, recipients)
+    message.attach("meeting.ics", meeting_ics(meeting), "text/calendar")
+    message.send()
 
 
 def _meeting_link(meeting: Meeting) -> str:

@@ -408,3 +408,44 @@ def test_reminders_are_sent_once(city_a, coordinator_a, django_capture_on_commit
     assert mail.outbox[0].subject == "期限のタスク: 2件"
     assert "NDA案を送る" in mail.outbox[0].body
     assert "試作の確認" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_company_staff_hear_once_that_the_smes_were_invited(
+    city_a, coordinator_a, django_capture_on_commit_callbacks
+):
+    from tests.factories.patents import company_staff
+
+    with scopes_disabled():
+        company = make_company(city_a, "説明会の企業")
+        company_staff(company, email="ip@presenter.example.jp")
+        company_staff(make_company(city_a, "関係ない企業"), email="ip@bystander.example.jp")
+        first, later = make_sme(city_a, "最初の招待先"), make_sme(city_a, "後から追加")
+        member_of(first, email="owner@first.example.jp")
+        member_of(later, email="owner@later.example.jp")
+    with scope(municipality=city_a):
+        meeting = services.meeting_create(
+            municipality=city_a,
+            actor=coordinator_a,
+            kind=MeetingKind.CLOSED,
+            title="技術説明会",
+            venue="会議室",
+            company=company,
+            smes=[first],
+            **_start(),
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.meeting_invite(meeting=meeting, actor=coordinator_a)
+        meeting.participants.create(municipality=city_a, sme=later)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.meeting_invite(meeting=meeting, actor=coordinator_a)
+    sent = [(m.to, m.subject) for m in mail.outbox]
+    assert sent == [
+        (["owner@first.example.jp"], "ご案内: 技術説明会"),
+        (["ip@presenter.example.jp"], "貴社が発表する会合: 技術説明会"),
+        (["owner@later.example.jp"], "ご案内: 技術説明会"),
+    ]
+    notice = mail.outbox[1]
+    assert "1社の中小企業を招待しました" in notice.body
+    assert "1 SME has been invited" in notice.body
+    assert notice.attachments[0][0] == "meeting.ics"
