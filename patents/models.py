@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 # Legal-form words dropped when comparing company names, so that "Google Inc." and "GOOGLE INC."
@@ -186,7 +187,7 @@ class Patent(models.Model):
     number = models.CharField(_("publication or registration number"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=PatentKind.choices, default=PatentKind.PATENT)
     jurisdiction = models.CharField(_("jurisdiction"), max_length=8, default="JP")
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(pgettext_lazy("patent", "title"), max_length=500)
     abstract = models.TextField(_("abstract"), blank=True)
     claims = models.TextField(_("claims"), blank=True)
     # Codes are kept space-separated: one portable column that prefix filters can search everywhere.
