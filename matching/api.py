@@ -1,6 +1,5 @@
 """REST API of screening: runs and their candidates (read); starting a run (write)."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -104,15 +103,6 @@ class ScreeningRunStartSerializer(serializers.Serializer):
     company = VisibleTo(companies_visible_to, required=False, allow_null=True)
     top_k = serializers.IntegerField(min_value=1, max_value=services.MAX_TOP_K, default=20)
     filters = SeedFiltersSerializer(required=False)
-
-    def validate(self, attrs):
-        direction = attrs["direction"]
-        if direction == Direction.SME_TO_SEEDS and attrs.get("sme") and not attrs.get("query_text"):
-            attrs["query_text"] = services.sme_query_text(attrs["sme"])
-        needs = {Direction.SEED_TO_SMES: "patent", Direction.PORTFOLIO: "company"}.get(direction)
-        if needs and not attrs.get(needs):
-            raise serializers.ValidationError({needs: _("This field is required for this direction.")})
-        return attrs
 
 
 class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

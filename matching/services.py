@@ -124,6 +124,8 @@ def screening_run_start(
             raise ValidationError(_("The SME, seed and company must belong to this municipality."))
     if not 1 <= top_k <= MAX_TOP_K:
         raise ValidationError({"top_k": _("Ask for between 1 and %(max)d candidates.") % {"max": MAX_TOP_K}})
+    if direction == Direction.SME_TO_SEEDS and not (query_text or "").strip() and sme is not None:
+        query_text = sme_query_text(sme)  # started from an SME: its own words are the query
     if direction == Direction.SME_TO_SEEDS and not (query_text or "").strip():
         raise ValidationError({"query_text": _("Describe the SME's needs, products or capabilities.")})
     if direction == Direction.SEED_TO_SMES and patent is None:

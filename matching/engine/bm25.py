@@ -47,10 +47,9 @@ def query_term_weights(terms: Iterable[str], params: BM25Params) -> dict[str, fl
 
 def saturate_query_counts(counts: Mapping[str, float], params: BM25Params) -> dict[str, float]:
     """Query term weights from (possibly title-weighted) counts: ``c (k3 + 1) / (c + k3)``."""
-    k3 = params.query_k3
-    if k3 is None:
-        return {t: float(c) for t, c in counts.items()}
-    return {t: c * (k3 + 1.0) / (c + k3) for t, c in counts.items()}
+    terms = list(counts)
+    weights = saturate_count_array(np.fromiter(counts.values(), dtype=np.float64, count=len(terms)), params)
+    return dict(zip(terms, weights.tolist(), strict=True))
 
 
 def saturate_count_array(counts: np.ndarray, params: BM25Params) -> np.ndarray:
