@@ -407,8 +407,12 @@ class ProductPhotoView(TenantViewMixin, View):
         if not product.photo:
             raise Http404
         name = product.photo.name.rsplit("/", 1)[-1]
+        try:
+            handle = product.photo.open("rb")
+        except FileNotFoundError:  # the row outlived its file (a restore without media): not there
+            raise Http404 from None
         response = FileResponse(
-            product.photo.open("rb"), content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
+            handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"

@@ -79,3 +79,10 @@ def test_product_without_photo_has_no_photo_page(client_of, city_a, coordinator_
             negotiation=deal, actor=coordinator_a, name="x", launch_date=dt.date(2026, 5, 1)
         )
     assert client_of(coordinator_a).get(photo_url(city_a, plain)).status_code == 404
+
+
+def test_a_photo_whose_file_is_gone_is_not_found_not_a_server_error(
+    client_of, city_a, coordinator_a, product
+):
+    product.photo.storage.delete(product.photo.name)
+    assert client_of(coordinator_a).get(photo_url(city_a, product)).status_code == 404
