@@ -19,6 +19,8 @@ tenant_patterns = [
     path("smes/", include("smes.urls")),
     path("matching/", include("matching.urls")),
     path("negotiations/", include("negotiations.urls")),
+    # Meetings belong to matching but keep their paths under negotiations/.
+    path("negotiations/", include("matching.meeting_urls")),
     path("subsidies/", include("subsidies.urls")),
     path("reports/", include("kawasaki.reporting.urls")),
 ]

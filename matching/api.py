@@ -1,16 +1,18 @@
-"""REST API of screening: runs and their candidates (read); starting a run (write)."""
+"""REST API of the matching app: screening runs and their candidates (read), starting a run (write),
+and meetings (read)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from kawasaki.api.base import TenantAPIMixin
+from kawasaki.api.base import TenantAPIMixin, TenantReadOnlyViewSet
 from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
-from . import selectors, services
-from .models import Direction, ScreeningCandidate, ScreeningRun
+from . import selectors
+from .models import Direction, Meeting, ScreeningCandidate, ScreeningRun
+from .services import screening
 
 
 class ScreeningCandidateSerializer(serializers.ModelSerializer):
@@ -81,7 +83,7 @@ class SeedFiltersSerializer(serializers.Serializer):
     include_unpublished = serializers.BooleanField(default=False)
     include_expired = serializers.BooleanField(default=False)
     licence_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=services.LICENCE_TYPES), default=list, max_length=3
+        child=serializers.ChoiceField(choices=screening.LICENCE_TYPES), default=list, max_length=3
     )
     company_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), default=list, max_length=100
@@ -101,7 +103,7 @@ class ScreeningRunStartSerializer(serializers.Serializer):
     sme = VisibleTo(smes_visible_to, required=False, allow_null=True)
     patent = VisibleTo(patents_visible_to, required=False, allow_null=True)
     company = VisibleTo(companies_visible_to, required=False, allow_null=True)
-    top_k = serializers.IntegerField(min_value=1, max_value=services.MAX_TOP_K, default=20)
+    top_k = serializers.IntegerField(min_value=1, max_value=screening.MAX_TOP_K, default=20)
     filters = SeedFiltersSerializer(required=False)
 
 
@@ -129,7 +131,7 @@ class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.Read
         start = self.get_serializer(data=request.data)
         start.is_valid(raise_exception=True)
         data = start.validated_data
-        run = services.screening_run_start(
+        run = screening.screening_run_start(
             municipality=self.municipality,
             actor=request.user,
             direction=data["direction"],
@@ -138,7 +140,7 @@ class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.Read
             patent=data.get("patent"),
             company=data.get("company"),
             top_k=data["top_k"],
-            filters=services.SeedFilters.from_json(data.get("filters")),
+            filters=screening.SeedFilters.from_json(data.get("filters")),
         )
         body = ScreeningRunSerializer(run, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -156,3 +158,40 @@ class ScreeningCandidateViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):
         if run is None:
             return ScreeningCandidate.objects.none()
         return selectors.candidates_of(run=run)
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "company",
+            "presenting_companies",
+            "seeds",
+            "agenda",
+            "capacity",
+            "cancelled_at",
+            "cancel_reason",
+        ]
+
+
+class MeetingViewSet(TenantReadOnlyViewSet):
+    """Meetings the token's user may see (coordinators: the municipality; parties: their own)."""
+
+    serializer_class = MeetingSerializer
+    permission_map = {"list": "matching.api_read_meetings", "retrieve": "matching.api_read_meetings"}
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        return (
+            selectors.meetings_visible_to(user=self.request.user, municipality=self.municipality)
+            .order_by("-id")
+            .prefetch_related("seeds", "presenting_companies")
+        )

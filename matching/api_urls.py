@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import ScreeningCandidateViewSet, ScreeningRunViewSet
+from .api import MeetingViewSet, ScreeningCandidateViewSet, ScreeningRunViewSet
 
 urlpatterns = [
     path(
@@ -20,4 +20,6 @@ urlpatterns = [
         ScreeningCandidateViewSet.as_view({"get": "list"}),
         name="api_screeningcandidate_list",
     ),
+    path("meetings/", MeetingViewSet.as_view({"get": "list"}), name="api_meeting_list"),
+    path("meetings/<int:pk>/", MeetingViewSet.as_view({"get": "retrieve"}), name="api_meeting_detail"),
 ]

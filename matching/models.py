@@ -1,9 +1,24 @@
-"""Screening: stored indexes, screening runs with their candidates, and meeting proposals."""
+"""Matchmaking: stored indexes, screening runs with their candidates, meeting proposals, and the meetings
+themselves (symposiums, closed meetings, one-on-ones) with their participants and one-on-one requests."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+from kawasaki.fields import municipality_fk
+
+
+def _user_fk(label, related_name="+", **kwargs):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **kwargs,
+    )
 
 
 class IndexKind(models.TextChoices):
@@ -16,9 +31,7 @@ class IndexKind(models.TextChoices):
 class SearchIndex(models.Model):
     """A built screening index of one municipality, stored as a file; the newest matching stamp is used."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     kind = models.CharField(_("kind"), max_length=8, choices=IndexKind.choices)
     # The content stamp of the rows it was built from: a different current stamp means stale.
     stamp = models.CharField(_("content stamp"), max_length=64)
@@ -60,9 +73,7 @@ class RunStatus(models.TextChoices):
 class ScreeningRun(models.Model):
     """One screening job: its inputs, parameters, engine version and, when done, its candidates."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
     status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
     query_text = models.TextField(_("query text"), blank=True)
@@ -140,9 +151,7 @@ class RejectReason(models.TextChoices):
 class ScreeningCandidate(models.Model):
     """One seed x SME pair a run proposed, with its score parts, explanation and the review."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     run = models.ForeignKey(
         ScreeningRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="candidates"
     )
@@ -223,9 +232,7 @@ class ProposalStatus(models.TextChoices):
 class MeetingProposal(models.Model):
     """A coordinator's proposal to bring a company and SMEs together over shortlisted seeds."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     kind = models.CharField(_("kind"), max_length=12, choices=ProposalKind.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
@@ -257,3 +264,166 @@ class MeetingProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.company}"
+
+
+class MeetingKind(models.TextChoices):
+    """The three meeting formats of the programme."""
+
+    SYMPOSIUM = "symposium", _("Symposium (open exchange meeting)")
+    CLOSED = "closed", _("Closed meeting")
+    ONE_ON_ONE = "one_on_one", _("One-on-one meeting")
+
+
+class MeetingStatus(models.TextChoices):
+    """Where a meeting stands."""
+
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    """A symposium, a closed meeting or a one-on-one, with its participants, minutes and follow-ups."""
+
+    municipality = municipality_fk()
+    kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_url = models.URLField(_("online meeting URL"), blank=True)
+    # Closed meetings and one-on-ones have one company; symposiums list their presenters.
+    company = models.ForeignKey(
+        "patents.LargeCompany",
+        verbose_name=_("large company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    presenting_companies = models.ManyToManyField(
+        "patents.LargeCompany", verbose_name=_("presenting companies"), blank=True, related_name="+"
+    )
+    seeds = models.ManyToManyField("patents.Patent", verbose_name=_("seeds"), blank=True, related_name="+")
+    coordinator = _user_fk(_("coordinator"))
+    proposal = models.ForeignKey(
+        MeetingProposal,
+        verbose_name=_("from proposal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity (SMEs)"),
+        null=True,
+        blank=True,
+        help_text=_("Symposiums: how many SMEs may register. Empty: no limit."),
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    # RFC 5545 SEQUENCE: raised on every change a calendar must pick up (time, place, title, cancel).
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = _user_fk(_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        # The table keeps the name it had when meetings lived in the negotiations app.
+        db_table = "negotiations_meeting"
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+
+class Reply(models.TextChoices):
+    """An invited SME's answer."""
+
+    PENDING = "pending", _("No reply yet")
+    ATTENDING = "attending", _("Attending")
+    DECLINED = "declined", _("Declined")
+
+
+class Participant(models.Model):
+    """An SME invited to or registered for a meeting, with its reply and attendance."""
+
+    municipality = municipality_fk()
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
+    )
+    sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.CASCADE, related_name="+")
+    reply = models.CharField(_("reply"), max_length=12, choices=Reply.choices, default=Reply.PENDING)
+    invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        db_table = "negotiations_participant"
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["meeting", "sme__name_ja"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "sme"], name="participant_unique_sme")]
+
+    def __str__(self) -> str:
+        return f"{self.sme} @ {self.meeting}"
+
+
+class RequestStatus(models.TextChoices):
+    """Where an SME's one-on-one request stands."""
+
+    OPEN = "open", _("Open")
+    SCHEDULED = "scheduled", _("Scheduled")
+
+
+class OneOnOneRequest(models.Model):
+    """An SME's request, after a symposium, to meet one presenting company over its seeds."""
+
+    municipality = municipality_fk()
+    symposium = models.ForeignKey(
+        Meeting, verbose_name=_("symposium"), on_delete=models.CASCADE, related_name="requests"
+    )
+    sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        "patents.LargeCompany", verbose_name=_("large company"), on_delete=models.CASCADE, related_name="+"
+    )
+    seeds = models.ManyToManyField("patents.Patent", verbose_name=_("seeds"), blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("resulting meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = _user_fk(_("requested by"))
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        db_table = "negotiations_oneononerequest"
+        verbose_name = _("one-on-one request")
+        verbose_name_plural = _("one-on-one requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sme} → {self.company}"

@@ -1,18 +1,35 @@
-"""Screening reads. Every query starts from the municipality (and, for company staff, their company)."""
+"""Reads of the matching app. Every query starts from the municipality and, where parties see only
+their own, the user: coordinators see the whole municipality, company IP staff what concerns their
+company, SME members what their SME is invited to or registered for."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kawasaki.models import Municipality
+from kawasaki.models import Municipality, Role, User
+from kawasaki.rules import is_coordinator
 from patents.models import LargeCompany, Patent
 
 from .engine.directions import seeds_for_text
 from .engine.index import Candidate
 from .indexing import current_index
-from .models import IndexKind, MeetingProposal, ScreeningCandidate, ScreeningRun
-from .services import SeedFilters
+from .models import (
+    IndexKind,
+    Meeting,
+    MeetingKind,
+    MeetingProposal,
+    MeetingStatus,
+    OneOnOneRequest,
+    Participant,
+    Reply,
+    RequestStatus,
+    ScreeningCandidate,
+    ScreeningRun,
+)
+from .rules import party_ids
+from .services.screening import SeedFilters
 
 
 def runs_of(*, municipality: Municipality) -> QuerySet[ScreeningRun]:
@@ -75,3 +92,85 @@ def seed_search(
     ).select_related("company")
     by_id = {str(p.pk): p for p in patents}
     return [(by_id[h.doc_id], h) for h in hits if h.doc_id in by_id]
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def meetings_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Meeting]:
+    """Meetings a user may see: coordinators all; company staff where their company meets or presents;
+    SME members those their SME is invited to or registered for."""
+    qs = Meeting.objects.filter(municipality=municipality).select_related("company", "coordinator")
+    if is_coordinator(user, municipality):
+        return qs
+    role, party = party_ids(user, municipality)
+    if party is None:
+        return qs.none()
+    if role == Role.COMPANY_STAFF:
+        return qs.filter(Q(company_id=party) | Q(presenting_companies=party)).distinct()
+    return qs.filter(participants__sme_id=party).distinct()
+
+
+def meeting_list(*, user: User, municipality: Municipality) -> QuerySet[Meeting]:
+    """The meetings page: what the user may see, newest first, each with `sme_count` (its invited or
+    registered SMEs), counted in the database rather than by loading every participant."""
+    participants = (
+        Participant.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return meetings_visible_to(user=user, municipality=municipality).annotate(
+        sme_count=Coalesce(Subquery(participants, output_field=IntegerField()), 0)
+    )
+
+
+def seeds_of_meeting(*, meeting: Meeting) -> QuerySet[Patent]:
+    return meeting.seeds.select_related("company").order_by("number", "pk")
+
+
+def presenters_of(*, meeting: Meeting) -> QuerySet[LargeCompany]:
+    return meeting.presenting_companies.all()
+
+
+def open_requests(*, municipality: Municipality) -> QuerySet[OneOnOneRequest]:
+    """One-on-one requests after symposiums that wait for a meeting to be scheduled."""
+    return OneOnOneRequest.objects.filter(
+        municipality=municipality, status=RequestStatus.OPEN
+    ).select_related("sme", "company")
+
+
+def symposiums_of(*, municipality: Municipality) -> QuerySet[Meeting]:
+    """Every symposium of the municipality (open exchange meetings: any SME of the city may register)."""
+    return Meeting.objects.filter(municipality=municipality, kind=MeetingKind.SYMPOSIUM)
+
+
+def symposiums_open_for_registration(*, municipality: Municipality) -> QuerySet[Meeting]:
+    """Planned symposiums that have not started, soonest first, with `registered` (attending SMEs)."""
+    return (
+        symposiums_of(municipality=municipality)
+        .filter(status=MeetingStatus.PLANNED, starts_at__gt=timezone.now())
+        .annotate(registered=Count("participants", filter=Q(participants__reply=Reply.ATTENDING)))
+        .prefetch_related("presenting_companies", "seeds")
+        .order_by("starts_at", "pk")
+    )
+
+
+def registrations_of(*, sme_id: int | None, municipality: Municipality) -> dict[int, str]:
+    """{symposium id: reply} of an SME's symposium places (empty without an SME)."""
+    if sme_id is None:
+        return {}
+    return dict(
+        Participant.objects.filter(
+            municipality=municipality, sme_id=sme_id, meeting__kind=MeetingKind.SYMPOSIUM
+        ).values_list("meeting_id", "reply")
+    )
+
+
+def participants_of(*, meeting: Meeting) -> QuerySet[Participant]:
+    return meeting.participants.select_related("sme")
+
+
+def requests_of(*, meeting: Meeting) -> QuerySet[OneOnOneRequest]:
+    return meeting.requests.select_related("sme", "company", "meeting").prefetch_related("seeds")

@@ -1,13 +1,22 @@
-"""Keep indexes fresh: after a seed or SME profile changes, rebuild that municipality's index in Celery.
+"""Signals of the matching app, and the receivers that keep its indexes fresh.
 
-Bulk writes (portfolio imports) send no model signals; their services call `schedule_index_rebuild`
+`meeting_held` lets a higher app react to a meeting that took place (negotiations opens the deals)
+without matching importing it.
+
+Indexes: after a seed or SME profile changes, rebuild that municipality's index in Celery. Bulk
+writes (portfolio imports) send no model signals; their services call `schedule_index_rebuild`
 themselves. A query never depends on this: `matching.indexing.current_index` builds in process
 when the stored index is stale.
 """
 
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 from .models import IndexKind
+
+# Sent by services.meetings.meeting_hold inside its transaction (a receiver's error undoes the record),
+# with `meeting`, `actor` and `attended` (the participants that came, each with its `sme` loaded).
+meeting_held = Signal()
 
 
 def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:

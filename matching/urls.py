@@ -1,20 +1,22 @@
-"""Pages of the matching app, under /m/<municipality>/matching/."""
+"""Screening pages of the matching app, under /m/<municipality>/matching/ (meetings: meeting_urls.py)."""
 
 from django.urls import path
 
-from . import views
+from .views import screening
 
 urlpatterns = [
-    path("", views.ScreeningHomeView.as_view(), name="screening_home"),
-    path("runs/new/", views.ScreeningRunCreateView.as_view(), name="screeningrun_create"),
-    path("runs/<int:pk>/", views.ScreeningRunDetailView.as_view(), name="screeningrun_detail"),
-    path("runs/<int:pk>/share/", views.ScreeningRunShareView.as_view(), name="screeningrun_share"),
-    path("runs/<int:pk>/propose/", views.MeetingProposalCreateView.as_view(), name="meetingproposal_create"),
+    path("", screening.ScreeningHomeView.as_view(), name="screening_home"),
+    path("runs/new/", screening.ScreeningRunCreateView.as_view(), name="screeningrun_create"),
+    path("runs/<int:pk>/", screening.ScreeningRunDetailView.as_view(), name="screeningrun_detail"),
+    path("runs/<int:pk>/share/", screening.ScreeningRunShareView.as_view(), name="screeningrun_share"),
+    path(
+        "runs/<int:pk>/propose/", screening.MeetingProposalCreateView.as_view(), name="meetingproposal_create"
+    ),
     path(
         "runs/<int:run>/candidates/<int:pk>/decide/",
-        views.CandidateDecideView.as_view(),
+        screening.CandidateDecideView.as_view(),
         name="candidate_decide",
     ),
-    path("proposals/", views.MeetingProposalListView.as_view(), name="meetingproposal_list"),
-    path("shared/", views.SharedCandidateListView.as_view(), name="shared_candidates"),
+    path("proposals/", screening.MeetingProposalListView.as_view(), name="meetingproposal_list"),
+    path("shared/", screening.SharedCandidateListView.as_view(), name="shared_candidates"),
 ]

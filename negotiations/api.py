@@ -1,5 +1,5 @@
-"""REST API of the deal pipeline: meetings, negotiations, products, from the same selectors; one write,
-moving a deal to another state through the same transition service as the board."""
+"""REST API of the deal pipeline: negotiations and products, from the same selectors; one write, moving
+a deal to another state through the same transition service as the board. (Meetings: matching/api.py.)"""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from kawasaki.api.base import TenantReadOnlyViewSet
 
 from . import selectors, services
-from .models import DropReason, Meeting, Negotiation, Product, State
+from .models import DropReason, Negotiation, Product, State
 
 
 class NegotiationSerializer(serializers.ModelSerializer):
@@ -44,28 +44,6 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         label=_("Note on dropping"), required=False, allow_blank=True, max_length=2000, default=""
     )
-
-
-class MeetingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Meeting
-        fields = [
-            "id",
-            "kind",
-            "status",
-            "title",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-            "company",
-            "presenting_companies",
-            "seeds",
-            "agenda",
-            "capacity",
-            "cancelled_at",
-            "cancel_reason",
-        ]
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -118,17 +96,6 @@ class NegotiationViewSet(_PartyScopedViewSet):
         )
         negotiation.refresh_from_db()
         return Response(NegotiationSerializer(negotiation).data)
-
-
-class MeetingViewSet(_PartyScopedViewSet):
-    """Meetings the token's user may see."""
-
-    serializer_class = MeetingSerializer
-    selector = staticmethod(selectors.meetings_visible_to)
-    filterset_fields = ["kind", "status"]
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("seeds", "presenting_companies")
 
 
 class ProductViewSet(_PartyScopedViewSet):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import MeetingViewSet, NegotiationViewSet, ProductViewSet
+from .api import NegotiationViewSet, ProductViewSet
 
 urlpatterns = [
     path("negotiations/", NegotiationViewSet.as_view({"get": "list"}), name="api_negotiation_list"),
@@ -16,8 +16,6 @@ urlpatterns = [
         NegotiationViewSet.as_view({"post": "transition"}),
         name="api_negotiation_transition",
     ),
-    path("meetings/", MeetingViewSet.as_view({"get": "list"}), name="api_meeting_list"),
-    path("meetings/<int:pk>/", MeetingViewSet.as_view({"get": "retrieve"}), name="api_meeting_detail"),
     path("products/", ProductViewSet.as_view({"get": "list"}), name="api_product_list"),
     path("products/<int:pk>/", ProductViewSet.as_view({"get": "retrieve"}), name="api_product_detail"),
 ]

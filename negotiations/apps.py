@@ -10,14 +10,19 @@ class NegotiationsConfig(AppConfig):
 
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
+        from matching.views.meetings import register_meeting_section
 
         from . import dashboard  # noqa: F401 - registers the panels
+        from .services import deals
+        from .views import meeting_tasks_section
+
+        # A held meeting opens the deals of the SMEs that came; a meeting's page lists its tasks.
+        deals.connect()
+        register_meeting_section(meeting_tasks_section)
 
         register_nav(
             NavItem(_("Deal board"), "negotiation_board", "negotiations.view_board", order=50),
             NavItem(_("My week"), "my_week", "negotiations.view_board", order=51),
-            NavItem(_("Meetings"), "meeting_list", "negotiations.list_meetings", order=45),
-            NavItem(_("Symposiums"), "symposium_list", "negotiations.register_symposium", order=46),
             NavItem(_("Deals"), "negotiation_list", "negotiations.list_negotiations", order=52),
             NavItem(_("Products"), "product_list", "negotiations.list_negotiations", order=53),
         )

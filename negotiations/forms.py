@@ -10,8 +10,6 @@ from .models import (
     EntryKind,
     Improvements,
     LicenceType,
-    MeetingKind,
-    Reply,
     Side,
     State,
 )
@@ -19,13 +17,6 @@ from .models import (
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class MoveForm(forms.Form):
@@ -144,137 +135,3 @@ class TaskForm(forms.Form):
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees
-
-
-def _capacity_field():
-    return forms.IntegerField(
-        label=_("Capacity (SMEs)"),
-        min_value=1,
-        max_value=10000,
-        required=False,
-        help_text=_("Symposiums: how many SMEs may register. Empty: no limit."),
-    )
-
-
-class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
-    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online meeting URL"), required=False, assume_scheme="https")
-    company = forms.ModelChoiceField(
-        label=_("Company"), queryset=None, required=False, help_text=_("Closed and one-on-one meetings.")
-    )
-    presenting_companies = forms.ModelMultipleChoiceField(
-        label=_("Presenting companies"), queryset=None, required=False, help_text=_("Symposiums.")
-    )
-    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
-    smes = forms.ModelMultipleChoiceField(label=_("SMEs invited"), queryset=None, required=False)
-    agenda = forms.CharField(
-        label=_("Agenda"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    capacity = _capacity_field()
-
-    def __init__(self, *args, companies, seeds, smes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies
-        self.fields["presenting_companies"].queryset = companies
-        self.fields["seeds"].queryset = seeds
-        self.fields["smes"].queryset = smes
-
-
-class MeetingEditForm(forms.Form):
-    """What a planned meeting may change; its kind, company and SMEs stay."""
-
-    title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
-    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online meeting URL"), required=False, assume_scheme="https")
-    agenda = forms.CharField(
-        label=_("Agenda"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    capacity = _capacity_field()
-    presenting_companies = forms.ModelMultipleChoiceField(
-        label=_("Presenting companies"), queryset=None, required=False
-    )
-    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
-
-    def __init__(self, *args, kind, companies, seeds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seeds"].queryset = seeds
-        if kind == MeetingKind.SYMPOSIUM:
-            self.fields["presenting_companies"].queryset = companies
-        else:
-            del self.fields["presenting_companies"]
-            del self.fields["capacity"]
-
-    @classmethod
-    def initial_of(cls, meeting) -> dict:
-        return {
-            "title": meeting.title,
-            "starts_at": meeting.starts_at,
-            "ends_at": meeting.ends_at,
-            "venue": meeting.venue,
-            "online_url": meeting.online_url,
-            "agenda": meeting.agenda,
-            "capacity": meeting.capacity,
-            "presenting_companies": list(meeting.presenting_companies.all()),
-            "seeds": list(meeting.seeds.all()),
-        }
-
-
-class MeetingCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the SMEs that said they will attend."),
-        error_messages={"required": _("Say why the meeting is cancelled.")},
-    )
-
-
-class ScheduleForm(forms.Form):
-    """When and where a proposal or a one-on-one request is held."""
-
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
-    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online meeting URL"), required=False, assume_scheme="https")
-
-
-class ReplyForm(forms.Form):
-    reply = forms.ChoiceField(
-        label=_("Reply"),
-        choices=[(Reply.ATTENDING, Reply.ATTENDING.label), (Reply.DECLINED, Reply.DECLINED.label)],
-    )
-
-
-class HoldForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
-    attended = forms.ModelMultipleChoiceField(
-        label=_("Attended"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, smes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = smes
-
-
-class RequestForm(forms.Form):
-    company = forms.ModelChoiceField(label=_("Company"), queryset=None)
-    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
-    sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
-    note = forms.CharField(
-        label=pgettext_lazy("deal", "Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, companies, seeds, smes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies
-        self.fields["seeds"].queryset = seeds
-        self.fields["sme"].queryset = smes

@@ -1,4 +1,5 @@
-"""The deal pipeline: negotiations with their timeline, documents and terms, products, meetings, tasks."""
+"""The deal pipeline: negotiations with their timeline, documents and terms, products, tasks (on a deal
+or on a meeting of the matching app)."""
 
 from __future__ import annotations
 
@@ -260,165 +261,6 @@ class Product(models.Model):
         return self.name
 
 
-class MeetingKind(models.TextChoices):
-    """The three meeting formats of the programme."""
-
-    SYMPOSIUM = "symposium", _("Symposium (open exchange meeting)")
-    CLOSED = "closed", _("Closed meeting")
-    ONE_ON_ONE = "one_on_one", _("One-on-one meeting")
-
-
-class MeetingStatus(models.TextChoices):
-    """Where a meeting stands."""
-
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class Meeting(models.Model):
-    """A symposium, a closed meeting or a one-on-one, with its participants, minutes and follow-ups."""
-
-    municipality = municipality_fk()
-    kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
-    status = models.CharField(
-        _("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
-    )
-    title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
-    online_url = models.URLField(_("online meeting URL"), blank=True)
-    # Closed meetings and one-on-ones have one company; symposiums list their presenters.
-    company = models.ForeignKey(
-        "patents.LargeCompany",
-        verbose_name=_("large company"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    presenting_companies = models.ManyToManyField(
-        "patents.LargeCompany", verbose_name=_("presenting companies"), blank=True, related_name="+"
-    )
-    seeds = models.ManyToManyField("patents.Patent", verbose_name=_("seeds"), blank=True, related_name="+")
-    coordinator = _user_fk(_("coordinator"))
-    proposal = models.ForeignKey(
-        "matching.MeetingProposal",
-        verbose_name=_("from proposal"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    agenda = models.TextField(_("agenda"), blank=True)
-    capacity = models.PositiveIntegerField(
-        _("capacity (SMEs)"),
-        null=True,
-        blank=True,
-        help_text=_("Symposiums: how many SMEs may register. Empty: no limit."),
-    )
-    minutes = models.TextField(_("minutes"), blank=True)
-    # RFC 5545 SEQUENCE: raised on every change a calendar must pick up (time, place, title, cancel).
-    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
-    created_by = _user_fk(_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = ScopedManager(municipality="municipality")
-
-    class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
-        ordering = ["-starts_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == MeetingStatus.CANCELLED
-
-
-class Reply(models.TextChoices):
-    """An invited SME's answer."""
-
-    PENDING = "pending", _("No reply yet")
-    ATTENDING = "attending", _("Attending")
-    DECLINED = "declined", _("Declined")
-
-
-class Participant(models.Model):
-    """An SME invited to or registered for a meeting, with its reply and attendance."""
-
-    municipality = municipality_fk()
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
-    )
-    sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.CASCADE, related_name="+")
-    reply = models.CharField(_("reply"), max_length=12, choices=Reply.choices, default=Reply.PENDING)
-    invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    attended = models.BooleanField(_("attended"), null=True, blank=True)
-
-    objects = ScopedManager(municipality="municipality")
-
-    class Meta:
-        verbose_name = _("participant")
-        verbose_name_plural = _("participants")
-        ordering = ["meeting", "sme__name_ja"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "sme"], name="participant_unique_sme")]
-
-    def __str__(self) -> str:
-        return f"{self.sme} @ {self.meeting}"
-
-
-class RequestStatus(models.TextChoices):
-    """Where an SME's one-on-one request stands."""
-
-    OPEN = "open", _("Open")
-    SCHEDULED = "scheduled", _("Scheduled")
-
-
-class OneOnOneRequest(models.Model):
-    """An SME's request, after a symposium, to meet one presenting company over its seeds."""
-
-    municipality = municipality_fk()
-    symposium = models.ForeignKey(
-        Meeting, verbose_name=_("symposium"), on_delete=models.CASCADE, related_name="requests"
-    )
-    sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.CASCADE, related_name="+")
-    company = models.ForeignKey(
-        "patents.LargeCompany", verbose_name=_("large company"), on_delete=models.CASCADE, related_name="+"
-    )
-    seeds = models.ManyToManyField("patents.Patent", verbose_name=_("seeds"), blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.OPEN
-    )
-    meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("resulting meeting"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_by = _user_fk(_("requested by"))
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-
-    objects = ScopedManager(municipality="municipality")
-
-    class Meta:
-        verbose_name = _("one-on-one request")
-        verbose_name_plural = _("one-on-one requests")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.sme} → {self.company}"
-
-
 class Task(models.Model):
     """A to-do with a due date, on a negotiation or a meeting (a meeting's follow-up action)."""
 
@@ -432,7 +274,7 @@ class Task(models.Model):
         related_name="tasks",
     )
     meeting = models.ForeignKey(
-        Meeting,
+        "matching.Meeting",
         verbose_name=_("meeting"),
         on_delete=models.CASCADE,
         null=True,

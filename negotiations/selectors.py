@@ -5,31 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
-from patents.models import LargeCompany, Patent
+from matching.models import Meeting
+from matching.rules import party_ids
+from matching.selectors import meetings_visible_to
+from patents.models import Patent
 
-from .models import (
-    Document,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Negotiation,
-    OneOnOneRequest,
-    Participant,
-    Product,
-    Reply,
-    RequestStatus,
-    State,
-    Task,
-    TimelineEntry,
-)
-from .rules import party_ids
+from .models import Document, Negotiation, Product, State, Task, TimelineEntry
 
 StrOrPromise = str | Promise
 
@@ -118,85 +105,6 @@ def documents_visible_to(*, user: User, municipality: Municipality) -> QuerySet[
         municipality=municipality,
         negotiation__in=negotiations_visible_to(user=user, municipality=municipality),
     ).select_related("negotiation")
-
-
-def meetings_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Meeting]:
-    """Meetings a user may see: coordinators all; company staff where their company meets or presents;
-    SME members those their SME is invited to or registered for."""
-    qs = Meeting.objects.filter(municipality=municipality).select_related("company", "coordinator")
-    if is_coordinator(user, municipality):
-        return qs
-    role, party = party_ids(user, municipality)
-    if party is None:
-        return qs.none()
-    if role == Role.COMPANY_STAFF:
-        return qs.filter(Q(company_id=party) | Q(presenting_companies=party)).distinct()
-    return qs.filter(participants__sme_id=party).distinct()
-
-
-def meeting_list(*, user: User, municipality: Municipality) -> QuerySet[Meeting]:
-    """The meetings page: what the user may see, newest first, each with `sme_count` (its invited or
-    registered SMEs), counted in the database rather than by loading every participant."""
-    participants = (
-        Participant.objects.filter(meeting=OuterRef("pk"))
-        .order_by()
-        .values("meeting")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return meetings_visible_to(user=user, municipality=municipality).annotate(
-        sme_count=Coalesce(Subquery(participants, output_field=IntegerField()), 0)
-    )
-
-
-def seeds_of_meeting(*, meeting: Meeting) -> QuerySet[Patent]:
-    return meeting.seeds.select_related("company").order_by("number", "pk")
-
-
-def presenters_of(*, meeting: Meeting) -> QuerySet[LargeCompany]:
-    return meeting.presenting_companies.all()
-
-
-def open_requests(*, municipality: Municipality) -> QuerySet[OneOnOneRequest]:
-    """One-on-one requests after symposiums that wait for a meeting to be scheduled."""
-    return OneOnOneRequest.objects.filter(
-        municipality=municipality, status=RequestStatus.OPEN
-    ).select_related("sme", "company")
-
-
-def symposiums_of(*, municipality: Municipality) -> QuerySet[Meeting]:
-    """Every symposium of the municipality (open exchange meetings: any SME of the city may register)."""
-    return Meeting.objects.filter(municipality=municipality, kind=MeetingKind.SYMPOSIUM)
-
-
-def symposiums_open_for_registration(*, municipality: Municipality) -> QuerySet[Meeting]:
-    """Planned symposiums that have not started, soonest first, with `registered` (attending SMEs)."""
-    return (
-        symposiums_of(municipality=municipality)
-        .filter(status=MeetingStatus.PLANNED, starts_at__gt=timezone.now())
-        .annotate(registered=Count("participants", filter=Q(participants__reply=Reply.ATTENDING)))
-        .prefetch_related("presenting_companies", "seeds")
-        .order_by("starts_at", "pk")
-    )
-
-
-def registrations_of(*, sme_id: int | None, municipality: Municipality) -> dict[int, str]:
-    """{symposium id: reply} of an SME's symposium places (empty without an SME)."""
-    if sme_id is None:
-        return {}
-    return dict(
-        Participant.objects.filter(
-            municipality=municipality, sme_id=sme_id, meeting__kind=MeetingKind.SYMPOSIUM
-        ).values_list("meeting_id", "reply")
-    )
-
-
-def participants_of(*, meeting: Meeting) -> QuerySet[Participant]:
-    return meeting.participants.select_related("sme")
-
-
-def requests_of(*, meeting: Meeting) -> QuerySet[OneOnOneRequest]:
-    return meeting.requests.select_related("sme", "company", "meeting").prefetch_related("seeds")
 
 
 def products_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Product]:

@@ -1,4 +1,5 @@
-"""Pages of the negotiations app, under /m/<municipality>/negotiations/."""
+"""Pages of the negotiations app, under /m/<municipality>/negotiations/ (the meeting pages under the same
+prefix come from matching/meeting_urls.py)."""
 
 from django.urls import path
 
@@ -30,38 +31,4 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", views.TaskDoneView.as_view(), name="task_done"),
     path("products/", views.ProductListView.as_view(), name="product_list"),
     path("products/<int:pk>/photo/", views.ProductPhotoView.as_view(), name="product_photo"),
-    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
-    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
-    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("meetings/<int:pk>/meeting.ics", views.MeetingIcsView.as_view(), name="meeting_ics"),
-    path("meetings/<int:pk>/booklet.pdf", views.MeetingBookletView.as_view(), name="meeting_booklet"),
-    path("meetings/<int:pk>/invite/", views.MeetingInviteView.as_view(), name="meeting_invite"),
-    path("meetings/<int:pk>/reply/", views.MeetingReplyView.as_view(), name="meeting_reply"),
-    path("meetings/<int:pk>/hold/", views.MeetingHoldView.as_view(), name="meeting_hold"),
-    path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
-    path("meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting_cancel"),
-    path("symposiums/", views.SymposiumListView.as_view(), name="symposium_list"),
-    path(
-        "symposiums/<int:pk>/register/",
-        views.SymposiumRegistrationView.as_view(action="register"),
-        name="symposium_register",
-    ),
-    path(
-        "symposiums/<int:pk>/unregister/",
-        views.SymposiumRegistrationView.as_view(action="unregister"),
-        name="symposium_unregister",
-    ),
-    path("meetings/<int:pk>/requests/", views.MeetingRequestView.as_view(), name="meeting_request"),
-    path(
-        "proposals/<int:pk>/schedule/",
-        views.ScheduleView.as_view(),
-        {"kind": "proposal"},
-        name="proposal_schedule",
-    ),
-    path(
-        "requests/<int:pk>/schedule/",
-        views.ScheduleView.as_view(),
-        {"kind": "request"},
-        name="request_schedule",
-    ),
 ]

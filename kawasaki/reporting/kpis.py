@@ -123,7 +123,7 @@ def funnel(*, municipality: Municipality) -> list[dict]:
 
 
 def meetings_held_by_kind(*, municipality: Municipality, fiscal_year: int) -> dict[str, int]:
-    from negotiations.models import Meeting, MeetingKind, MeetingStatus
+    from matching.models import Meeting, MeetingKind, MeetingStatus
 
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     counts = dict.fromkeys(MeetingKind.values, 0)
@@ -222,7 +222,8 @@ def companies_reported(*, municipality: Municipality):
 
 def per_company(*, municipality: Municipality) -> list[dict]:
     """What each large company's participation returned, all years."""
-    from negotiations.models import LicenceTerms, Meeting, MeetingStatus, Negotiation, Product
+    from matching.models import Meeting, MeetingStatus
+    from negotiations.models import LicenceTerms, Negotiation, Product
     from patents.models import LargeCompany, PublicationState
     from smes.models import SeedInterest
 

@@ -1,27 +1,27 @@
-"""Seeds and SMEs for screening tests. The Japanese texts are written by hand for these tests."""
+"""Seeds and SMEs for screening and meeting tests, made by the factories of tests/factories/. The
+Japanese texts are written by hand for these tests.
 
-import itertools
+`make_company`, `make_patent` and `make_sme` give a row with only the texts a test names (the engine
+reads every text field, so the factories' sample texts are blanked)."""
 
 import pytest
 from django_scopes import scopes_disabled
 
-from patents.models import LargeCompany, Patent, PublicationState
-from smes.models import SME
-
-_numbers = itertools.count(1)
+from patents.models import PublicationState
+from tests.factories.patents import LargeCompanyFactory, PatentFactory
+from tests.factories.smes import SMEFactory
 
 
 def make_company(municipality, name="大手電機株式会社"):
     with scopes_disabled():
-        return LargeCompany.objects.create(municipality=municipality, name_ja=name, name_en="")
+        return LargeCompanyFactory(municipality=municipality, name_ja=name, name_en="")
 
 
 def make_patent(municipality, company, title, abstract="", *, state=PublicationState.PUBLISHED, **fields):
     with scopes_disabled():
-        return Patent.objects.create(
+        return PatentFactory(
             municipality=municipality,
             company=company,
-            number=f"JP{next(_numbers):07d}B",
             title=title,
             abstract=abstract,
             publication_state=state,
@@ -31,8 +31,17 @@ def make_patent(municipality, company, title, abstract="", *, state=PublicationS
 
 def make_sme(municipality, name, *, needs="", products="", capabilities=""):
     with scopes_disabled():
-        return SME.objects.create(
-            municipality=municipality, name_ja=name, needs=needs, products=products, capabilities=capabilities
+        return SMEFactory(
+            municipality=municipality,
+            name_ja=name,
+            name_kana="",
+            name_en="",
+            industry="",
+            employees=None,
+            needs_tags=[],
+            needs=needs,
+            products=products,
+            capabilities=capabilities,
         )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from matching.models import Decision, MeetingProposal, ProposalKind, ScreeningCandidate, ScreeningRun
-from tests.factories.negotiations import staff_of
+from tests.factories.matching import staff_of
 from tests.kawasaki.querycount import assert_flat
 from tests.matching.conftest import make_company, make_patent, make_sme
 

@@ -1,10 +1,90 @@
-"""Tenancy probe classification of the matching URLs (merged by tests/kawasaki/test_tenancy.py)."""
+"""Tenancy probe classification of the matching URLs (merged by tests/kawasaki/test_tenancy.py): the
+screening pages, and the meeting pages (mounted under /negotiations/, where they have always been).
 
-from kawasaki.models import Role
-from matching.models import ScreeningCandidate, ScreeningRun
-from tests.matching.conftest import make_company, make_patent
+The meeting probe objects make the requesting user a party (their company presents, their SME is
+invited) so that the role matrix tests what each role may open; another municipality's objects stay
+out of reach."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from kawasaki.models import Membership, Role
+from matching.models import (
+    Meeting,
+    MeetingKind,
+    MeetingProposal,
+    OneOnOneRequest,
+    Participant,
+    ProposalKind,
+    ScreeningCandidate,
+    ScreeningRun,
+)
+from tests.matching.conftest import make_company, make_patent, make_sme
 
 STAFF = frozenset({Role.MUNICIPALITY_ADMIN, Role.COORDINATOR})
+PARTIES = STAFF | {Role.COMPANY_STAFF, Role.SME_MEMBER}
+
+
+def link_party(user, municipality, *, company=None, sme=None) -> None:
+    """Make the user's company-staff or SME membership in `municipality` act for this company or SME."""
+    membership = Membership.objects.filter(user=user, municipality=municipality).first()
+    if membership is None:
+        return
+    if membership.role == Role.COMPANY_STAFF and company is not None:
+        membership.company = company
+        membership.save(update_fields=["company"])
+    if membership.role == Role.SME_MEMBER and sme is not None:
+        membership.sme = sme
+        membership.save(update_fields=["sme"])
+
+
+def _meeting(municipality, user, *, kind=MeetingKind.ONE_ON_ONE, title="probe meeting"):
+    company = make_company(municipality, f"{title} 株式会社")
+    sme = make_sme(municipality, f"{title} 製作所")
+    start = timezone.now() + dt.timedelta(days=2)
+    meeting = Meeting.objects.create(
+        municipality=municipality,
+        kind=kind,
+        title=title,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        venue="会議室",
+        company=company if kind != MeetingKind.SYMPOSIUM else None,
+    )
+    if kind == MeetingKind.SYMPOSIUM:
+        meeting.presenting_companies.add(company)
+    meeting.seeds.add(make_patent(municipality, company, f"{title} seed"))
+    Participant.objects.create(municipality=municipality, meeting=meeting, sme=sme)
+    if user is not None:
+        link_party(user, municipality, company=company, sme=sme)
+    return meeting
+
+
+def meeting_pk(municipality, user):
+    return _meeting(municipality, user).pk
+
+
+def _symposium_pk(municipality, user):
+    return _meeting(municipality, user, kind=MeetingKind.SYMPOSIUM).pk
+
+
+def _proposal(municipality, user):
+    proposal = MeetingProposal.objects.create(
+        municipality=municipality, kind=ProposalKind.ONE_ON_ONE, company=make_company(municipality)
+    )
+    proposal.smes.add(make_sme(municipality, "提案先製作所"))
+    return proposal.pk
+
+
+def _request(municipality, user):
+    symposium = _meeting(municipality, None, kind=MeetingKind.SYMPOSIUM)
+    return OneOnOneRequest.objects.create(
+        municipality=municipality,
+        symposium=symposium,
+        sme=symposium.participants.first().sme,
+        company=symposium.presenting_companies.first(),
+    ).pk
 
 
 def _run(municipality, user):
@@ -39,6 +119,15 @@ def _seed_marker(municipality, marker):
         fit_adjustment=0.0,
         note=marker,
     )
+    symposium = _meeting(municipality, None, kind=MeetingKind.SYMPOSIUM, title=marker)
+    symposium.agenda = marker
+    symposium.capacity = 30
+    symposium.save(update_fields=["agenda", "capacity"])
+    cancelled = _meeting(municipality, None, title=f"{marker} cancelled")
+    cancelled.status = "cancelled"
+    cancelled.cancel_reason = marker
+    cancelled.cancelled_at = timezone.now()
+    cancelled.save(update_fields=["status", "cancel_reason", "cancelled_at"])
 
 
 ROLE_MATRIX = {
@@ -50,12 +139,41 @@ ROLE_MATRIX = {
     "candidate_decide": STAFF,
     "meetingproposal_list": STAFF,
     "shared_candidates": frozenset({Role.COMPANY_STAFF}),
+    "meeting_list": PARTIES,
+    "meeting_create": STAFF,
+    "meeting_detail": PARTIES,
+    "meeting_ics": PARTIES,
+    "meeting_booklet": PARTIES,
+    "meeting_invite": STAFF,
+    "meeting_reply": STAFF | {Role.SME_MEMBER},
+    "meeting_hold": STAFF,
+    "meeting_request": STAFF | {Role.SME_MEMBER},
+    "proposal_schedule": STAFF,
+    "request_schedule": STAFF,
+    "meeting_edit": STAFF,
+    "meeting_cancel": STAFF,
+    "symposium_list": frozenset({Role.SME_MEMBER}),
+    "symposium_register": frozenset({Role.SME_MEMBER}),
+    "symposium_unregister": frozenset({Role.SME_MEMBER}),
 }
 PROBE_OBJECTS = {
     "screeningrun_detail": _run,
     "screeningrun_share": _run,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
+    "meeting_detail": meeting_pk,
+    "meeting_ics": meeting_pk,
+    "meeting_booklet": meeting_pk,
+    "meeting_invite": meeting_pk,
+    "meeting_reply": meeting_pk,
+    "meeting_hold": meeting_pk,
+    "meeting_request": _symposium_pk,
+    "proposal_schedule": _proposal,
+    "request_schedule": _request,
+    "meeting_edit": meeting_pk,
+    "meeting_cancel": meeting_pk,
+    "symposium_register": _symposium_pk,
+    "symposium_unregister": _symposium_pk,
 }
 MARKER_SEEDERS = [_seed_marker]
 
@@ -63,4 +181,6 @@ NON_TENANT_URLS = {
     "api_screeningrun_list": 401,
     "api_screeningrun_detail": 401,
     "api_screeningcandidate_list": 401,
+    "api_meeting_list": 401,
+    "api_meeting_detail": 401,
 }

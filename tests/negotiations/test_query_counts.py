@@ -1,4 +1,5 @@
-"""The deal pages and API answer in a fixed number of SQL queries, however many rows they show.
+"""The deal pages and API answer in a fixed number of SQL queries, however many rows they show (meeting
+pages: tests/matching/test_meeting_query_counts.py).
 
 Each test measures a page at N rows (with their related rows: SMEs, companies, seeds, coordinators,
 participants, documents, tasks ...), adds N more, and asserts the second count equals the first. The
@@ -18,23 +19,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from kawasaki.models import Role
-from matching.models import MeetingProposal, ProposalKind
-from negotiations.models import (
-    Document,
-    EntryKind,
-    Meeting,
-    MeetingKind,
-    Negotiation,
-    OneOnOneRequest,
-    Participant,
-    Product,
-    Reply,
-    State,
-    Task,
-    TimelineEntry,
-)
+from negotiations.models import Document, EntryKind, Negotiation, Product, State, Task, TimelineEntry
 from tests.factories.negotiations import member_of, staff_of
 from tests.matching.conftest import make_company, make_patent, make_sme
+from tests.matching.test_meeting_query_counts import make_meetings
 
 N = 30
 _names = itertools.count()
@@ -120,72 +108,6 @@ def _grow_deal(deal, n, *, actor):
             )  # fmt: skip
 
 
-def _meetings(city, n, *, coordinator, kind=MeetingKind.CLOSED, company=None, sme=None, days=3):
-    """n meetings, each with three SMEs invited (one of them `sme` when given), two seeds, presenters."""
-    made = []
-    with scopes_disabled():
-        for _ in range(n):
-            k = next(_names)
-            owner = company or make_company(city, f"説明企業{k}株式会社")
-            start = timezone.now() + dt.timedelta(days=days, hours=k % 5)
-            meeting = Meeting.objects.create(
-                municipality=city, kind=kind, title=f"説明会{k}", starts_at=start,
-                ends_at=start + dt.timedelta(hours=2), venue="産業振興会館", coordinator=coordinator,
-                company=None if kind == MeetingKind.SYMPOSIUM else owner, capacity=20,
-            )  # fmt: skip
-            meeting.presenting_companies.add(owner)
-            meeting.seeds.add(
-                make_patent(city, owner, f"発表種{k}a"), make_patent(city, owner, f"発表種{k}b")
-            )
-            smes = [sme] if sme is not None else []
-            smes += [make_sme(city, f"参加{k}-{i}製作所") for i in range(3 - len(smes))]
-            for i, invited in enumerate(smes):
-                Participant.objects.create(
-                    municipality=city, meeting=meeting, sme=invited, reply=Reply.ATTENDING if i else Reply.PENDING
-                )  # fmt: skip
-            Task.objects.create(
-                municipality=city, meeting=meeting, title=f"御礼{k}", due_on=timezone.localdate(),
-                assignee=coordinator,
-            )  # fmt: skip
-            made.append(meeting)
-    return made
-
-
-def _grow_meeting(meeting, n, *, actor):
-    """n more participants, seeds, presenters, one-on-one requests and follow-up tasks."""
-    city = meeting.municipality
-    with scopes_disabled():
-        for _ in range(n):
-            k = next(_names)
-            company = make_company(city, f"追加発表{k}株式会社")
-            meeting.presenting_companies.add(company)
-            seed = make_patent(city, company, f"追加発表種{k}")
-            meeting.seeds.add(seed)
-            sme = make_sme(city, f"追加参加{k}製作所")
-            Participant.objects.create(municipality=city, meeting=meeting, sme=sme, reply=Reply.ATTENDING)
-            request = OneOnOneRequest.objects.create(
-                municipality=city, symposium=meeting, sme=sme, company=company, note="面談希望"
-            )
-            request.seeds.add(seed)
-            Task.objects.create(
-                municipality=city,
-                meeting=meeting,
-                title=f"報告{k}",
-                due_on=timezone.localdate(),
-                assignee=actor,
-            )
-
-
-def _proposals(city, n):
-    with scopes_disabled():
-        for _ in range(n):
-            k = next(_names)
-            proposal = MeetingProposal.objects.create(
-                municipality=city, kind=ProposalKind.CLOSED, company=make_company(city, f"提案{k}株式会社")
-            )
-            proposal.smes.add(make_sme(city, f"提案先{k}a"), make_sme(city, f"提案先{k}b"))
-
-
 def assert_flat(measure, grow) -> tuple[int, int]:
     """Measure, grow by N, measure again: equal counts, or the page has an N+1."""
     before = measure()
@@ -215,7 +137,7 @@ def test_my_week_queries_do_not_grow(client_of, city_a, coordinator_a):
 
     def grow():
         deals = _deals(city_a, N, coordinator=coordinator_a)
-        _meetings(city_a, N // 3, coordinator=coordinator_a)
+        make_meetings(city_a, N // 3, coordinator=coordinator_a)
         with scopes_disabled():
             Negotiation.objects.filter(pk__in=[d.pk for d in deals]).update(
                 state_changed_at=timezone.now() - dt.timedelta(days=60)
@@ -292,56 +214,7 @@ def test_product_list_queries_do_not_grow(client_of, city_a, coordinator_a, role
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["coordinator", "company", "sme"])
-def test_meeting_list_queries_do_not_grow(client_of, city_a, coordinator_a, role):
-    company, sme = make_company(city_a, "面談大手株式会社"), make_sme(city_a, "面談先製作所")
-    with scopes_disabled():
-        user = {"coordinator": coordinator_a, "company": staff_of(company), "sme": member_of(sme)}[role]
-    client = client_of(user)
-    url = _page("meeting_list", city_a)
-
-    def grow():
-        _meetings(city_a, N, coordinator=coordinator_a, company=company, sme=sme)
-        _proposals(city_a, N // 3)
-
-    grow()
-    assert_flat(lambda: queries_of(client, url), grow)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ["coordinator", "company", "sme"])
-def test_meeting_detail_queries_do_not_grow(client_of, city_a, coordinator_a, role):
-    (symposium,) = _meetings(city_a, 1, coordinator=coordinator_a, kind=MeetingKind.SYMPOSIUM)
-    with scopes_disabled():
-        first = symposium.participants.first()
-        user = {
-            "coordinator": coordinator_a,
-            "company": staff_of(symposium.presenting_companies.first()),
-            "sme": member_of(first.sme),
-        }[role]
-    client = client_of(user)
-    url = _page("meeting_detail", city_a, pk=symposium.pk)
-    _grow_meeting(symposium, N, actor=coordinator_a)
-    assert_flat(lambda: queries_of(client, url), lambda: _grow_meeting(symposium, N, actor=coordinator_a))
-
-
-@pytest.mark.django_db
-def test_symposium_list_queries_do_not_grow(client_of, city_a, coordinator_a):
-    sme = make_sme(city_a, "登録製作所")
-    with scopes_disabled():
-        client = client_of(member_of(sme))
-    url = _page("symposium_list", city_a)
-
-    def grow():
-        for symposium in _meetings(city_a, N, coordinator=coordinator_a, kind=MeetingKind.SYMPOSIUM):
-            _grow_meeting(symposium, 2, actor=coordinator_a)
-
-    grow()
-    assert_flat(lambda: queries_of(client, url), grow)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", ["negotiation_create", "meeting_create"])
+@pytest.mark.parametrize("name", ["negotiation_create"])
 def test_forms_queries_do_not_grow_with_choices(client_of, city_a, coordinator_a, name):
     """The create forms list SMEs, companies and seeds: one query per choice list, not per choice."""
     client = client_of(coordinator_a)
@@ -354,18 +227,6 @@ def test_forms_queries_do_not_grow_with_choices(client_of, city_a, coordinator_a
     assert_flat(lambda: queries_of(client, url), grow)
 
 
-@pytest.mark.django_db
-def test_meeting_edit_and_cancel_queries_do_not_grow(client_of, city_a, coordinator_a):
-    (meeting,) = _meetings(city_a, 1, coordinator=coordinator_a)
-    client = client_of(coordinator_a)
-    for name in ("meeting_edit", "meeting_cancel"):
-        url = _page(name, city_a, pk=meeting.pk)
-        _grow_meeting(meeting, N, actor=coordinator_a)
-        assert_flat(
-            lambda url=url: queries_of(client, url), lambda: _grow_meeting(meeting, N, actor=coordinator_a)
-        )
-
-
 # --- API ------------------------------------------------------------------------------------------
 
 
@@ -374,7 +235,6 @@ def test_meeting_edit_and_cancel_queries_do_not_grow(client_of, city_a, coordina
     ("name", "grow"),
     [
         ("api_negotiation_list", lambda city, user: _deals(city, N, coordinator=user)),
-        ("api_meeting_list", lambda city, user: _meetings(city, N, coordinator=user)),
         ("api_product_list", lambda city, user: _deals(city, N, coordinator=user, state=State.LAUNCHED)),
     ],
 )
@@ -400,10 +260,9 @@ def test_api_party_lists_queries_do_not_grow(api_client_of, city_a, coordinator_
         else:
             for _ in range(N):
                 _deals(city_a, 1, coordinator=coordinator_a, sme=sme)
-        _meetings(city_a, N, coordinator=coordinator_a, company=company, sme=sme)
 
     grow()
-    for name in ("api_negotiation_list", "api_meeting_list"):
+    for name in ("api_negotiation_list",):
         url = reverse(name)
         assert_flat(lambda url=url: queries_of(client, url), grow)
 
@@ -412,15 +271,10 @@ def test_api_party_lists_queries_do_not_grow(api_client_of, city_a, coordinator_
 def test_api_details_queries_do_not_grow(api_client_of, city_a, coordinator_a):
     client = api_client_of(coordinator_a, city_a)
     (deal,) = _deals(city_a, 1, coordinator=coordinator_a, state=State.LAUNCHED)
-    (meeting,) = _meetings(city_a, 1, coordinator=coordinator_a, kind=MeetingKind.SYMPOSIUM)
     with scopes_disabled():
         product = Product.objects.get(negotiation=deal)
     for url, grow in (
         (reverse("api_negotiation_detail", kwargs={"pk": deal.pk}), lambda: _grow_deal(deal, N, actor=None)),
-        (
-            reverse("api_meeting_detail", kwargs={"pk": meeting.pk}),
-            lambda: _grow_meeting(meeting, N, actor=None),
-        ),
         (reverse("api_product_detail", kwargs={"pk": product.pk}), lambda: _grow_deal(deal, N, actor=None)),
     ):
         assert_flat(lambda url=url: queries_of(client, url), grow)

@@ -1,4 +1,5 @@
-"""The deal pipeline's services: the transition table, drops, terms, products, meetings, reminders."""
+"""The deal pipeline's services: the transition table, drops, terms, products, the deals a held meeting
+opens, reminders."""
 
 import datetime as dt
 import itertools
@@ -11,20 +12,19 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry, Role
-from matching.models import MeetingProposal, ProposalKind, ProposalStatus
+from matching import services as meeting_services
+from matching.models import MeetingKind, MeetingProposal, MeetingStatus, ProposalKind, ProposalStatus
 from negotiations import selectors, services
 from negotiations.models import (
     DropReason,
     EntryKind,
-    MeetingKind,
-    MeetingStatus,
     Negotiation,
     State,
     TimelineEntry,
 )
 from negotiations.tasks import send_task_reminders
 from tests.conftest import make_member
-from tests.factories.negotiations import NegotiationFactory, TaskFactory, member_of, seed_of
+from tests.factories.negotiations import NegotiationFactory, TaskFactory, seed_of
 from tests.matching.conftest import make_company, make_sme
 
 ALLOWED = [
@@ -170,7 +170,7 @@ def test_proposal_becomes_meeting_and_holding_it_opens_the_deal(city_a, coordina
         )
         proposal.smes.add(sme)
         proposal.patents.add(seed)
-        meeting = services.meeting_from_proposal(
+        meeting = meeting_services.meeting_from_proposal(
             proposal=proposal, actor=coordinator_a, venue="会議室A", **_start()
         )
         proposal.refresh_from_db()
@@ -182,9 +182,11 @@ def test_proposal_becomes_meeting_and_holding_it_opens_the_deal(city_a, coordina
         )
         assert [p.sme for p in meeting.participants.all()] == [sme]
         with pytest.raises(ValidationError):
-            services.meeting_from_proposal(proposal=proposal, actor=coordinator_a, venue="x", **_start())
+            meeting_services.meeting_from_proposal(
+                proposal=proposal, actor=coordinator_a, venue="x", **_start()
+            )
 
-        services.meeting_hold(
+        meeting_services.meeting_hold(
             meeting=meeting, actor=coordinator_a, minutes="良い感触", attended_sme_ids=[sme.pk]
         )
         meeting.refresh_from_db()
@@ -200,99 +202,11 @@ def test_proposal_becomes_meeting_and_holding_it_opens_the_deal(city_a, coordina
             ("state_change", "meeting_held"),
         ]
         # Holding it again does not move the deal further.
-        services.meeting_hold(meeting=meeting, actor=coordinator_a, minutes="再", attended_sme_ids=[sme.pk])
+        meeting_services.meeting_hold(
+            meeting=meeting, actor=coordinator_a, minutes="再", attended_sme_ids=[sme.pk]
+        )
         deal.refresh_from_db()
         assert deal.state == State.MEETING_HELD
-
-
-@pytest.mark.django_db
-def test_symposium_requests_become_one_on_ones(city_a, coordinator_a):
-    with scope(municipality=city_a):
-        company = make_company(city_a)
-        seed = seed_of(company)
-        sme = make_sme(city_a, "参加企業")
-        symposium = services.meeting_create(
-            municipality=city_a,
-            actor=coordinator_a,
-            kind=MeetingKind.SYMPOSIUM,
-            title="知財交流会",
-            online_url="https://meet.example.jp/x",
-            presenting_companies=[company],
-            seeds=[seed],
-            **_start(),
-        )
-        services.meeting_register(meeting=symposium, actor=coordinator_a, sme=sme)
-        request = services.one_on_one_request(
-            symposium=symposium, actor=coordinator_a, sme=sme, company=company, seeds=[seed]
-        )
-        meeting = services.one_on_one_schedule(
-            request=request, actor=coordinator_a, venue="会議室", **_start(8)
-        )
-        request.refresh_from_db()
-        assert (request.status, request.meeting) == ("scheduled", meeting)
-        assert (meeting.kind, meeting.company, [p.sme for p in meeting.participants.all()]) == (
-            MeetingKind.ONE_ON_ONE,
-            company,
-            [sme],
-        )
-        with pytest.raises(ValidationError):
-            services.one_on_one_schedule(request=request, actor=coordinator_a, venue="x", **_start(9))
-
-
-@pytest.mark.django_db
-def test_meeting_validation(city_a, coordinator_a):
-    with scope(municipality=city_a):
-        company = make_company(city_a)
-        other = make_company(city_a, "他社")
-        start = timezone.now()
-        with pytest.raises(ValidationError) as error:
-            services.meeting_create(
-                municipality=city_a,
-                actor=coordinator_a,
-                kind=MeetingKind.ONE_ON_ONE,
-                title="x",
-                starts_at=start,
-                ends_at=start,
-                company=company,
-                seeds=[seed_of(other)],
-                smes=[],
-            )
-        assert set(error.value.message_dict) == {"ends_at", "venue", "smes", "seeds"}
-
-
-@pytest.mark.django_db
-def test_invitations_go_to_the_sme_members_once_with_ics(
-    city_a, coordinator_a, django_capture_on_commit_callbacks
-):
-    with scopes_disabled():
-        sme = make_sme(city_a, "招待先")
-        member_of(sme, email="owner@invitee.example.jp")
-    with scope(municipality=city_a):
-        meeting = services.meeting_create(
-            municipality=city_a,
-            actor=coordinator_a,
-            kind=MeetingKind.CLOSED,
-            title="クローズド説明会",
-            venue="会議室",
-            company=make_company(city_a),
-            smes=[sme],
-            **_start(),
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.meeting_invite(meeting=meeting, actor=coordinator_a) == 1
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.meeting_invite(meeting=meeting, actor=coordinator_a) == 0
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["owner@invitee.example.jp"]
-    assert message.subject == "ご案内: クローズド説明会"
-    assert message.attachments[0][0] == "meeting.ics"
-    assert message.attachments[0][2] == "text/calendar"
-    with scope(municipality=city_a):
-        participant = meeting.participants.get()
-        services.participant_reply(participant=participant, actor=coordinator_a, reply="attending")
-        participant.refresh_from_db()
-        assert participant.reply == "attending"
 
 
 TERMS = {
@@ -408,44 +322,3 @@ def test_reminders_are_sent_once(city_a, coordinator_a, django_capture_on_commit
     assert mail.outbox[0].subject == "期限のタスク: 2件"
     assert "NDA案を送る" in mail.outbox[0].body
     assert "試作の確認" in mail.outbox[0].body
-
-
-@pytest.mark.django_db
-def test_company_staff_hear_once_that_the_smes_were_invited(
-    city_a, coordinator_a, django_capture_on_commit_callbacks
-):
-    from tests.factories.patents import company_staff
-
-    with scopes_disabled():
-        company = make_company(city_a, "説明会の企業")
-        company_staff(company, email="ip@presenter.example.jp")
-        company_staff(make_company(city_a, "関係ない企業"), email="ip@bystander.example.jp")
-        first, later = make_sme(city_a, "最初の招待先"), make_sme(city_a, "後から追加")
-        member_of(first, email="owner@first.example.jp")
-        member_of(later, email="owner@later.example.jp")
-    with scope(municipality=city_a):
-        meeting = services.meeting_create(
-            municipality=city_a,
-            actor=coordinator_a,
-            kind=MeetingKind.CLOSED,
-            title="技術説明会",
-            venue="会議室",
-            company=company,
-            smes=[first],
-            **_start(),
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            services.meeting_invite(meeting=meeting, actor=coordinator_a)
-        meeting.participants.create(municipality=city_a, sme=later)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.meeting_invite(meeting=meeting, actor=coordinator_a)
-    sent = [(m.to, m.subject) for m in mail.outbox]
-    assert sent == [
-        (["owner@first.example.jp"], "ご案内: 技術説明会"),
-        (["ip@presenter.example.jp"], "貴社が発表する会合: 技術説明会"),
-        (["owner@later.example.jp"], "ご案内: 技術説明会"),
-    ]
-    notice = mail.outbox[1]
-    assert "1社の中小企業を招待しました" in notice.body
-    assert "1 SME has been invited" in notice.body
-    assert notice.attachments[0][0] == "meeting.ics"

@@ -4,11 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
-from kawasaki.models import Role
 from negotiations import services
 from negotiations.models import Document, State, TimelineEntry
-from tests.conftest import make_member
-from tests.factories.negotiations import NegotiationFactory, member_of, staff_of
+from tests.factories.negotiations import NegotiationFactory
 
 BASE = "/m/city-a/negotiations"
 
@@ -177,26 +175,3 @@ def test_board_queries_do_not_grow_with_cards(
     with django_assert_max_num_queries(20):
         response = client.get(f"{BASE}/")
     assert sum(len(c) for _s, _l, c in response.context["columns"]) == 12
-
-
-@pytest.mark.django_db
-def test_meeting_visibility_and_reply(client_of, city_a, coordinator_a):
-    from negotiations.models import Participant
-    from tests.factories.negotiations import MeetingFactory, ParticipantFactory
-
-    with scopes_disabled():
-        participant = ParticipantFactory(meeting=MeetingFactory(municipality=city_a))
-        meeting = participant.meeting
-        invited = member_of(participant.sme)
-        outsider = make_member(city_a, Role.SME_MEMBER)
-        company = staff_of(meeting.company)
-    url = f"{BASE}/meetings/{meeting.pk}/"
-    assert client_of(invited).get(url).status_code == 200
-    assert client_of(company).get(url).status_code == 200
-    assert client_of(outsider).get(url).status_code == 404
-    assert client_of(outsider).post(url + "reply/", {"reply": "attending"}).status_code == 404
-    assert client_of(invited).post(url + "reply/", {"reply": "declined"}).status_code == 302
-    with scopes_disabled():
-        assert Participant.objects.get().reply == "declined"
-    listing = client_of(invited).get(f"{BASE}/meetings/")
-    assert [m.pk for m in listing.context["meetings"]] == [meeting.pk]

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django_scopes import scopes_disabled
 
-from negotiations.models import EntryKind, LicenceTerms, Meeting, Negotiation, Product, TimelineEntry
+from matching.models import Meeting
+from negotiations.models import EntryKind, LicenceTerms, Negotiation, Product, TimelineEntry
 from smes.models import SME, Visit
 from tests.matching.conftest import make_company, make_patent, make_sme
 

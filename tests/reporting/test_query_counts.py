@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from negotiations.models import Meeting, Product
+from matching.models import Meeting
+from negotiations.models import Product
 from smes.models import SeedInterest, Visit
 from tests.kawasaki.querycount import assert_flat
 from tests.matching.conftest import make_company, make_patent, make_sme

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry, Role
-from negotiations import services
-from negotiations.models import Meeting, MeetingKind, Participant, Reply
+from matching import services
+from matching.models import Meeting, MeetingKind, Participant, Reply
 from tests.conftest import make_member
-from tests.factories.negotiations import member_of, seed_of, staff_of
+from tests.factories.matching import member_of, seed_of, staff_of
 from tests.matching.conftest import make_company, make_sme
 
 BASE = "/m/city-a/negotiations"

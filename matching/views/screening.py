@@ -15,9 +15,10 @@ from kawasaki.views import TenantViewMixin
 from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
-from . import selectors, services
-from .forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
-from .models import Decision, Direction, RejectReason, ScreeningCandidate
+from .. import selectors
+from ..forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
+from ..models import Decision, Direction, RejectReason, ScreeningCandidate
+from ..services import proposals, screening
 
 
 class ScreeningHomeView(TenantViewMixin, View):
@@ -77,7 +78,7 @@ class ScreeningRunCreateView(TenantViewMixin, View):
         companies = companies_visible_to(user=self.request.user, municipality=self.municipality)
         initial = {"top_k": 20}
         if sme is not None:
-            initial["query_text"] = services.sme_query_text(sme)
+            initial["query_text"] = screening.sme_query_text(sme)
         return RunForm(data, companies=companies, initial=initial)
 
     def _render(self, form, direction, sme, patent, company, status=200):
@@ -100,7 +101,7 @@ class ScreeningRunCreateView(TenantViewMixin, View):
         form = self._form(request.POST)
         if form.is_valid():
             try:
-                run = services.screening_run_start(
+                run = screening.screening_run_start(
                     municipality=self.municipality,
                     actor=request.user,
                     direction=direction,
@@ -165,7 +166,7 @@ class CandidateDecideView(TenantViewMixin, View):
         error = None
         if form.is_valid():
             try:
-                services.candidate_decide(
+                screening.candidate_decide(
                     candidate=candidate,
                     actor=request.user,
                     decision=form.cleaned_data["decision"],
@@ -196,7 +197,7 @@ class ScreeningRunShareView(TenantViewMixin, View):
     def post(self, request, *args, **kwargs):
         run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
         shared = request.POST.get("shared") == "1"
-        services.screening_run_share(run=run, actor=request.user, shared=shared)
+        screening.screening_run_share(run=run, actor=request.user, shared=shared)
         messages.success(
             request,
             _("The company's IP staff can now see the candidates for their seeds.")
@@ -216,7 +217,7 @@ class MeetingProposalCreateView(TenantViewMixin, View):
         )
         if form.is_valid():
             try:
-                services.meeting_propose(
+                proposals.meeting_propose(
                     municipality=self.municipality,
                     actor=request.user,
                     kind=form.cleaned_data["kind"],

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry, Role
-from negotiations import services
-from negotiations.ics import meeting_ics
-from negotiations.models import Meeting, MeetingKind, MeetingStatus, Participant, Reply
+from matching import services
+from matching.ics import meeting_ics
+from matching.models import Meeting, MeetingKind, MeetingStatus, Participant, Reply
 from tests.conftest import make_member
-from tests.factories.negotiations import member_of, seed_of, staff_of
+from tests.factories.matching import member_of, seed_of, staff_of
 from tests.matching.conftest import make_company, make_sme
-from tests.negotiations.test_ics import unfold
+from tests.matching.test_ics import unfold
 
 BASE = "/m/city-a/negotiations"
 JST = dt.timezone(dt.timedelta(hours=9))

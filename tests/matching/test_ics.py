@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django_scopes import scope
 
-from negotiations.ics import escape_text, fold
-from tests.factories.negotiations import MeetingFactory, seed_of
+from matching.ics import escape_text, fold
+from tests.factories.matching import MeetingFactory, seed_of
 
 
 def unfold(text: str) -> list[str]:

@@ -1,0 +1,48 @@
+"""Writes of the deal pipeline, one module per entity: `deals` (open, move, timeline, the deals a held
+meeting opens), `documents` (and NDA dates), `terms`, `products`, `tasks` (and their reminders),
+`nda_reminders`. Each service checks, writes, records an audit entry and, for a deal, a timeline entry
+with who and when. Callers outside the app may import from here; the app's modules import from the
+module itself."""
+
+from .deals import (
+    ALLOWED_TRANSITIONS,
+    FINAL_STATES,
+    FORWARD,
+    PRODUCT_STATES,
+    TERMS_STATES,
+    allowed_targets,
+    deals_for_held_meeting,
+    negotiation_advance_to,
+    negotiation_move,
+    negotiation_open,
+    timeline_add,
+)
+from .documents import document_comment, document_upload, nda_record
+from .nda_reminders import nda_reminders_send
+from .products import product_record
+from .tasks import task_create, task_done, task_reminders_send
+from .terms import TERMS_FIELDS, licence_terms_record
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "FINAL_STATES",
+    "FORWARD",
+    "PRODUCT_STATES",
+    "TERMS_FIELDS",
+    "TERMS_STATES",
+    "allowed_targets",
+    "deals_for_held_meeting",
+    "document_comment",
+    "document_upload",
+    "licence_terms_record",
+    "nda_record",
+    "nda_reminders_send",
+    "negotiation_advance_to",
+    "negotiation_move",
+    "negotiation_open",
+    "product_record",
+    "task_create",
+    "task_done",
+    "task_reminders_send",
+    "timeline_add",
+]

@@ -1,0 +1,63 @@
+"""Products launched from a licensed seed: what the programme counts as its outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kawasaki.images import image_extension, strip_image_metadata
+from kawasaki.models import User
+from kawasaki.services import audit_log
+
+from ..models import EntryKind, Negotiation, Product, State
+from .deals import PRODUCT_STATES, negotiation_advance_to, timeline_entry
+
+
+def product_record(
+    *,
+    negotiation: Negotiation,
+    actor: User,
+    name: str,
+    launch_date: dt.date,
+    description: str = "",
+    price_yen: int | None = None,
+    photo: UploadedFile | None = None,
+    source_note: str = "",
+) -> Product:
+    """Record a launched product of a licensed deal; a deal at prototype moves to product launched.
+    Side effects: audit entry, timeline entry, maybe a move."""
+    if negotiation.state not in PRODUCT_STATES:
+        raise ValidationError(_("Products are recorded for deals with a signed licence."))
+    product = Product(
+        municipality=negotiation.municipality,
+        negotiation=negotiation,
+        name=name,
+        description=description,
+        launch_date=launch_date,
+        price_yen=price_yen,
+        source_note=source_note,
+        created_by=actor,
+    )
+    if photo is not None:
+        # Stored under a name of ours, without the picture's metadata (GPS, camera: kawasaki.images).
+        photo.seek(0)
+        data = strip_image_metadata(photo.read())
+        product.photo = ContentFile(data, name=f"{uuid.uuid4().hex}{image_extension(data)}")
+    product.full_clean(exclude=["negotiation", "municipality"])
+    with transaction.atomic():
+        product.save()
+        audit_log(municipality=negotiation.municipality, actor=actor, action="product.recorded", obj=product)
+        timeline_entry(
+            negotiation,
+            actor=actor,
+            kind=EntryKind.NOTE,
+            text=_("Product recorded: {name}").format(name=name),
+        )
+        negotiation_advance_to(negotiation=negotiation, to_state=State.LAUNCHED, actor=actor)
+    return product

@@ -1,0 +1,39 @@
+"""The meetings demo: one meeting of each kind and state the pages show; idempotent.
+
+Runs the core's accounts and the meetings step only, so the fallback companies and SMEs of
+matching.demo.demo_companies_and_smes are what it uses."""
+
+import pytest
+from django.utils.module_loading import autodiscover_modules
+from django_scopes import scopes_disabled
+
+from kawasaki import demo
+from matching.demo import meetings_demo
+from matching.models import Meeting, OneOnOneRequest, Participant
+
+
+@pytest.mark.django_db
+def test_meetings_demo_has_each_kind_and_runs_twice(monkeypatch):
+    autodiscover_modules("demo")
+    monkeypatch.setattr(demo, "DEMO_STEPS", [meetings_demo])
+    demo.seed_demo()
+    with scopes_disabled():
+        rows = sorted(Meeting.objects.values_list("title", "kind", "status"))
+        assert rows == [
+            ("クローズド技術説明会（デモ）", "closed", "planned"),
+            ("クローズド説明会 延期分（デモ）", "closed", "cancelled"),
+            ("個別面談（デモ）", "one_on_one", "planned"),
+            ("知的財産交流会 秋（デモ）", "symposium", "planned"),
+            ("知的財産交流会（デモ）", "symposium", "held"),
+        ]
+        upcoming = Meeting.objects.get(title="知的財産交流会 秋（デモ）")
+        assert upcoming.participants.filter(reply="attending").count() == 2
+        assert OneOnOneRequest.objects.count() == 1
+        counts = (Meeting.objects.count(), Participant.objects.count(), OneOnOneRequest.objects.count())
+    demo.seed_demo()
+    with scopes_disabled():
+        assert (
+            Meeting.objects.count(),
+            Participant.objects.count(),
+            OneOnOneRequest.objects.count(),
+        ) == counts
