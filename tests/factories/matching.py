@@ -94,6 +94,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(
         LargeCompanyFactory,
         municipality=factory.SelfAttribute("..municipality"),
+        with_aliases=False,
         name_ja=factory.Sequence(lambda n: f"面談企業{n}株式会社"),
     )
 

@@ -26,6 +26,7 @@ class NegotiationFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(
         LargeCompanyFactory,
         municipality=factory.SelfAttribute("..municipality"),
+        with_aliases=False,
         name_ja=factory.Sequence(lambda n: f"大手工業{n}株式会社"),
     )
 

@@ -16,7 +16,8 @@ class LargeCompanyFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def with_aliases(obj, create, extracted, **kwargs):
-        if create:
+        """The company's names as its aliases (as company_create does); with_aliases=False: none."""
+        if create and extracted is not False:
             for name in {obj.name_ja, obj.name_en} - {""}:
                 CompanyAlias.objects.get_or_create(municipality=obj.municipality, company=obj, name=name)
 

@@ -2,7 +2,8 @@
 Japanese texts are written by hand for these tests.
 
 `make_company`, `make_patent` and `make_sme` give a row with only the texts a test names (the engine
-reads every text field, so the factories' sample texts are blanked)."""
+reads every text field, so the factories' sample texts are blanked) and a company without aliases
+(tests make companies whose names share an alias key)."""
 
 import pytest
 from django_scopes import scopes_disabled
@@ -14,7 +15,7 @@ from tests.factories.smes import SMEFactory
 
 def make_company(municipality, name="大手電機株式会社"):
     with scopes_disabled():
-        return LargeCompanyFactory(municipality=municipality, name_ja=name, name_en="")
+        return LargeCompanyFactory(municipality=municipality, name_ja=name, name_en="", with_aliases=False)
 
 
 def make_patent(municipality, company, title, abstract="", *, state=PublicationState.PUBLISHED, **fields):
