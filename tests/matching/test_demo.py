@@ -8,13 +8,16 @@ from django.utils.module_loading import autodiscover_modules
 from django_scopes import scopes_disabled
 
 from kawasaki import demo
-from matching.demo import meetings_demo
 from matching.models import Meeting, OneOnOneRequest, Participant
 
 
 @pytest.mark.django_db
 def test_meetings_demo_has_each_kind_and_runs_twice(monkeypatch):
+    # Every app's demo module is imported here, in app order, before this test picks its steps: a demo
+    # module imported first at collection would put its steps ahead of the apps it builds on.
     autodiscover_modules("demo")
+    from matching.demo import meetings_demo
+
     monkeypatch.setattr(demo, "DEMO_STEPS", [meetings_demo])
     demo.seed_demo()
     with scopes_disabled():

@@ -8,14 +8,16 @@ from django.utils.module_loading import autodiscover_modules
 from django_scopes import scopes_disabled
 
 from kawasaki import demo
-from matching.demo import meetings_demo
-from negotiations.demo import negotiations_demo
 from negotiations.models import Negotiation, Product, State, Task
 
 
 @pytest.mark.django_db
 def test_seed_demo_has_every_state_and_runs_twice(monkeypatch):
+    # Every app's demo module is imported here, in app order, before this test picks its steps: a demo
+    # module imported first at collection would put its steps ahead of the apps it builds on.
     autodiscover_modules("demo")
+    from negotiations.demo import negotiations_demo
+
     monkeypatch.setattr(demo, "DEMO_STEPS", [negotiations_demo])
     seed_demo = demo.seed_demo
     seed_demo()
@@ -38,7 +40,12 @@ def test_seed_demo_has_every_state_and_runs_twice(monkeypatch):
 
 @pytest.mark.django_db
 def test_demo_closed_meeting_gets_its_follow_up_task(monkeypatch):
+    # Every app's demo module is imported here, in app order, before this test picks its steps: a demo
+    # module imported first at collection would put its steps ahead of the apps it builds on.
     autodiscover_modules("demo")
+    from matching.demo import meetings_demo
+    from negotiations.demo import negotiations_demo
+
     monkeypatch.setattr(demo, "DEMO_STEPS", [meetings_demo, negotiations_demo])
     demo.seed_demo()
     with scopes_disabled():
