@@ -20,7 +20,7 @@ tenant_patterns = [
     path("matching/", include("matching.urls")),
     path("negotiations/", include("negotiations.urls")),
     path("subsidies/", include("subsidies.urls")),
-    path("reports/", include("kawasaki.reporting.urls")),
+    path("reports/", include("reports.urls")),
 ]
 
 urlpatterns = [
