@@ -5,6 +5,7 @@ asked for."""
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import subprocess
 import threading
@@ -160,3 +161,16 @@ def test_the_base_stylesheet_is_the_one_place_for_fonts():
     assert pdf.BASE_STYLESHEET in pdf.LAYOUT_FILES
     for document in ("patents/sheet.css", "reports/report-print.css", "smes/plan_pdf.css"):
         assert '"Noto' not in (STATIC_DIR / document).read_text(encoding="utf-8"), document
+
+
+def test_no_module_but_the_renderer_calls_weasyprint():
+    """Every PDF goes through kawasaki.pdf, so none is rendered without the restricted fetcher."""
+    root = Path(__file__).resolve().parents[2]
+    apps = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies", "reports")
+    users = sorted(
+        str(path.relative_to(root))
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        if re.search(r"^\s*(from|import) weasyprint", path.read_text(encoding="utf-8"), re.MULTILINE)
+    )
+    assert users == ["kawasaki/pdf.py"]
