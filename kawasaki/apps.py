@@ -8,6 +8,3 @@ class KawasakiConfig(AppConfig):
     name = "kawasaki"
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from .reporting import dashboard  # noqa: F401 - registers the results panel

@@ -21,7 +21,6 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Dashboard"), "dashboard", "kawasaki.view_dashboard", order=0),
-    NavItem(_("Reports"), "report_dashboard", "kawasaki.view_reports", order=800),
     NavItem(_("Members"), "member_list", "kawasaki.view_members", order=900),
     NavItem(_("Invitations"), "invitation_list", "kawasaki.manage_members", order=910),
     NavItem(_("Audit log"), "audit_list", "kawasaki.view_audit", order=920),
@@ -41,10 +40,14 @@ GROUPS: dict[str, tuple[int, object]] = {
     "matching": (30, _("Screening")),
     "negotiations": (40, _("Meetings and deals")),
     "subsidies": (50, _("Subsidies")),
-    "reporting": (80, _("Reports")),
     "admin": (90, _("Administration")),
 }
-_CORE_GROUPS = {"dashboard": None, "report_dashboard": "reporting"}
+_CORE_GROUPS: dict[str, str | None] = {"dashboard": None}
+
+
+def register_group(app: str, *, order: int, label: str | Promise) -> None:
+    """Called from an app's AppConfig.ready() to give the pages it serves their own menu entry."""
+    GROUPS[app] = (order, label)
 
 
 def _group_of(item: NavItem) -> str | None:

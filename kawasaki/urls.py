@@ -22,7 +22,7 @@ tenant_patterns = [
     # Meetings belong to matching but keep their paths under negotiations/.
     path("negotiations/", include("matching.meeting_urls")),
     path("subsidies/", include("subsidies.urls")),
-    path("reports/", include("kawasaki.reporting.urls")),
+    path("reports/", include("reports.urls")),
 ]
 
 urlpatterns = [

@@ -5,10 +5,11 @@ A seed's sheet is cached per language as a file named by a digest of everything 
 change, the name changes and the next request renders a new sheet. Nothing has to remember to
 invalidate it.
 
-The HTML comes from templates/patents/sheet_pdf.html with static/patents/sheet.css; Japanese text is
-set in Noto Sans CJK JP (fonts-noto-cjk), which WeasyPrint embeds as a subset. Resources are fetched
-only through SafeURLFetcher: our own static files and this installation's attachment images, nothing
-else (no file:///etc/passwd, no internal HTTP address), whatever a user typed into a text field.
+The HTML comes from templates/patents/sheet_pdf.html with static/patents/sheet.css, rendered by the
+core's `kawasaki.pdf.render_pdf` (Noto CJK fonts, embedded as a subset). Its restricted fetcher serves
+our own static files and, because this module vouches for them, this installation's attachment images
+(`attachment_dirs()`); nothing else (no file:///etc/passwd, no internal HTTP address), whatever a user
+typed into a text field.
 """
 
 from __future__ import annotations
@@ -16,62 +17,27 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import URLFetcher
 
 from kawasaki.models import Municipality
+from kawasaki.pdf import LAYOUT_FILES, render_pdf
 
 from .models import AttachmentKind, Patent, PatentAttachment
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static" / "patents"
-CSS_PATH = STATIC_DIR / "sheet.css"
-TEMPLATE_PATH = Path(settings.BASE_DIR) / "templates" / "patents" / "sheet_pdf.html"
+STYLESHEET = "patents/sheet.css"
+CSS_PATH = Path(settings.BASE_DIR) / "static" / STYLESHEET
+TEMPLATE_NAME = "patents/sheet_pdf.html"
+TEMPLATE_PATH = Path(settings.BASE_DIR) / "templates" / TEMPLATE_NAME
 
 
-class SafeURLFetcher(URLFetcher):
-    """Serve file:// URLs inside the allowed folders; refuse everything else and remember it.
-
-    Refused resources are skipped (WeasyPrint logs a warning and renders without them).
-    """
-
-    def __init__(self, allowed_dirs: list[Path] | None = None):
-        super().__init__(allowed_protocols=["file"], allow_redirects=False, fail_on_errors=False)
-        self.allowed = [p.resolve() for p in (allowed_dirs or self.default_dirs())]
-        self.fetched: list[str] = []
-        self.refused: list[str] = []
-
-    @staticmethod
-    def default_dirs() -> list[Path]:
-        return [STATIC_DIR, Path(settings.MEDIA_ROOT) / "patents" / "attachments"]
-
-    def _allowed(self, url: str) -> bool:
-        parsed = urlparse(url)
-        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-            return False
-        path = Path(unquote(parsed.path)).resolve()
-        return any(path.is_relative_to(base) for base in self.allowed) and path.is_file()
-
-    def fetch(self, url: str, headers=None):
-        if not self._allowed(url):
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url[:200]}")
-        self.fetched.append(url)
-        return super().fetch(url, headers)
-
-
-def render_pdf(html: str, *, fetcher: SafeURLFetcher | None = None) -> bytes:
-    from weasyprint import CSS, HTML
-
-    fetcher = fetcher or SafeURLFetcher()
-    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
-    stylesheet = CSS(filename=str(CSS_PATH), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet])
+def attachment_dirs() -> list[Path]:
+    """The folders of uploaded files a sheet may show: the seeds' attachments (images only are linked)."""
+    return [Path(settings.MEDIA_ROOT) / "patents" / "attachments"]
 
 
 def _image_of(patent: Patent) -> PatentAttachment | None:
@@ -95,15 +61,29 @@ def _sheet_context(patent: Patent) -> dict:
     }
 
 
+def _document_context(*, patents: list[Patent], municipality: Municipality, booklet: bool) -> dict:
+    return {
+        "sheets": [_sheet_context(p) for p in patents],
+        "municipality": municipality,
+        "printed_at": timezone.localtime(),
+        "booklet": booklet,
+    }
+
+
 def sheet_html(patent: Patent) -> str:
+    """The sheet's HTML in the active language, as the PDF renders it (for checks of what it links)."""
     return render_to_string(
-        "patents/sheet_pdf.html",
-        {
-            "sheets": [_sheet_context(patent)],
-            "municipality": patent.municipality,
-            "printed_at": timezone.localtime(),
-            "booklet": False,
-        },
+        TEMPLATE_NAME, _document_context(patents=[patent], municipality=patent.municipality, booklet=False)
+    )
+
+
+def _pdf(*, patents: list[Patent], municipality: Municipality, booklet: bool, language: str) -> bytes:
+    return render_pdf(
+        template_name=TEMPLATE_NAME,
+        context=_document_context(patents=patents, municipality=municipality, booklet=booklet),
+        language=language,
+        stylesheets=[STYLESHEET],
+        allowed_dirs=attachment_dirs(),
     )
 
 
@@ -121,7 +101,7 @@ def sheet_stamp(patent: Patent, language: str) -> str:
     date), and the template and stylesheet themselves."""
     company = patent.company
     municipality = patent.municipality
-    layout = [TEMPLATE_PATH, CSS_PATH]
+    layout = [TEMPLATE_PATH, CSS_PATH, *LAYOUT_FILES]
     parts = {
         "language": language,
         "patent": [patent.pk, patent.updated_at.isoformat() if patent.updated_at else ""],
@@ -163,8 +143,7 @@ def sheet_for(*, patent: Patent, language: str | None = None) -> str:
     name = sheet_name(patent, language)
     if default_storage.exists(name):
         return default_storage.path(name)
-    with translation.override(language):
-        pdf = render_pdf(sheet_html(patent))
+    pdf = _pdf(patents=[patent], municipality=patent.municipality, booklet=False, language=language)
     saved = default_storage.save(name, ContentFile(pdf))
     if saved != name:
         # Another process rendered the same sheet meanwhile: the contents are the same, keep theirs.
@@ -183,15 +162,7 @@ def sheets_render_all(*, patent: Patent) -> list[str]:
     return [sheet_for(patent=patent, language=code) for code, _name in settings.LANGUAGES]
 
 
-def booklet_pdf(*, patents: list[Patent], municipality: Municipality) -> bytes:
-    """Cover, contents and one sheet per seed, in the reader's language."""
-    html = render_to_string(
-        "patents/sheet_pdf.html",
-        {
-            "sheets": [_sheet_context(p) for p in patents],
-            "municipality": municipality,
-            "printed_at": timezone.localtime(),
-            "booklet": True,
-        },
-    )
-    return render_pdf(html)
+def booklet_pdf(*, patents: list[Patent], municipality: Municipality, language: str | None = None) -> bytes:
+    """Cover, contents and one sheet per seed, in `language` (default: the reader's, the active one)."""
+    language = sheet_language(language or translation.get_language())
+    return _pdf(patents=patents, municipality=municipality, booklet=True, language=language)

@@ -1,4 +1,5 @@
-"""The business plan as a document a city files: WeasyPrint from an HTML template and its own CSS.
+"""The business plan as a document a city files: an HTML template and its own CSS, rendered by the core's
+`kawasaki.pdf.render_pdf` (one restricted URL fetcher, the Noto CJK fonts).
 
 Rendering takes about a second, so it runs in the worker (smes.render_plan_pdf) and the result is kept
 as a PlanPdf per frozen version and language. A request asks for it with `plan_pdf_request`: a PDF of
@@ -22,13 +23,16 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from kawasaki.pdf import LAYOUT_FILES, render_pdf
 
 from .models import PlanComment, PlanPdf, PlanPdfState, PlanSection, PlanVersion
 
-CSS_PATH = Path(settings.BASE_DIR) / "static" / "smes" / "plan_pdf.css"
-TEMPLATE_PATH = Path(settings.BASE_DIR) / "templates" / "smes" / "plan_pdf.html"
+STYLESHEET = "smes/plan_pdf.css"
+CSS_PATH = Path(settings.BASE_DIR) / "static" / STYLESHEET
+TEMPLATE_NAME = "smes/plan_pdf.html"
+TEMPLATE_PATH = Path(settings.BASE_DIR) / "templates" / TEMPLATE_NAME
 # A render still pending after this long is taken as lost (a worker that died) and queued again.
 PENDING_RETRY_AFTER = dt.timedelta(minutes=5)
 
@@ -49,10 +53,11 @@ def _shared_comments(version: PlanVersion) -> list[PlanComment]:
     )
 
 
-def plan_version_pdf(*, version: PlanVersion, comments: list[PlanComment]) -> bytes:
-    """Render one frozen version with the shared comments, in the active language (Noto CJK fonts)."""
-    from weasyprint import CSS, HTML
-
+def plan_version_pdf(
+    *, version: PlanVersion, comments: list[PlanComment], language: str | None = None
+) -> bytes:
+    """Render one frozen version with the shared comments, in `language` (default: the active one),
+    through the core's renderer (Noto CJK fonts, only our static files may be fetched)."""
     grouped: dict[str, list[PlanComment]] = {key: [] for key in PlanSection.values}
     for comment in comments:
         if not comment.internal:
@@ -68,9 +73,11 @@ def plan_version_pdf(*, version: PlanVersion, comments: list[PlanComment]) -> by
         ],
         "printed_at": timezone.localtime(),
     }
-    html = render_to_string("smes/plan_pdf.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(CSS_PATH))]
+    return render_pdf(
+        template_name=TEMPLATE_NAME,
+        context=context,
+        language=pdf_language(language or translation.get_language()),
+        stylesheets=[STYLESHEET],
     )
 
 
@@ -95,7 +102,9 @@ def plan_pdf_stamp(*, version: PlanVersion, language: str, comments: list[PlanCo
             sme.capital_jpy,
         ],
         "municipality": [municipality.name_ja, municipality.name_en],
-        "layout": [p.stat().st_mtime_ns if p.exists() else 0 for p in (TEMPLATE_PATH, CSS_PATH)],
+        "layout": [
+            p.stat().st_mtime_ns if p.exists() else 0 for p in (TEMPLATE_PATH, CSS_PATH, *LAYOUT_FILES)
+        ],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -166,8 +175,7 @@ def plan_pdf_render(*, pdf: PlanPdf) -> PlanPdf:
     version = pdf.version
     comments = _shared_comments(version)
     stamp = plan_pdf_stamp(version=version, language=pdf.language, comments=comments)
-    with translation.override(pdf.language):
-        content = plan_version_pdf(version=version, comments=comments)
+    content = plan_version_pdf(version=version, comments=comments, language=pdf.language)
     name = (
         f"smes/plans/{version.municipality_id}/{version.plan_id}/"
         f"v{version.number}-{pdf.language}-{stamp[:16]}.pdf"

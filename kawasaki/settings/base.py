@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "matching",
     "negotiations",
     "subsidies",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from kawasaki.audit_labels import ACTION_LABELS, action_label
 from kawasaki.services import audit_log
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies")
+APPS = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies", "reports")
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+)"|"(screening_run\.[a-z_]+)"')
 # Codes built at run time from a value: the values they can take.
 DYNAMIC = {

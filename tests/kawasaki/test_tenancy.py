@@ -23,7 +23,7 @@ from kawasaki.services import audit_log
 from tests.conftest import make_member
 from tests.factories import ApiTokenFactory, InvitationFactory, MembershipFactory, UserFactory
 
-OUR_APPS = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies")
+OUR_APPS = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies", "reports")
 ALL_ROLES = frozenset(Role.values)
 ADMIN = frozenset({Role.MUNICIPALITY_ADMIN})
 STAFF = frozenset({Role.MUNICIPALITY_ADMIN, Role.COORDINATOR})
@@ -38,10 +38,6 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "audit_list": STAFF,
     "apitoken_list": ALL_ROLES - {Role.REPORTING},
     "apitoken_revoke": ALL_ROLES - {Role.REPORTING},
-    "report_dashboard": STAFF | {Role.REPORTING},
-    "report_table_export": STAFF | {Role.REPORTING},
-    "report_annual_pdf": STAFF | {Role.REPORTING},
-    "report_company_pdf": STAFF | {Role.REPORTING},
 }
 
 
@@ -58,15 +54,7 @@ def _token(municipality, user):
 
 
 # How to make, in a municipality, the object a URL's <pk> points at (for `user`, the requester).
-def _company(municipality, user):
-    from tests.matching.conftest import make_company
-
-    return make_company(municipality).pk
-
-
 PROBE_OBJECTS: dict[str, Callable] = {
-    "report_table_export": lambda municipality, user: {"table": "summary", "fmt": "csv"},
-    "report_company_pdf": _company,
     "membership_edit": _membership,
     "invitation_revoke": _invitation,
     "apitoken_revoke": _token,
@@ -78,10 +66,6 @@ NON_TENANT_URLS: dict[str, int] = {
     "invitation_accept": 404,  # probed with an unknown token
     "mfa_required": 302,
     "api_whoami": 401,
-    "api_kpi_results": 401,
-    "api_kpi_summary": 401,
-    "api_kpi_funnel": 401,
-    "api_kpi_companies": 401,
 }
 
 

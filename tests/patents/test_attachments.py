@@ -15,6 +15,7 @@ from django_scopes import scope, scopes_disabled
 from PIL import Image
 
 from kawasaki.models import AuditEntry, Role
+from kawasaki.pdf import SafeURLFetcher, html_to_pdf
 from patents import services, sheets
 from patents.models import PatentAttachment
 from tests.conftest import make_member
@@ -47,7 +48,7 @@ def jpeg_bytes() -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    return sheets.render_pdf("<html><body><p>図面 1</p></body></html>")
+    return html_to_pdf("<html><body><p>図面 1</p></body></html>")
 
 
 def xlsx_bytes(*, macro: bool = False) -> bytes:
@@ -402,8 +403,8 @@ def test_sheet_shows_the_photo_and_is_rendered_again_after_a_change(seed, staff_
         html = sheets.sheet_html(seed)
         assert Path(attachment.file.path).resolve().as_uri() in html
         assert "試作品（2025年）" in html
-        fetcher = sheets.SafeURLFetcher()
-        sheets.render_pdf(html, fetcher=fetcher)
+        fetcher = SafeURLFetcher(allowed_dirs=sheets.attachment_dirs())
+        html_to_pdf(html, stylesheets=[sheets.STYLESHEET], fetcher=fetcher)
         assert fetcher.fetched == [Path(attachment.file.path).resolve().as_uri()]
         after = sheets.sheet_for(patent=seed, language="ja")
         assert after != before

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from kawasaki.pdf import SafeURLFetcher, html_to_pdf
 from patents import services, sheets
 from tests.factories.patents import PatentFactory
 
@@ -52,27 +53,24 @@ def test_sheet_is_cached_until_the_seed_changes(seed, coordinator_a):
     assert second != first
 
 
-def test_fetcher_refuses_local_files_and_internal_urls(tmp_path):
+def test_sheet_pdf_refuses_local_files_and_internal_urls(seed, tmp_path):
+    """User text is escaped; even markup that reached the HTML is fetched only through the core's fetcher,
+    with the attachments folder as the one extra place it may read."""
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not for the pdf")
-    fetcher = sheets.SafeURLFetcher()
-    html = (
-        '<html><body><img src="file:///etc/passwd"><img src="' + secret.as_uri() + '">'
-        '<img src="http://169.254.169.254/latest/meta-data/"><img src="http://127.0.0.1:6379/">'
-        '<link rel="stylesheet" href="file:///etc/shadow"><p>本文</p></body></html>'
-    )
-    pdf = sheets.render_pdf(html, fetcher=fetcher)
+    fetcher = SafeURLFetcher(allowed_dirs=sheets.attachment_dirs())
+    with scope(municipality=seed.municipality):
+        html = sheets.sheet_html(seed).replace(
+            "</body>",
+            f'<img src="file:///etc/passwd"><img src="{secret.as_uri()}">'
+            '<img src="http://169.254.169.254/latest/meta-data/"></body>',
+        )
+    pdf = html_to_pdf(html, stylesheets=[sheets.STYLESHEET], fetcher=fetcher)
     assert pdf.startswith(b"%PDF")
     assert sorted(fetcher.refused) == sorted(
-        [
-            "file:///etc/passwd",
-            secret.as_uri(),
-            "http://169.254.169.254/latest/meta-data/",
-            "http://127.0.0.1:6379/",
-            "file:///etc/shadow",
-        ]
+        ["file:///etc/passwd", secret.as_uri(), "http://169.254.169.254/latest/meta-data/"]
     )
-    assert fetcher.fetched == []  # the stylesheet is read from disk, not fetched
+    assert fetcher.fetched == []
 
 
 def test_user_text_with_markup_is_escaped_not_fetched(seed, coordinator_a):

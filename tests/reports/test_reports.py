@@ -137,3 +137,15 @@ def test_dashboard_shows_this_years_results(client_of, city_a, coordinator_a, da
     this_year = city_a.fiscal_year_of(timezone.localdate())
     expected_this_year = {2024: 1, 2025: 1}.get(this_year, 0)
     assert figures == [expected_this_year, expected_this_year, 2, 2]
+
+
+def test_menu_has_the_reports_entry_for_those_who_may_read_them(client_of, city_a, coordinator_a):
+    reports_url = reverse("report_dashboard", kwargs={"municipality": "city-a"})
+    page = client_of(coordinator_a).get(reverse("dashboard", kwargs={"municipality": "city-a"}))
+    entry = next(group for group in page.context["nav_items"] if group["key"] == "reports")
+    assert (str(entry["label"]), entry["url"]) == ("レポート", reports_url)
+    assert '<li data-group="reports">' in page.content.decode()
+    sme_member = make_member(city_a, Role.SME_MEMBER)
+    sme_page = client_of(sme_member).get(reverse("dashboard", kwargs={"municipality": "city-a"}))
+    assert [g for g in sme_page.context["nav_items"] if g["key"] == "reports"] == []
+    assert reports_url not in sme_page.content.decode()

@@ -15,7 +15,7 @@ from negotiations.models import Product
 from smes.models import SeedInterest, Visit
 from tests.kawasaki.querycount import assert_flat
 from tests.matching.conftest import make_company, make_patent, make_sme
-from tests.reporting.conftest import licence, move, negotiation
+from tests.reports.conftest import licence, move, negotiation
 
 ROWS = 10
 _n = itertools.count()

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from kawasaki.views import TenantViewMixin
 
-from . import kpis, pdf, tables
+from . import pdf, selectors, tables
 
 
 def _fiscal_year(request, municipality) -> int:
@@ -23,15 +23,15 @@ def _fiscal_year(request, municipality) -> int:
 
 
 class ReportDashboardView(TenantViewMixin, TemplateView):
-    permission_required = "kawasaki.view_reports"
-    template_name = "reporting/dashboard.html"
+    permission_required = "reports.view_reports"
+    template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
         municipality = self.municipality
         fy = _fiscal_year(self.request, municipality)
         current = municipality.fiscal_year_of(timezone.localdate())
         summaries = tables.year_summaries(municipality=municipality, fiscal_year=fy)
-        funnel = kpis.funnel(municipality=municipality)
+        funnel = selectors.funnel(municipality=municipality)
         return super().get_context_data(
             fiscal_year=fy,
             years=list(range(current, current - 8, -1)),
@@ -41,13 +41,13 @@ class ReportDashboardView(TenantViewMixin, TemplateView):
             ),
             results_chart=pdf.results_chart(municipality=municipality, fiscal_year=fy),
             funnel_chart=pdf.funnel_chart(municipality=municipality, funnel=funnel),
-            companies=kpis.companies_reported(municipality=municipality),
+            companies=selectors.companies_reported(municipality=municipality),
             **kwargs,
         )
 
 
 class ReportTableExportView(TenantViewMixin, View):
-    permission_required = "kawasaki.view_reports"
+    permission_required = "reports.view_reports"
     formats = {
         "csv": ("text/csv; charset=utf-8", tables.table_csv),
         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", tables.table_xlsx),
@@ -71,7 +71,7 @@ class ReportTableExportView(TenantViewMixin, View):
 
 
 class AnnualReportPdfView(TenantViewMixin, View):
-    permission_required = "kawasaki.view_reports"
+    permission_required = "reports.view_reports"
 
     def get(self, request, *args, **kwargs):
         fy = _fiscal_year(request, self.municipality)
@@ -85,10 +85,10 @@ class AnnualReportPdfView(TenantViewMixin, View):
 
 
 class CompanyReportPdfView(TenantViewMixin, View):
-    permission_required = "kawasaki.view_reports"
+    permission_required = "reports.view_reports"
 
     def get(self, request, *args, pk, **kwargs):
-        company = get_object_or_404(kpis.companies_reported(municipality=self.municipality), pk=pk)
+        company = get_object_or_404(selectors.companies_reported(municipality=self.municipality), pk=pk)
         language = "en" if request.GET.get("lang") == "en" else "ja"
         body = pdf.company_report_pdf(municipality=self.municipality, company=company, language=language)
         response = HttpResponse(body, content_type="application/pdf")

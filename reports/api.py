@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from kawasaki.api.base import TenantAPIMixin
 
-from . import kpis
+from . import selectors
 
 FY_PARAM = OpenApiParameter(
     "fiscal_year", OpenApiTypes.INT, description="Fiscal year (April to March); default: current"
@@ -24,7 +24,7 @@ class YearRowSerializer(serializers.Serializer):
 
 
 class KpiView(TenantAPIMixin, APIView):
-    permission_map = {"get": "kawasaki.view_reports"}
+    permission_map = {"get": "reports.view_reports"}
 
     def fiscal_year(self, request) -> int:
         current = self.municipality.fiscal_year_of(timezone.localdate())
@@ -58,12 +58,12 @@ class KpiResultsView(KpiView):
             {
                 "licences": [
                     r
-                    for r in kpis.licences_by_year(municipality=self.municipality).rows(last=last)
+                    for r in selectors.licences_by_year(municipality=self.municipality).rows(last=last)
                     if r["fiscal_year"] <= last
                 ],
                 "products": [
                     r
-                    for r in kpis.products_by_year(municipality=self.municipality).rows(last=last)
+                    for r in selectors.products_by_year(municipality=self.municipality).rows(last=last)
                     if r["fiscal_year"] <= last
                 ],
             }
@@ -76,7 +76,7 @@ class KpiSummaryView(KpiView):
     @extend_schema(operation_id="kpi_summary", parameters=[FY_PARAM], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(
-            kpis.year_summary(municipality=self.municipality, fiscal_year=self.fiscal_year(request))
+            selectors.year_summary(municipality=self.municipality, fiscal_year=self.fiscal_year(request))
         )
 
 
@@ -97,7 +97,7 @@ class KpiFunnelView(KpiView):
         ),
     )
     def get(self, request):
-        return Response(kpis.funnel(municipality=self.municipality))
+        return Response(selectors.funnel(municipality=self.municipality))
 
 
 class KpiCompaniesView(KpiView):
@@ -120,4 +120,4 @@ class KpiCompaniesView(KpiView):
         ),
     )
     def get(self, request):
-        return Response(kpis.per_company(municipality=self.municipality))
+        return Response(selectors.per_company(municipality=self.municipality))

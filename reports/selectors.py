@@ -1,5 +1,6 @@
-"""The programme's figures, computed from the records (never typed in). Every function starts from the
-municipality; fiscal years run April to March (`Municipality.fiscal_year_of`).
+"""The reads behind the reports: the programme's figures, computed from the records (never typed in),
+and the records the PDFs list. Every function starts from the municipality; fiscal years run April to
+March (`Municipality.fiscal_year_of`).
 
 Definitions (also in docs/kpis.md):
 - licence: a negotiation's recorded licence terms, counted in the fiscal year of `signed_on`;
@@ -25,9 +26,20 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kawasaki.models import Municipality
+from matching.models import Meeting, MeetingKind, MeetingStatus, ScreeningCandidate
+from negotiations.models import (
+    EntryKind,
+    LicenceTerms,
+    Negotiation,
+    Product,
+    TimelineEntry,
+)
+from patents.models import LargeCompany, Patent, PublicationState
+from smes.models import SME, SeedInterest, Visit
+from subsidies.models import Application, ApplicationStatus
 
 PIPELINE = [
     "interest",
@@ -49,13 +61,16 @@ class YearSeries:
     per_year: dict[int, int] = field(default_factory=dict)
 
     def rows(self, last: int | None = None) -> list[dict]:
-        if not self.per_year and last is None:
-            return []
-        first = min(self.per_year, default=last)
-        last = max([*self.per_year, last] if last is not None else self.per_year)
+        if not self.per_year:
+            if last is None:
+                return []
+            first = last
+        else:
+            first = min(self.per_year)
+        end = max([*self.per_year, last]) if last is not None else max(self.per_year)
         total = 0
         out = []
-        for year in range(first, last + 1):
+        for year in range(first, end + 1):
             total += self.per_year.get(year, 0)
             out.append({"fiscal_year": year, "count": self.per_year.get(year, 0), "cumulative": total})
         return out
@@ -67,23 +82,17 @@ def _by_fiscal_year(municipality: Municipality, dates) -> YearSeries:
 
 
 def licences_by_year(*, municipality: Municipality) -> YearSeries:
-    from negotiations.models import LicenceTerms
-
     dates = LicenceTerms.objects.filter(municipality=municipality).values_list("signed_on", flat=True)
     return _by_fiscal_year(municipality, dates)
 
 
 def products_by_year(*, municipality: Municipality) -> YearSeries:
-    from negotiations.models import Product
-
     dates = Product.objects.filter(municipality=municipality).values_list("launch_date", flat=True)
     return _by_fiscal_year(municipality, dates)
 
 
 def funnel(*, municipality: Municipality) -> list[dict]:
     """Per pipeline stage: negotiations that reached it, conversion to the next, median days spent in it."""
-    from negotiations.models import EntryKind, Negotiation, TimelineEntry
-
     index = {state: i for i, state in enumerate(PIPELINE)}
     negotiations = {
         n["pk"]: n
@@ -123,8 +132,6 @@ def funnel(*, municipality: Municipality) -> list[dict]:
 
 
 def meetings_held_by_kind(*, municipality: Municipality, fiscal_year: int) -> dict[str, int]:
-    from matching.models import Meeting, MeetingKind, MeetingStatus
-
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     counts = dict.fromkeys(MeetingKind.values, 0)
     rows = (
@@ -152,12 +159,6 @@ def year_summary(
 ) -> dict:
     """The headline figures of one fiscal year. A caller summarising several years passes the
     licence and product series, which cover every year, so that they are read once."""
-    from matching.models import ScreeningCandidate
-    from negotiations.models import Negotiation
-    from patents.models import LargeCompany, Patent, PublicationState
-    from smes.models import SME, Visit
-    from subsidies.models import Application, ApplicationStatus
-
     if licences is None:
         licences = licences_by_year(municipality=municipality)
     if products is None:
@@ -213,20 +214,13 @@ def year_summary(
     }
 
 
-def companies_reported(*, municipality: Municipality):
+def companies_reported(*, municipality: Municipality) -> QuerySet[LargeCompany]:
     """Every large company of the municipality, for the per-company reports."""
-    from patents.models import LargeCompany
-
     return LargeCompany.objects.filter(municipality=municipality).order_by("name_ja")
 
 
 def per_company(*, municipality: Municipality) -> list[dict]:
     """What each large company's participation returned, all years."""
-    from matching.models import Meeting, MeetingStatus
-    from negotiations.models import LicenceTerms, Negotiation, Product
-    from patents.models import LargeCompany, PublicationState
-    from smes.models import SeedInterest
-
     companies = LargeCompany.objects.filter(municipality=municipality).annotate(
         seeds=Count("patents", filter=Q(patents__publication_state=PublicationState.PUBLISHED), distinct=True)
     )
@@ -255,3 +249,31 @@ def per_company(*, municipality: Municipality) -> list[dict]:
         }
         for c in companies.order_by("name_ja")
     ]
+
+
+def products_launched_in(*, municipality: Municipality, fiscal_year: int) -> QuerySet[Product]:
+    """The products launched in the fiscal year, with their deal's SME, company, terms and seeds (the
+    annual report's case pages)."""
+    start, end = municipality.fiscal_year_bounds(fiscal_year)
+    return (
+        Product.objects.filter(municipality=municipality, launch_date__gte=start, launch_date__lte=end)
+        .select_related("negotiation__sme", "negotiation__company", "negotiation__terms")
+        .prefetch_related("negotiation__seeds")
+        .order_by("launch_date", "name")
+    )
+
+
+def negotiations_of_company(*, municipality: Municipality, company: LargeCompany) -> QuerySet[Negotiation]:
+    """A large company's negotiations, newest first, with their SME (its report)."""
+    return (
+        Negotiation.objects.filter(municipality=municipality, company=company)
+        .select_related("sme")
+        .order_by("-created_at")
+    )
+
+
+def products_of_company(*, municipality: Municipality, company: LargeCompany) -> QuerySet[Product]:
+    """The products made from a large company's licences, with their SME (its report)."""
+    return Product.objects.filter(municipality=municipality, negotiation__company=company).select_related(
+        "negotiation__sme"
+    )

@@ -7,15 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from kawasaki.dashboard import register
 from kawasaki.models import Role
 
-from . import kpis
+from . import selectors
 
 
 @register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR, Role.REPORTING)
 def results_panel(request) -> dict:
     municipality = request.municipality
     fy = municipality.fiscal_year_of(timezone.localdate())
-    licences = kpis.licences_by_year(municipality=municipality)
-    products = kpis.products_by_year(municipality=municipality)
+    licences = selectors.licences_by_year(municipality=municipality)
+    products = selectors.products_by_year(municipality=municipality)
     url = reverse("report_dashboard", kwargs={"municipality": municipality.slug})
     return {
         "title": _("Results"),

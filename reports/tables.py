@@ -7,11 +7,13 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kawasaki.exports import neutralise
 from kawasaki.models import Municipality
+from negotiations.models import State
 
-from . import kpis
+from . import selectors
 
 
 @dataclass
@@ -23,17 +25,17 @@ class Table:
 
 
 def state_label(state: str) -> str:
-    from negotiations.models import State
-
     return str(State(state).label)
 
 
 def results_table(*, municipality: Municipality, last_year: int) -> Table:
     licences = {
-        r["fiscal_year"]: r for r in kpis.licences_by_year(municipality=municipality).rows(last=last_year)
+        r["fiscal_year"]: r
+        for r in selectors.licences_by_year(municipality=municipality).rows(last=last_year)
     }
     products = {
-        r["fiscal_year"]: r for r in kpis.products_by_year(municipality=municipality).rows(last=last_year)
+        r["fiscal_year"]: r
+        for r in selectors.products_by_year(municipality=municipality).rows(last=last_year)
     }
     years = sorted(y for y in set(licences) | set(products) if y <= last_year)
     empty = {"count": 0, "cumulative": 0}
@@ -56,7 +58,7 @@ def results_table(*, municipality: Municipality, last_year: int) -> Table:
             _("Fiscal year"),
             _("Licences"),
             _("Licences (cumulative)"),
-            _("Products"),
+            pgettext("report", "Products"),
             _("Products (cumulative)"),
         ],
         rows,
@@ -71,7 +73,7 @@ def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None
             "" if r["conversion_to_next"] is None else f"{r['conversion_to_next'] * 100:.0f}%",
             "" if r["median_days"] is None else r["median_days"],
         ]
-        for r in (kpis.funnel(municipality=municipality) if funnel is None else funnel)
+        for r in (selectors.funnel(municipality=municipality) if funnel is None else funnel)
     ]
     return Table(
         "funnel",
@@ -96,7 +98,7 @@ def companies_table(*, municipality: Municipality) -> Table:
             r["licences"],
             r["products"],
         ]
-        for r in kpis.per_company(municipality=municipality)
+        for r in selectors.per_company(municipality=municipality)
     ]
     return Table(
         "companies",
@@ -105,9 +107,9 @@ def companies_table(*, municipality: Municipality) -> Table:
             _("Company"),
             _("Seeds published"),
             _("Interest received"),
-            _("Meetings"),
+            pgettext("report", "Meetings"),
             _("Licences"),
-            _("Products"),
+            pgettext("report", "Products"),
         ],
         rows,
     )
@@ -115,10 +117,10 @@ def companies_table(*, municipality: Municipality) -> Table:
 
 def year_summaries(*, municipality: Municipality, fiscal_year: int, years: int = 5) -> list[dict]:
     """The summaries of the `years` fiscal years up to `fiscal_year`, oldest first."""
-    licences = kpis.licences_by_year(municipality=municipality)
-    products = kpis.products_by_year(municipality=municipality)
+    licences = selectors.licences_by_year(municipality=municipality)
+    products = selectors.products_by_year(municipality=municipality)
     return [
-        kpis.year_summary(municipality=municipality, fiscal_year=y, licences=licences, products=products)
+        selectors.year_summary(municipality=municipality, fiscal_year=y, licences=licences, products=products)
         for y in range(fiscal_year - years + 1, fiscal_year + 1)
     ]
 
@@ -129,7 +131,7 @@ def summary_table(
     if summaries is None:
         summaries = year_summaries(municipality=municipality, fiscal_year=fiscal_year)
     lines = [
-        (_("Licences signed"), lambda s: s["licences"]),
+        (pgettext("report", "Licences signed"), lambda s: s["licences"]),
         (_("Products launched"), lambda s: s["products"]),
         (_("Symposiums held"), lambda s: s["meetings_held"]["symposium"]),
         (_("Closed meetings held"), lambda s: s["meetings_held"]["closed"]),
