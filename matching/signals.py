@@ -1,7 +1,7 @@
 """Keep indexes fresh: after a seed or SME profile changes, rebuild that municipality's index in Celery.
 
-Bulk writes (portfolio imports) send no model signals; their services call `schedule_index_rebuild`
-themselves. A query never depends on this: `matching.indexing.current_index` builds in process
+Bulk writes (portfolio imports) send no model signals; patents sends `portfolio_committed` instead,
+which is heard here. A query never depends on this: `matching.indexing.current_index` builds in process
 when the stored index is stale.
 """
 
@@ -25,9 +25,16 @@ def _sme_changed(sender, instance, **kwargs):
     schedule_index_rebuild(municipality_id=instance.municipality_id, kind=IndexKind.SMES)
 
 
+def _portfolio_committed(sender, municipality_id, **kwargs):
+    schedule_index_rebuild(municipality_id=municipality_id, kind=IndexKind.SEEDS)
+
+
 def connect() -> None:
     from patents.models import Patent
+    from patents.signals import portfolio_committed
     from smes.models import SME
+
+    portfolio_committed.connect(_portfolio_committed, dispatch_uid="matching-portfolio-committed")
 
     for signal in (post_save, post_delete):
         signal.connect(_patent_changed, sender=Patent, dispatch_uid=f"matching-patent-{signal}")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kawasaki.demo import demo_step
 from kawasaki.models import Membership, Role
 from kawasaki.selectors import forget_roles
+from patents.models import Patent, PublicationState
 
 from . import services
 from .models import (
@@ -758,8 +759,6 @@ def _plans(smes, sme_user, coordinator) -> None:
 
 
 def _interest(sme, sme_user) -> None:
-    from patents.models import Patent, PublicationState
-
     seed = Patent.objects.filter(
         municipality=sme.municipality, publication_state=PublicationState.PUBLISHED
     ).first()
