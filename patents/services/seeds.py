@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kawasaki.models import User
 from kawasaki.services import audit_log, field_changes
 
-from ..models import Patent, PublicationState
+from ..models import FIT_EDIT_FIELDS, Patent, PublicationState
 
 # Fields people edit on the fit-profile page (bibliographic data comes from imports).
 PATENT_EDITABLE_FIELDS = (
@@ -28,18 +28,7 @@ PATENT_EDITABLE_FIELDS = (
     "expiry_date",
     "legal_status",
     "internal_note",
-    "fit_clear_use",
-    "fit_clear_use_note",
-    "fit_direct_contribution",
-    "fit_direct_contribution_note",
-    "fit_adds_value",
-    "fit_adds_value_note",
-    "fit_low_effort",
-    "fit_low_effort_note",
-    "fit_prototype",
-    "fit_prototype_note",
-    "fit_not_large_business",
-    "fit_not_large_business_note",
+    *FIT_EDIT_FIELDS,
 )
 
 
