@@ -7,6 +7,8 @@ when the stored index is stale.
 
 from django.db.models.signals import post_delete, post_save
 
+from patents.signals import portfolio_committed
+
 from .models import IndexKind
 
 
@@ -31,7 +33,6 @@ def _portfolio_committed(sender, municipality_id, **kwargs):
 
 def connect() -> None:
     from patents.models import Patent
-    from patents.signals import portfolio_committed
     from smes.models import SME
 
     portfolio_committed.connect(_portfolio_committed, dispatch_uid="matching-portfolio-committed")
