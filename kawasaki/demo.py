@@ -1,12 +1,15 @@
 """Demo data of the core: two municipalities and an account for every role.
 
 Other apps extend the demo by adding a step to DEMO_STEPS (a function taking the context dict that
-this module fills: municipalities and users by key). Every step must be idempotent.
+this module fills: municipalities and users by key). Every step must be idempotent. The municipalities
+and accounts are files in demo_data/.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
@@ -16,30 +19,10 @@ from .models import Membership, Municipality, Role, User
 
 DEMO_PASSWORD = "kawasaki-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
-MUNICIPALITIES = [
-    {"slug": "kawasaki", "name_ja": "川崎市", "name_en": "Kawasaki City", "prefecture": "神奈川県"},
-    {"slug": "sagamihara", "name_ja": "相模原市", "name_en": "Sagamihara City", "prefecture": "神奈川県"},
-]
-
-# (key, e-mail, display name, [(municipality slug, role)])
-ACCOUNTS = [
-    ("admin", "admin@kawasaki.example.jp", "川崎 管理者", [("kawasaki", Role.MUNICIPALITY_ADMIN)]),
-    (
-        "coordinator",
-        "coordinator@kawasaki.example.jp",
-        "知財 コーディネーター",
-        [("kawasaki", Role.COORDINATOR), ("sagamihara", Role.COORDINATOR)],
-    ),
-    ("company", "ip@bigcorp.example.com", "大企業 知財部", [("kawasaki", Role.COMPANY_STAFF)]),
-    ("sme", "owner@sme.example.jp", "中小企業 代表", [("kawasaki", Role.SME_MEMBER)]),
-    ("reporting", "reporting@kawasaki.example.jp", "Reporting client", [("kawasaki", Role.REPORTING)]),
-    (
-        "sagamihara_admin",
-        "admin@sagamihara.example.jp",
-        "相模原 管理者",
-        [("sagamihara", Role.MUNICIPALITY_ADMIN)],
-    ),
-]
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+MUNICIPALITIES: list[dict] = json.loads((DEMO_DATA / "municipalities.json").read_text(encoding="utf-8"))
+# {"key", "email", "display_name", "memberships": [{"municipality": slug, "role": Role value}]}
+ACCOUNTS: list[dict] = json.loads((DEMO_DATA / "accounts.json").read_text(encoding="utf-8"))
 
 DemoStep = Callable[[dict], None]
 DEMO_STEPS: list[DemoStep] = []
@@ -58,14 +41,18 @@ def seed_demo() -> dict:
         for data in MUNICIPALITIES:
             municipality, _created = Municipality.objects.get_or_create(slug=data["slug"], defaults=data)
             context["municipalities"][data["slug"]] = municipality
-        for key, email, name, roles in ACCOUNTS:
-            user = User.objects.filter(email=email).first()
+        for account in ACCOUNTS:
+            user = User.objects.filter(email=account["email"]).first()
             if user is None:
-                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name)
-            context["users"][key] = user
-            for slug, role in roles:
+                user = User.objects.create_user(
+                    email=account["email"], password=DEMO_PASSWORD, display_name=account["display_name"]
+                )
+            context["users"][account["key"]] = user
+            for membership in account["memberships"]:
                 Membership.objects.get_or_create(
-                    user=user, municipality=context["municipalities"][slug], defaults={"role": role}
+                    user=user,
+                    municipality=context["municipalities"][membership["municipality"]],
+                    defaults={"role": Role(membership["role"])},
                 )
         for step in DEMO_STEPS:
             step(context)

@@ -20,25 +20,18 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from kawasaki.models import Municipality
-from patents.models import Patent, PublicationState
+from patents.models import FIT_FIELDS, Patent, PublicationState
 from smes.models import SME
 
 from .conf import engine_settings
-from .engine.fit import DocMeta, FitProfile
+from .engine.fit import FIT_PROFILE_FIELDS, DocMeta, FitProfile
 from .engine.index import ENGINE_VERSION, Document, IndexVersionError, ScreeningIndex
 from .models import IndexKind, SearchIndex
 
 log = logging.getLogger(__name__)
 
-# Patent fit fields -> engine criteria, in the programme's order.
-FIT_FIELD_MAP = {
-    "fit_clear_use": "clear_use",
-    "fit_direct_contribution": "direct_contribution",
-    "fit_adds_value": "adds_value_easily",
-    "fit_low_effort": "low_development_effort",
-    "fit_prototype": "prototype_or_data_exists",
-    "fit_not_large_business": "not_large_business_only",
-}
+# Patent fit fields -> engine criteria: both lists are in the programme's order.
+FIT_FIELD_MAP = dict(zip(FIT_FIELDS, FIT_PROFILE_FIELDS, strict=True))
 
 _SEED_FIELDS = [
     "pk",

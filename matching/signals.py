@@ -4,13 +4,15 @@
 without matching importing it.
 
 Indexes: after a seed or SME profile changes, rebuild that municipality's index in Celery. Bulk
-writes (portfolio imports) send no model signals; their services call `schedule_index_rebuild`
-themselves. A query never depends on this: `matching.indexing.current_index` builds in process
+writes (portfolio imports) send no model signals; patents sends `portfolio_committed` instead,
+which is heard here. A query never depends on this: `matching.indexing.current_index` builds in process
 when the stored index is stale.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
+
+from patents.signals import portfolio_committed
 
 from .models import IndexKind
 
@@ -34,9 +36,15 @@ def _sme_changed(sender, instance, **kwargs):
     schedule_index_rebuild(municipality_id=instance.municipality_id, kind=IndexKind.SMES)
 
 
+def _portfolio_committed(sender, municipality_id, **kwargs):
+    schedule_index_rebuild(municipality_id=municipality_id, kind=IndexKind.SEEDS)
+
+
 def connect() -> None:
     from patents.models import Patent
     from smes.models import SME
+
+    portfolio_committed.connect(_portfolio_committed, dispatch_uid="matching-portfolio-committed")
 
     for signal in (post_save, post_delete):
         signal.connect(_patent_changed, sender=Patent, dispatch_uid=f"matching-patent-{signal}")

@@ -1,7 +1,8 @@
 """Demo data of the patents app: NASA's open portfolio (public domain) and hand-written Japanese samples.
 
 Idempotent: companies are found by alias, patents by company + number; nothing is duplicated on a
-second run. The Japanese seeds are fictional and labelled as samples (fixtures/README.md).
+second run. The data are files in demo_data/ (README.md there says where each came from); the
+Japanese seeds are fictional and labelled as samples.
 """
 
 from __future__ import annotations
@@ -19,12 +20,7 @@ from kawasaki.models import Membership, Role
 from . import services
 from .models import FIT_FIELDS, CompanyAlias, LargeCompany, Patent, PublicationState, company_name_key
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-NASA_CENTRES = {
-    "kawasaki": ("LARC", "GSFC", "GRC", "ARC"),
-    "sagamihara": ("JSC", "MSFC", "KSC", "DFRC", "SSC", "JPL"),
-}
-NASA_PUBLISHED = 40  # per municipality, the rest stay drafts to curate
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
 
 def _company(municipality, *, name_ja, name_en, aliases=(), **contact) -> LargeCompany:
@@ -37,7 +33,7 @@ def _company(municipality, *, name_ja, name_en, aliases=(), **contact) -> LargeC
 
 
 def _japanese_seeds(context) -> dict[str, LargeCompany]:
-    data = json.loads((FIXTURES / "japanese_seeds.json").read_text(encoding="utf-8"))
+    data = json.loads((DEMO_DATA / "japanese_seeds.json").read_text(encoding="utf-8"))
     companies = {}
     now = timezone.now()
     for entry in data["companies"]:
@@ -83,18 +79,16 @@ def _japanese_seeds(context) -> dict[str, LargeCompany]:
 def _nasa(context) -> None:
     records = [
         json.loads(line)
-        for line in (FIXTURES / "nasa_patents.jsonl").read_text(encoding="utf-8").splitlines()
+        for line in (DEMO_DATA / "nasa_patents.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    # Which NASA centres' patents each municipality gets; the first few are published, the rest stay
+    # drafts to curate.
+    portfolio = json.loads((DEMO_DATA / "nasa_portfolio.json").read_text(encoding="utf-8"))
     now = timezone.now()
-    for slug, centres in NASA_CENTRES.items():
+    for slug, centres in portfolio["centres"].items():
         municipality = context["municipalities"][slug]
-        company = _company(
-            municipality,
-            name_ja="NASA 米国航空宇宙局(公開データ)",
-            name_en="NASA (public-domain data)",
-            aliases=["National Aeronautics and Space Administration"],
-        )
+        company = _company(municipality, **portfolio["company"])
         existing = set(Patent.objects.filter(company=company).values_list("number", flat=True))
         chosen = sorted((r for r in records if r["center"] in centres), key=lambda r: r["case_number"])
         new = []
@@ -103,7 +97,7 @@ def _nasa(context) -> None:
             if number in existing:
                 continue
             existing.add(number)
-            published = index < NASA_PUBLISHED
+            published = index < portfolio["published_per_municipality"]
             new.append(
                 Patent(
                     municipality=municipality,

@@ -6,7 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import FIT_CRITERIA, FitAnswer, LegalStatus, Patent, PublicationState
+from .models import (
+    FIT_CRITERIA,
+    FIT_EDIT_FIELDS,
+    FIT_FIELDS,
+    FitAnswer,
+    LegalStatus,
+    Patent,
+    PublicationState,
+)
 from .selectors import PatentFilters
 
 
@@ -78,18 +86,7 @@ class PatentEditForm(forms.ModelForm):
             "offer_assignment",
             "legal_status",
             "expiry_date",
-            "fit_clear_use",
-            "fit_clear_use_note",
-            "fit_direct_contribution",
-            "fit_direct_contribution_note",
-            "fit_adds_value",
-            "fit_adds_value_note",
-            "fit_low_effort",
-            "fit_low_effort_note",
-            "fit_prototype",
-            "fit_prototype_note",
-            "fit_not_large_business",
-            "fit_not_large_business_note",
+            *FIT_EDIT_FIELDS,
             "internal_note",
         ]
         widgets = {
@@ -99,7 +96,7 @@ class PatentEditForm(forms.ModelForm):
             "prototype_info": forms.Textarea(attrs={"rows": 3}),
             "internal_note": forms.Textarea(attrs={"rows": 3}),
             "expiry_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{name: forms.RadioSelect(choices=FitAnswer.choices) for name, _label in FIT_CRITERIA},
+            **{name: forms.RadioSelect(choices=FitAnswer.choices) for name in FIT_FIELDS},
         }
 
 

@@ -151,7 +151,9 @@ class FitAnswer(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-# The six SME-fit criteria of the programme (design.md): field name and label.
+# The six SME-fit criteria of the programme (design.md): field name and label, in the programme's
+# order. The one definition: the model's fields, the edit form, the filters, the services, the sheets
+# and the screening index (matching/indexing.py) all take the criteria from here.
 FIT_CRITERIA: list[tuple[str, object]] = [
     ("fit_clear_use", _("Clear use applications")),
     ("fit_direct_contribution", _("Contributes directly to product development")),
@@ -161,6 +163,9 @@ FIT_CRITERIA: list[tuple[str, object]] = [
     ("fit_not_large_business", _("Does not fit a large business")),
 ]
 FIT_FIELDS = [name for name, _label in FIT_CRITERIA]
+FIT_LABELS = dict(FIT_CRITERIA)
+# Each answer followed by its note (`<field>_note`): the fields people edit, in the order shown.
+FIT_EDIT_FIELDS = [field for name in FIT_FIELDS for field in (name, f"{name}_note")]
 
 
 def _fit_field(label):
@@ -222,18 +227,18 @@ class Patent(models.Model):
     )
     prototype_info = models.TextField(_("prototype and experiment data"), blank=True)
 
-    # The SME-fit profile: the six criteria of design.md, each with a note.
-    fit_clear_use = _fit_field(_("Clear use applications"))
+    # The SME-fit profile: the six criteria of FIT_CRITERIA, each with a note.
+    fit_clear_use = _fit_field(FIT_LABELS["fit_clear_use"])
     fit_clear_use_note = _fit_note(_("note on clear use applications"))
-    fit_direct_contribution = _fit_field(_("Contributes directly to product development"))
+    fit_direct_contribution = _fit_field(FIT_LABELS["fit_direct_contribution"])
     fit_direct_contribution_note = _fit_note(_("note on contribution to product development"))
-    fit_adds_value = _fit_field(_("Adds value to existing products easily"))
+    fit_adds_value = _fit_field(FIT_LABELS["fit_adds_value"])
     fit_adds_value_note = _fit_note(_("note on adding value to existing products"))
-    fit_low_effort = _fit_field(_("Needs no big development effort, cost or facility"))
+    fit_low_effort = _fit_field(FIT_LABELS["fit_low_effort"])
     fit_low_effort_note = _fit_note(_("note on development effort"))
-    fit_prototype = _fit_field(_("A prototype or experiment data exists"))
+    fit_prototype = _fit_field(FIT_LABELS["fit_prototype"])
     fit_prototype_note = _fit_note(_("note on prototype or experiment data"))
-    fit_not_large_business = _fit_field(_("Does not fit a large business"))
+    fit_not_large_business = _fit_field(FIT_LABELS["fit_not_large_business"])
     fit_not_large_business_note = _fit_note(_("note on fit for a large business"))
 
     # Never shown to SMEs.

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from kawasaki.models import Municipality, User
 from kawasaki.rules import is_coordinator
+from patents.models import PublicationState
+from patents.selectors import patents_visible_to
 
 from .models import (
     SME,
@@ -177,9 +179,6 @@ def referrals_of(*, municipality: Municipality) -> QuerySet[Referral]:
 
 def seeds_for_browsing(*, user: User, municipality: Municipality, query: str = ""):
     """The published seeds a user may browse: what the patents app lets them see, published only."""
-    from patents.models import PublicationState
-    from patents.selectors import patents_visible_to
-
     qs = patents_visible_to(user=user, municipality=municipality).filter(
         publication_state=PublicationState.PUBLISHED
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kawasaki.models import Municipality, User
 from kawasaki.services import audit_log, field_changes
+from patents.models import Patent, PublicationState
 
 from .models import (
     SME,
@@ -420,14 +421,12 @@ def referral_record_outcome(*, referral: Referral, actor: User, outcome: str, ou
 # --- Interest in seeds ----------------------------------------------------------------------------
 
 
-def seed_interest_send(*, sme: SME, patent, actor: User, message: str) -> SeedInterest:
+def seed_interest_send(*, sme: SME, patent: Patent, actor: User, message: str) -> SeedInterest:
     """An SME says "we are interested" in a published seed; it lands in the coordinators' inbox.
 
     Only a published seed of the SME's own municipality qualifies, and only once per SME and seed.
     Side effect: audit entry.
     """
-    from patents.models import PublicationState
-
     if (
         patent.municipality_id != sme.municipality_id
         or patent.publication_state != PublicationState.PUBLISHED

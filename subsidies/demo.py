@@ -1,9 +1,14 @@
 """Demo subsidies: programmes modelled on real ones (labelled as examples whose facts must be checked),
-windows around today so that every state shows, and applications in each status for demo SMEs."""
+windows around today so that every state shows, and applications in each status for demo SMEs.
+
+The programmes and the fallback SMEs are files in demo_data/; the windows and applications are placed
+relative to today here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -13,124 +18,20 @@ from smes import services as sme_services
 from smes.models import SME, BusinessPlan
 
 from . import services
-from .models import Application, Level, Programme, ProgrammeTemplate, SizeRule, TemplateWindow
+from .models import Application, Programme, ProgrammeTemplate, TemplateWindow
 
-EXAMPLE_NOTE = (
-    "デモ用の例です。実在の制度を模していますが、補助上限額・補助率・対象・締切などの事実は必ず最新の公募要領で"
-    "確認してください。/ Demo example modelled on a real programme: check every fact (maximum, rate, "
-    "eligibility, deadlines) against the current official call."
-)
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
-TEMPLATES = [
-    {
-        "slug": "monodukuri-hojokin-example",
-        "name": "ものづくり・商業・サービス生産性向上促進補助金（例）",
-        "agency": "中小企業庁・全国中小企業団体中央会",
-        "level": Level.NATIONAL,
-        "purpose": "中小企業の革新的な製品・サービス開発や生産プロセス改善のための設備投資等を支援する。",
-        "max_amount_jpy": 12_500_000,
-        "rate_numerator": 1,
-        "rate_denominator": 2,
-        "eligible_costs": "機械装置・システム構築費、技術導入費（知的財産権等の導入費用）、専門家経費、外注費など",
-        "official_url": "https://portal.monodukuri-hojo.jp/",
-        "notes": EXAMPLE_NOTE,
-        "size_rule": SizeRule.SME_BASIC_ACT,
-        "business_plan_required": True,
-    },
-    {
-        "slug": "kanagawa-new-product-example",
-        "name": "神奈川県 中小企業新製品開発支援補助金（例）",
-        "agency": "神奈川県 産業労働局",
-        "level": Level.PREFECTURE,
-        "purpose": "県内中小企業による新製品・新技術の開発、試作を支援する。",
-        "max_amount_jpy": 3_000_000,
-        "rate_numerator": 1,
-        "rate_denominator": 2,
-        "eligible_costs": "原材料費、試作加工費、機器借用料、外部委託費",
-        "official_url": "https://www.pref.kanagawa.jp/",
-        "notes": EXAMPLE_NOTE,
-        "size_rule": SizeRule.SME_BASIC_ACT,
-        "prefectures": ["神奈川県"],
-        "industries": ["E", "G"],
-        "min_years_in_business": 1,
-    },
-    {
-        "slug": "jizokuka-hojokin-example",
-        "name": "小規模事業者持続化補助金（例）",
-        "agency": "中小企業庁・日本商工会議所",
-        "level": Level.NATIONAL,
-        "purpose": "小規模事業者が経営計画に基づいて行う販路開拓や業務効率化の取組を支援する。",
-        "max_amount_jpy": 500_000,
-        "rate_numerator": 2,
-        "rate_denominator": 3,
-        "eligible_costs": "機械装置等費、広報費、ウェブサイト関連費、展示会等出展費、開発費など",
-        "official_url": "https://www.jizokuka-hojokin.jp/",
-        "notes": EXAMPLE_NOTE,
-        "size_rule": SizeRule.SMALL_SCALE,
-        "business_plan_required": True,
-    },
-]
 
-CITY_PROGRAMMES = [
-    {
-        "name": "川崎市 知的財産交流 共同研究開発補助金（例）",
-        "agency": "川崎市 経済労働局",
-        "level": Level.CITY,
-        "purpose": "大企業の開放特許のライセンスを受けた市内中小企業が、大学・公設試等と行う共同研究開発を支援する。",
-        "max_amount_jpy": 5_000_000,
-        "rate_numerator": 2,
-        "rate_denominator": 3,
-        "eligible_costs": "共同研究費、試作費、特許実施料（一時金）",
-        "official_url": "https://www.city.kawasaki.jp/",
-        "notes": EXAMPLE_NOTE,
-        "size_rule": SizeRule.SME_BASIC_ACT,
-        "local_only": True,
-        "licence_required": True,
-    },
-    {
-        "name": "川崎市 新製品・新技術 製品化支援補助金（例）",
-        "agency": "川崎市 経済労働局",
-        "level": Level.CITY,
-        "purpose": "市内中小企業の新製品の製品化・販路開拓を支援する。",
-        "max_amount_jpy": 1_000_000,
-        "rate_numerator": 1,
-        "rate_denominator": 2,
-        "eligible_costs": "デザイン費、展示会出展費、認証取得費",
-        "official_url": "https://www.city.kawasaki.jp/",
-        "notes": EXAMPLE_NOTE,
-        "size_rule": SizeRule.SME_BASIC_ACT,
-        "local_only": True,
-        "business_plan_required": True,
-        "min_years_in_business": 2,
-    },
-]
+def _load(name: str):
+    return json.loads((DEMO_DATA / name).read_text(encoding="utf-8"))
 
-DEMO_SMES = [
-    {
-        "name_ja": "デモ精密工業株式会社",
-        "name_en": "Demo Precision Industries",
-        "address": "神奈川県川崎市高津区坂戸3-2-1",
-        "industry": "E",
-        "industry_detail": "29 電気機械器具製造業",
-        "employees": 45,
-        "capital_jpy": 30_000_000,
-        "founded_year": 1978,
-        "products": "精密切削部品、治具",
-        "needs": "自社製品として小型センサー機器を開発したい",
-    },
-    {
-        "name_ja": "デモ商事株式会社",
-        "name_en": "Demo Trading",
-        "address": "神奈川県川崎市中原区小杉町1-1",
-        "industry": "I",
-        "industry_detail": "53 建築材料、鉱物・金属材料等卸売業",
-        "employees": 150,
-        "capital_jpy": 120_000_000,
-        "founded_year": 1990,
-        "products": "金属材料の卸売",
-        "needs": "取扱製品に付加価値を付けたい",
-    },
-]
+
+def _programmes() -> tuple[list[dict], list[dict]]:
+    """The shared templates and the city's own programmes, each carrying the note that it is an example."""
+    data = _load("programmes.json")
+    note = {"notes": data["example_note"]}
+    return [{**t, **note} for t in data["templates"]], [{**p, **note} for p in data["city_programmes"]]
 
 
 def _demo_smes(municipality, coordinator, member) -> list[SME]:
@@ -153,7 +54,7 @@ def _demo_smes(municipality, coordinator, member) -> list[SME]:
         sme_services.sme_create(
             municipality=municipality, actor=coordinator, data={**data, "source_note": note}
         )
-        for data in DEMO_SMES
+        for data in _load("smes.json")
     ]
 
 
@@ -180,7 +81,8 @@ def demo_subsidies(context: dict) -> None:
     municipality = context["municipalities"]["kawasaki"]
     coordinator = context["users"]["coordinator"]
     today = timezone.localdate()
-    templates = [_template(data, today) for data in TEMPLATES]
+    template_data, city_programme_data = _programmes()
+    templates = [_template(data, today) for data in template_data]
     for slug in ("kawasaki", "sagamihara"):
         city = context["municipalities"][slug]
         if not Programme.objects.filter(municipality=city, template=templates[0]).exists():
@@ -190,7 +92,7 @@ def demo_subsidies(context: dict) -> None:
     if not Programme.objects.filter(municipality=municipality, template=templates[1]).exists():
         services.programme_adopt(municipality=municipality, actor=None, template=templates[1])
     city_programmes = []
-    for data in CITY_PROGRAMMES:
+    for data in city_programme_data:
         programme = Programme.objects.filter(municipality=municipality, name=data["name"]).first()
         if programme is None:
             programme = services.programme_create(municipality=municipality, actor=None, data=data)

@@ -14,7 +14,7 @@ Typical use::
 from .bm25 import BM25Params
 from .directions import seeds_for_text, smes_for_seed
 from .explain import Explanation, FitReport, MatchedTerm, ScoreParts, Span, highlight_html
-from .fit import FIT_CRITERIA, FIT_VALUES, DocMeta, Filters, FitProfile, FitSettings, fit_adjustment
+from .fit import FIT_PROFILE_FIELDS, FIT_VALUES, DocMeta, Filters, FitProfile, FitSettings, fit_adjustment
 from .index import (
     ENGINE_VERSION,
     BM25Ranker,
@@ -32,7 +32,7 @@ from .text import Analyzer, AnalyzerConfig, clean_text
 
 __all__ = [
     "ENGINE_VERSION",
-    "FIT_CRITERIA",
+    "FIT_PROFILE_FIELDS",
     "FIT_VALUES",
     "AllPairsResult",
     "Analyzer",

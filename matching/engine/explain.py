@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .fit import FIT_CRITERIA, FitProfile
+from .fit import FIT_PROFILE_FIELDS, FitProfile
 from .text import Token
 
 __all__ = [
@@ -79,9 +79,9 @@ def fit_report(profile: FitProfile | None) -> FitReport:
     "not_large_business_only" == "no" is reported as missed and flagged separately, because it is the
     one answer that lowers the score rather than just not raising it.
     """
-    values = profile.as_dict() if profile else dict.fromkeys(FIT_CRITERIA, "unknown")
+    values = profile.as_dict() if profile else dict.fromkeys(FIT_PROFILE_FIELDS, "unknown")
     groups: dict[str, list[str]] = {"yes": [], "partly": [], "no": [], "unknown": []}
-    for name in FIT_CRITERIA:
+    for name in FIT_PROFILE_FIELDS:
         groups[values[name]].append(name)
     return FitReport(
         met=tuple(groups["yes"]),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 __all__ = [
-    "FIT_CRITERIA",
+    "FIT_PROFILE_FIELDS",
     "FIT_VALUES",
     "DocMeta",
     "Filters",
@@ -30,7 +30,10 @@ __all__ = [
     "fit_multipliers",
 ]
 
-FIT_CRITERIA: tuple[str, ...] = (
+# The engine's names of the six criteria: FitProfile's fields and the columns of the index's profile
+# matrix, in the programme's order (the order of patents.models.FIT_CRITERIA, which the adapter in
+# matching/indexing.py pairs them with).
+FIT_PROFILE_FIELDS: tuple[str, ...] = (
     "clear_use",
     "direct_contribution",
     "adds_value_easily",
@@ -41,7 +44,7 @@ FIT_CRITERIA: tuple[str, ...] = (
 FIT_VALUES: tuple[str, ...] = ("yes", "partly", "no", "unknown")
 # Integer codes used in the index's (n_docs, 6) int8 profile matrix; index into FIT_VALUES.
 _CODE = {value: code for code, value in enumerate(FIT_VALUES)}
-_LARGE_ONLY = FIT_CRITERIA.index("not_large_business_only")
+_LARGE_ONLY = FIT_PROFILE_FIELDS.index("not_large_business_only")
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class FitProfile:
     not_large_business_only: str = "unknown"
 
     def __post_init__(self) -> None:
-        for name in FIT_CRITERIA:
+        for name in FIT_PROFILE_FIELDS:
             if getattr(self, name) not in _CODE:
                 raise ValueError(f"{name} must be one of {FIT_VALUES}, got {getattr(self, name)!r}")
 
@@ -64,18 +67,18 @@ class FitProfile:
     def from_mapping(cls, values: Mapping[str, str] | None) -> FitProfile:
         """Build from a dict; missing criteria are "unknown", unknown keys are an error."""
         values = dict(values or {})
-        extra = set(values) - set(FIT_CRITERIA)
+        extra = set(values) - set(FIT_PROFILE_FIELDS)
         if extra:
             raise ValueError(f"unknown fit criteria: {sorted(extra)}")
         return cls(**values)
 
     def codes(self) -> tuple[int, ...]:
-        """The profile as integer codes (index into :data:`FIT_VALUES`), in :data:`FIT_CRITERIA` order."""
-        return tuple(_CODE[getattr(self, name)] for name in FIT_CRITERIA)
+        """The profile as integer codes (index into :data:`FIT_VALUES`), in :data:`FIT_PROFILE_FIELDS` order."""
+        return tuple(_CODE[getattr(self, name)] for name in FIT_PROFILE_FIELDS)
 
     def as_dict(self) -> dict[str, str]:
         """Criterion name -> value."""
-        return {name: getattr(self, name) for name in FIT_CRITERIA}
+        return {name: getattr(self, name) for name in FIT_PROFILE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class FitSettings:
     def value_weights(self) -> np.ndarray:
         """(6, 4) table: adjustment contributed by criterion i having value code j."""
         per_value = [self.criterion_weight, self.criterion_weight * self.partly_factor, self.no_weight, 0.0]
-        table = np.tile(np.asarray(per_value, dtype=np.float64), (len(FIT_CRITERIA), 1))
+        table = np.tile(np.asarray(per_value, dtype=np.float64), (len(FIT_PROFILE_FIELDS), 1))
         table[_LARGE_ONLY, _CODE["no"]] = -self.large_business_only_penalty
         return table
 
@@ -121,7 +124,7 @@ def fit_multipliers(codes: np.ndarray, settings: FitSettings) -> np.ndarray:
     if not settings.enabled or codes.shape[0] == 0:
         return np.ones(codes.shape[0], dtype=np.float32)
     table = settings.value_weights()
-    adjustment = table[np.arange(len(FIT_CRITERIA)), codes.astype(np.intp)].sum(axis=1)
+    adjustment = table[np.arange(len(FIT_PROFILE_FIELDS)), codes.astype(np.intp)].sum(axis=1)
     return np.maximum(settings.floor, 1.0 + adjustment).astype(np.float32)
 
 

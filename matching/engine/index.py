@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
-from .fit import FIT_CRITERIA, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
+from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
 from .synonyms import expand_query_terms, synonym_table
 from .text import Analyzer, AnalyzerConfig, clean_text
 
@@ -236,10 +236,10 @@ class ScreeningIndex:
         self.expires = np.fromiter(
             (m.expires_on.toordinal() if m.expires_on else 0 for m in metas), np.int32, len(metas)
         )
-        unknown = (3,) * len(FIT_CRITERIA)
+        unknown = (3,) * len(FIT_PROFILE_FIELDS)
         self.fit_codes = np.asarray(
             [m.fit.codes() if m.fit else unknown for m in metas], dtype=np.int8
-        ).reshape(len(metas), len(FIT_CRITERIA))
+        ).reshape(len(metas), len(FIT_PROFILE_FIELDS))
 
     def __len__(self) -> int:
         return len(self.doc_ids)

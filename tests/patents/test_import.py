@@ -9,7 +9,8 @@ from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry
 from patents.importing.messages import ImportProblem
-from patents.models import ImportState, Patent
+from patents.models import ImportState, Patent, PortfolioImport
+from patents.signals import portfolio_committed
 from tests.patents.helpers import (
     TEMPLATE_HEADER_EN,
     confirm_and_commit,
@@ -397,3 +398,32 @@ def test_real_export_quirks_are_normalised():
     ]
     assert normalise_number("kr100662232* ") == "KR100662232"
     assert normalise_number("ＪＰ７０００００１Ｂ２") == "JP7000001B2"
+
+
+def test_commit_that_writes_sends_portfolio_committed_once_and_a_no_op_reimport_sends_nothing(
+    company_a, staff_a
+):
+    heard = []
+
+    def listener(sender, portfolio_import, municipality_id, **kwargs):
+        heard.append((sender, portfolio_import.pk, municipality_id))
+
+    portfolio_committed.connect(listener, dispatch_uid="test-listener")
+    try:
+        first = confirm_and_commit(
+            upload_and_validate(company_a, staff_a, "p.csv", GOOD_CSV.encode()), staff_a
+        )
+        again = confirm_and_commit(
+            upload_and_validate(company_a, staff_a, "p.csv", GOOD_CSV.encode()), staff_a
+        )
+    finally:
+        portfolio_committed.disconnect(dispatch_uid="test-listener")
+    assert (first.new_count, again.unchanged_count) == (2, 2)
+    assert heard == [(PortfolioImport, first.pk, company_a.municipality_id)]
+
+
+def test_portfolio_committed_queues_one_index_rebuild_on_commit(city_a, django_capture_on_commit_callbacks):
+    # matching listens (patents does not import it): the bulk write's only way to refresh the index.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        portfolio_committed.send(sender=PortfolioImport, portfolio_import=None, municipality_id=city_a.pk)
+    assert len(callbacks) == 1

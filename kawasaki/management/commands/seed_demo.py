@@ -9,6 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         seed_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))
-        for _key, email, _name, roles in ACCOUNTS:
-            where = ", ".join(f"{slug}: {role}" for slug, role in roles)
-            self.stdout.write(f"  {email:<36} {DEMO_PASSWORD}   ({where})")
+        for account in ACCOUNTS:
+            where = ", ".join(f"{m['municipality']}: {m['role']}" for m in account["memberships"])
+            self.stdout.write(f"  {account['email']:<36} {DEMO_PASSWORD}   ({where})")

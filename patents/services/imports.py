@@ -1,10 +1,9 @@
-"""Writes of the patents app. Every function that changes data writes an audit entry."""
+"""Portfolio imports: upload, validation in the worker, confirmation and the one-transaction write."""
 
 from __future__ import annotations
 
 import itertools
-import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,365 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kawasaki.models import AuditEntry, Municipality, User
-from kawasaki.services import audit_log, field_changes
+from kawasaki.services import audit_log
 
-from .importing import FileRefused, ImportProblem, RowValidator, detect_column_set, open_rows
-from .importing import messages as M
-from .importing.readers import MAX_ROWS, max_file_bytes
-from .models import (
-    CompanyAlias,
-    ImportState,
-    LargeCompany,
-    Patent,
-    PatentAttachment,
-    PortfolioImport,
-    PublicationState,
-    company_name_key,
-)
+from ..importing import FileRefused, ImportProblem, RowValidator, detect_column_set, open_rows
+from ..importing import messages as M
+from ..importing.readers import MAX_ROWS, max_file_bytes
+from ..models import ImportState, LargeCompany, Patent, PortfolioImport
+from ..signals import portfolio_committed
 
 CHUNK = 2_000
 MAX_STORED_PROBLEMS = 1_000
-
-
-# --- Companies ------------------------------------------------------------------------------------
-
-
-def _alias_owner(*, municipality: Municipality, name: str) -> LargeCompany | None:
-    alias = CompanyAlias.objects.filter(municipality=municipality, key=company_name_key(name)).first()
-    return alias.company if alias is not None else None
-
-
-def company_create(
-    *,
-    municipality: Municipality,
-    actor: User | None,
-    name_ja: str,
-    name_en: str = "",
-    contact_name: str = "",
-    contact_email: str = "",
-    contact_phone: str = "",
-    aliases: Iterable[str] = (),
-) -> LargeCompany:
-    """Register a large company with its names as aliases.
-
-    Refuses a name that is already another spelling of a company here ("GOOGLE INC." when "Google Inc."
-    exists). Side effects: aliases created, audit entry.
-    """
-    names = [n.strip() for n in (name_ja, name_en, *aliases) if n and n.strip()]
-    if not names or not company_name_key(names[0]):
-        raise ValidationError({"name_ja": _("Enter the company's name.")})
-    for name in names:
-        owner = _alias_owner(municipality=municipality, name=name)
-        if owner is not None:
-            raise ValidationError(
-                {
-                    "name_ja": _("“%(name)s” is already a name of %(company)s.")
-                    % {"name": name, "company": owner}
-                }
-            )
-    with transaction.atomic():
-        company = LargeCompany.objects.create(
-            municipality=municipality,
-            name_ja=name_ja.strip() or name_en.strip(),
-            name_en=name_en.strip(),
-            contact_name=contact_name,
-            contact_email=contact_email,
-            contact_phone=contact_phone,
-        )
-        keys = set()
-        for name in names:
-            if company_name_key(name) not in keys:
-                keys.add(company_name_key(name))
-                CompanyAlias.objects.create(municipality=municipality, company=company, name=name)
-        audit_log(
-            municipality=municipality,
-            actor=actor,
-            action="company.created",
-            obj=company,
-            changes={"name_ja": {"new": company.name_ja}, "name_en": {"new": company.name_en}},
-        )
-    return company
-
-
-COMPANY_FIELDS = ("name_ja", "name_en", "contact_name", "contact_email", "contact_phone")
-
-
-def company_update(*, company: LargeCompany, actor: User, data: dict[str, Any]) -> LargeCompany:
-    """Change a company's names or licensing contact. Side effect: audit entry with old and new values."""
-    data = {k: v for k, v in data.items() if k in COMPANY_FIELDS}
-    changes = field_changes(company, data)
-    if not changes:
-        return company
-    with transaction.atomic():
-        for field, value in data.items():
-            setattr(company, field, value)
-        company.save(update_fields=list(changes))
-        for field in ("name_ja", "name_en"):
-            if field in changes and data[field]:
-                owner = _alias_owner(municipality=company.municipality, name=data[field])
-                if owner is None:
-                    CompanyAlias.objects.create(
-                        municipality=company.municipality, company=company, name=data[field]
-                    )
-        audit_log(
-            municipality=company.municipality,
-            actor=actor,
-            action="company.updated",
-            obj=company,
-            changes=changes,
-        )
-    return company
-
-
-def company_alias_add(*, company: LargeCompany, actor: User | None, name: str) -> CompanyAlias:
-    """Record another spelling of a company's name. Side effect: audit entry."""
-    name = name.strip()
-    if not company_name_key(name):
-        raise ValidationError({"name": _("Enter a name.")})
-    owner = _alias_owner(municipality=company.municipality, name=name)
-    if owner is not None:
-        raise ValidationError(
-            {"name": _("“%(name)s” is already a name of %(company)s.") % {"name": name, "company": owner}}
-        )
-    alias = CompanyAlias.objects.create(municipality=company.municipality, company=company, name=name)
-    audit_log(
-        municipality=company.municipality,
-        actor=actor,
-        action="company.alias_added",
-        obj=company,
-        changes={"alias": {"new": name}},
-    )
-    return alias
-
-
-def company_for_name(*, municipality: Municipality, actor: User | None, name: str) -> LargeCompany:
-    """The company a name or alias stands for, registered under that name when new."""
-    owner = _alias_owner(municipality=municipality, name=name)
-    if owner is not None:
-        return owner
-    return company_create(municipality=municipality, actor=actor, name_ja=name)
-
-
-# --- Patents --------------------------------------------------------------------------------------
-
-# Fields people edit on the fit-profile page (bibliographic data comes from imports).
-PATENT_EDITABLE_FIELDS = (
-    "title",
-    "abstract",
-    "plain_summary",
-    "application_examples",
-    "prototype_info",
-    "offer_non_exclusive",
-    "offer_exclusive",
-    "offer_assignment",
-    "expiry_date",
-    "legal_status",
-    "internal_note",
-    "fit_clear_use",
-    "fit_clear_use_note",
-    "fit_direct_contribution",
-    "fit_direct_contribution_note",
-    "fit_adds_value",
-    "fit_adds_value_note",
-    "fit_low_effort",
-    "fit_low_effort_note",
-    "fit_prototype",
-    "fit_prototype_note",
-    "fit_not_large_business",
-    "fit_not_large_business_note",
-)
-
-
-def patent_update(*, patent: Patent, actor: User, data: dict[str, Any]) -> Patent:
-    """Edit a seed's plain-language fields and fit profile.
-
-    Only PATENT_EDITABLE_FIELDS are taken. Side effects: audit entry with what changed; the cached
-    introduction sheet becomes stale because updated_at moves.
-    """
-    data = {k: v for k, v in data.items() if k in PATENT_EDITABLE_FIELDS}
-    changes = field_changes(patent, data)
-    if not changes:
-        return patent
-    for field, value in data.items():
-        setattr(patent, field, value)
-    patent.save(update_fields=[*changes, "updated_at"])
-    audit_log(
-        municipality=patent.municipality, actor=actor, action="patent.updated", obj=patent, changes=changes
-    )
-    _queue_sheet(patent)
-    return patent
-
-
-def _queue_sheet(patent: Patent) -> None:
-    """Render a published seed's introduction sheet in the background, so the download is instant."""
-    from .tasks import render_sheet_task
-
-    if patent.publication_state == PublicationState.PUBLISHED:
-        render_sheet_task.delay_on_commit(municipality_id=patent.municipality_id, patent_id=patent.pk)
-
-
-# Allowed moves of the publication state (pretalx style: a table, one function that checks it).
-TRANSITIONS: dict[str, set[str]] = {
-    PublicationState.DRAFT: {PublicationState.PUBLISHED, PublicationState.WITHDRAWN},
-    PublicationState.PUBLISHED: {PublicationState.WITHDRAWN},
-    PublicationState.WITHDRAWN: {PublicationState.PUBLISHED, PublicationState.DRAFT},
-}
-
-
-def patent_set_state(*, patent: Patent, actor: User, state: str) -> Patent:
-    """Publish a seed to SMEs, withdraw it, or put it back to draft.
-
-    Refuses a move the TRANSITIONS table does not allow. Side effect: audit entry.
-    """
-    if state not in TRANSITIONS.get(patent.publication_state, set()):
-        raise ValidationError(
-            _("A seed cannot move from “%(old)s” to “%(new)s”.")
-            % {"old": patent.get_publication_state_display(), "new": PublicationState(state).label}
-        )
-    old = patent.publication_state
-    patent.publication_state = state
-    fields = ["publication_state", "updated_at"]
-    if state == PublicationState.PUBLISHED:
-        patent.published_at = timezone.now()
-        fields.append("published_at")
-    patent.save(update_fields=fields)
-    audit_log(
-        municipality=patent.municipality,
-        actor=actor,
-        action=f"patent.{state}",
-        obj=patent,
-        changes={"publication_state": {"old": old, "new": state}},
-    )
-    _queue_sheet(patent)
-    return patent
-
-
-def patents_set_state(*, patents: Iterable[Patent], actor: User, state: str) -> tuple[int, int]:
-    """Move several seeds at once; those that cannot move are left as they are.
-
-    Returns (moved, skipped). Side effects: one audit entry per moved seed, in one transaction.
-    """
-    moved = skipped = 0
-    with transaction.atomic():
-        for patent in patents:
-            if state in TRANSITIONS.get(patent.publication_state, set()):
-                patent_set_state(patent=patent, actor=actor, state=state)
-                moved += 1
-            else:
-                skipped += 1
-    return moved, skipped
-
-
-# --- Attachments ----------------------------------------------------------------------------------
-
-
-def attachment_add(
-    *,
-    patent: Patent,
-    actor: User | None,
-    kind: str,
-    upload: UploadedFile | File,
-    caption: str = "",
-) -> PatentAttachment:
-    """Attach a drawing, prototype photo or experiment data file to a seed.
-
-    The file is judged by its content (patents/attachments.py): over the size limit, empty, of a type
-    the kind does not accept, or not decodable, it is refused with a ValidationError on "file". It is
-    stored under a random name with the extension of the type found; the uploaded name is kept only
-    as a label. Side effects: file stored, audit entry, the seed's sheets re-rendered if published.
-    """
-    from django.core.files.base import ContentFile
-
-    from .attachments import MAX_PER_PATENT, UPLOAD_KINDS, inspect_upload, without_metadata
-
-    if kind not in UPLOAD_KINDS:
-        raise ValidationError({"kind": _("Choose what the file shows.")})
-    caption = (caption or "").strip()
-    if len(caption) > 200:
-        raise ValidationError({"caption": _("The caption is too long: at most 200 characters.")})
-    if PatentAttachment.objects.filter(patent=patent).count() >= MAX_PER_PATENT:
-        raise ValidationError(
-            {
-                "file": _("A seed can have at most %(max)s attachments; delete one first.")
-                % {"max": MAX_PER_PATENT}
-            }
-        )
-    file_type = inspect_upload(upload, kind=kind)
-    original_name = Path(str(upload.name or "").replace("\\", "/")).name[:255]
-    if file_type.is_image:
-        upload.seek(0)
-        content: UploadedFile | File = ContentFile(
-            without_metadata(upload.read(), file_type), name=original_name
-        )
-    else:
-        content = upload
-    stored_name = f"{uuid.uuid4().hex}{file_type.extension}"
-    with transaction.atomic():
-        attachment = PatentAttachment(
-            municipality=patent.municipality,
-            patent=patent,
-            kind=kind,
-            caption=caption,
-            original_name=original_name,
-            content_type=file_type.content_type,
-            size=content.size or 0,
-            uploaded_by=actor,
-        )
-        content.seek(0)
-        attachment.file.save(stored_name, content, save=False)
-        try:
-            attachment.save()
-            audit_log(
-                municipality=patent.municipality,
-                actor=actor,
-                action="patent.attachment_added",
-                obj=patent,
-                changes={
-                    "attachment": {"new": attachment.pk},
-                    "kind": {"new": kind},
-                    "file": {"new": original_name},
-                    "caption": {"new": caption},
-                    "type": {"new": file_type.content_type},
-                    "size": {"new": content.size},
-                },
-            )
-        except Exception:
-            # The file is on disk already: a row that cannot be written must not leave it behind.
-            if attachment.file.name:
-                attachment.file.storage.delete(attachment.file.name)
-            raise
-        _queue_sheet(patent)
-    return attachment
-
-
-def attachment_delete(*, attachment: PatentAttachment, actor: User | None) -> None:
-    """Remove an attachment from a seed and delete its file once the removal is committed.
-
-    Side effects: audit entry (what was removed), the seed's sheets re-rendered if published.
-    """
-    patent = attachment.patent
-    name = attachment.file.name
-    storage = attachment.file.storage
-    with transaction.atomic():
-        audit_log(
-            municipality=patent.municipality,
-            actor=actor,
-            action="patent.attachment_deleted",
-            obj=patent,
-            changes={
-                "attachment": {"old": attachment.pk},
-                "kind": {"old": attachment.kind},
-                "file": {"old": attachment.original_name},
-                "caption": {"old": attachment.caption},
-            },
-        )
-        attachment.delete()
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
-        _queue_sheet(patent)
-
-
-# --- Portfolio import -----------------------------------------------------------------------------
 
 
 def portfolio_import_start(
@@ -391,7 +41,7 @@ def portfolio_import_start(
     Side effects: the file is stored, audit entry, validation task queued after commit (unless
     `queue` is False: the command line validates in its own process).
     """
-    from .tasks import portfolio_import_validate_task
+    from ..tasks import portfolio_import_validate_task
 
     if company.municipality_id != municipality.pk:
         raise ValidationError(_("This company does not take part here."))
@@ -546,7 +196,7 @@ def portfolio_import_confirm(
 
     Side effects: audit entry, commit task queued after commit.
     """
-    from .tasks import portfolio_import_commit_task
+    from ..tasks import portfolio_import_commit_task
 
     if portfolio_import.state != ImportState.VALID:
         raise ValidationError(_("Only a validated import without errors can be confirmed."))
@@ -695,10 +345,10 @@ def portfolio_import_commit(*, portfolio_import: PortfolioImport) -> PortfolioIm
                 },
             )
             if created or updated:
-                # Bulk writes send no model signals: ask for the screening index rebuild explicitly.
-                from matching.signals import schedule_index_rebuild
-
-                schedule_index_rebuild(municipality_id=municipality.pk, kind="seeds")
+                # Bulk writes send no model signals: say so, so that indexes of seeds are rebuilt.
+                portfolio_committed.send(
+                    sender=PortfolioImport, portfolio_import=portfolio_import, municipality_id=municipality.pk
+                )
     except (_CommitAborted, FileRefused) as error:
         if isinstance(error, FileRefused):
             problems, count = [error.problem], 1

@@ -1,0 +1,7 @@
+"""Signals the patents app sends, for apps above it (matching) to listen to without patents knowing them."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of a portfolio import that created or updated patents. Bulk writes send
+# no post_save, so this is how listeners hear of them. Arguments: portfolio_import, municipality_id.
+portfolio_committed = Signal()
