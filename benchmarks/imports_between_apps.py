@@ -14,7 +14,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL = {"kawasaki": 0, "patents": 1, "smes": 1, "matching": 2, "negotiations": 3, "subsidies": 3, "reports": 4}
+LEVEL = {
+    "kawasaki": 0,
+    "patents": 1,
+    "smes": 1,
+    "matching": 2,
+    "negotiations": 3,
+    "subsidies": 3,
+    "reports": 4,
+}
 
 
 def _targets(node: ast.AST, package: str) -> list[str]:
@@ -47,7 +55,9 @@ def scan() -> list[tuple[str, int, str, str, bool]]:
             for node in ast.walk(tree):
                 for target in _targets(node, app):
                     if target in LEVEL and target != app:
-                        rows.append((str(path.relative_to(ROOT)), node.lineno, app, target, id(node) in local_nodes))
+                        rows.append(
+                            (str(path.relative_to(ROOT)), node.lineno, app, target, id(node) in local_nodes)
+                        )
     return rows
 
 

@@ -50,6 +50,34 @@ class LookupFirstMixin(TenantViewMixin):
         return super().http_method_not_allowed(request, *args, **kwargs)
 
 
+class FilterSetMixin:
+    """A list page filtered by its `<Model>FilterSet` (kawasaki/filters.py), the one its API endpoint uses.
+
+    Set `filterset_class` and `get_base_queryset()` (the selector's queryset, the rows this user may
+    see); `ListView.get_queryset()` then returns the filtered rows. The context gets `filterset` and
+    `filter_form`: a value that does not validate is ignored and shown as a form error.
+    """
+
+    filterset_class: type | None = None
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = self.filterset_class(
+                self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+            )
+        return self._filterset
+
+    def get_queryset(self):
+        return self.get_filterset().qs
+
+    def get_context_data(self, **kwargs):
+        filterset = self.get_filterset()
+        return super().get_context_data(filterset=filterset, filter_form=filterset.form, **kwargs)
+
+
 def home(request):
     """Send a signed-in user to the municipality they used last, else their first one."""
     if not request.user.is_authenticated:

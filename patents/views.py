@@ -18,13 +18,13 @@ from kawasaki.forms import add_service_errors
 from kawasaki.views import TenantViewMixin
 
 from . import exports, selectors, services, sheets
+from .filters import PatentFilterSet
 from .forms import (
     AliasForm,
     AttachmentForm,
     CompanyForm,
     ImportUploadForm,
     PatentEditForm,
-    PatentFilterForm,
     StateForm,
     selected_ids,
 )
@@ -61,24 +61,17 @@ class PatentListView(PatentAccessMixin, TemplateView):
     template_name = "patents/patent_list.html"
     paginate_by = 50
 
-    def filter_form(self):
-        companies = (
-            self.visible_companies()
-            if self.can_curate
-            else selectors.companies_with_published_seeds(municipality=self.municipality)
-        )
-        return PatentFilterForm(self.request.GET or None, companies=companies, show_curation=self.can_curate)
-
     def get_context_data(self, **kwargs):
-        form = self.filter_form()
-        queryset = selectors.filter_patents(self.visible_patents(), form.filters())
-        page = Paginator(queryset.order_by("company__name_ja", "number"), self.paginate_by).get_page(
+        filterset = PatentFilterSet(
+            self.request.GET or None, queryset=self.visible_patents(), request=self.request
+        )
+        page = Paginator(filterset.qs.order_by("company__name_ja", "number"), self.paginate_by).get_page(
             self.request.GET.get("page")
         )
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            form=form,
+            form=filterset.form,
             page_obj=page,
             patents=page.object_list,
             is_paginated=page.has_other_pages(),
@@ -95,8 +88,8 @@ class PatentExportView(PatentAccessMixin, View):
     permission_required = "patents.curate_patents"
 
     def get(self, request, *args, **kwargs):
-        form = PatentFilterForm(request.GET or None, companies=self.visible_companies())
-        queryset = selectors.filter_patents(self.visible_patents(), form.filters()).order_by("number")
+        filterset = PatentFilterSet(request.GET or None, queryset=self.visible_patents(), request=request)
+        queryset = filterset.qs.order_by("number")
         rows = exports.patents_csv_rows(queryset.iterator(chunk_size=2000), language=get_language() or "ja")
         response = HttpResponse("".join(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'

@@ -17,10 +17,11 @@ from django.views import View
 from django.views.generic import ListView
 
 from kawasaki.forms import add_service_errors
-from kawasaki.views import LookupFirstMixin, TenantViewMixin
+from kawasaki.views import FilterSetMixin, LookupFirstMixin, TenantViewMixin
 
 from . import pdf as plan_pdf
 from . import selectors, services
+from .filters import BusinessPlanFilterSet, PartnerFilterSet, SMEFilterSet
 from .forms import (
     BusinessPlanForm,
     PartnerForm,
@@ -38,25 +39,22 @@ from .rules import own_sme_id
 # --- SMEs -----------------------------------------------------------------------------------------
 
 
-class SMEListView(TenantViewMixin, ListView):
+class SMEListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "smes.view_sme_list"
     template_name = "smes/sme_list.html"
     context_object_name = "smes"
     paginate_by = 50
+    filterset_class = SMEFilterSet
 
-    def get_queryset(self):
-        return selectors.sme_list(
-            user=self.request.user,
-            municipality=self.municipality,
-            query=self.request.GET.get("q", "").strip(),
-            industry=self.request.GET.get("industry", ""),
-        )
+    def get_base_queryset(self):
+        return selectors.sme_list(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             industries=Industry.choices,
             q=self.request.GET.get("q", ""),
             industry=self.request.GET.get("industry", ""),
+            consent=self.request.GET.get("consent_to_share", ""),
             **kwargs,
         )
 
@@ -209,16 +207,15 @@ class FollowupDoneView(TenantViewMixin, View):
 # --- Business plans -------------------------------------------------------------------------------
 
 
-class PlanListView(TenantViewMixin, ListView):
+class PlanListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "smes.view_plan_list"
     template_name = "smes/plan_list.html"
     context_object_name = "plans"
     paginate_by = 50
+    filterset_class = BusinessPlanFilterSet
 
-    def get_queryset(self):
-        qs = selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
-        status = self.request.GET.get("status", "")
-        return qs.filter(status=status) if status in PlanStatus.values else qs
+    def get_base_queryset(self):
+        return selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -433,18 +430,15 @@ class PlanVersionPdfStatusView(PlanObjectMixin, View):
 # --- Partners and referrals -----------------------------------------------------------------------
 
 
-class PartnerListView(TenantViewMixin, ListView):
+class PartnerListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "smes.view_partner"
     template_name = "smes/partner_list.html"
     context_object_name = "partners"
     paginate_by = 50
+    filterset_class = PartnerFilterSet
 
-    def get_queryset(self):
-        return selectors.partners_of(
-            municipality=self.municipality,
-            kind=self.request.GET.get("kind", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
+    def get_base_queryset(self):
+        return selectors.partners_of(municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

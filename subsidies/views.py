@@ -20,12 +20,13 @@ from django_scopes import scope
 
 from kawasaki.forms import add_service_errors
 from kawasaki.models.users import STAFF_ROLES
-from kawasaki.views import LookupFirstMixin, TenantViewMixin
+from kawasaki.views import FilterSetMixin, LookupFirstMixin, TenantViewMixin
 from negotiations.selectors import negotiations_visible_to
 from smes.rules import own_sme_id
 from smes.selectors import plans_visible_to, smes_visible_to
 
 from . import ics, selectors, services
+from .filters import ApplicationFilterSet, ProgrammeFilterSet
 from .forms import (
     AdoptForm,
     ApplicationForm,
@@ -41,12 +42,13 @@ from .models import ApplicationStatus, Level
 # --- Programmes -----------------------------------------------------------------------------------
 
 
-class ProgrammeListView(TenantViewMixin, ListView):
+class ProgrammeListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "subsidies.view_programme"
     template_name = "subsidies/programme_list.html"
     context_object_name = "programmes"
+    filterset_class = ProgrammeFilterSet
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.programmes_of(municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
@@ -287,24 +289,19 @@ class EligibilityView(LookupFirstMixin, View):
 # --- Applications ---------------------------------------------------------------------------------
 
 
-class ApplicationListView(TenantViewMixin, ListView):
+class ApplicationListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "subsidies.view_application_list"
     template_name = "subsidies/application_list.html"
     context_object_name = "applications"
     paginate_by = 50
+    filterset_class = ApplicationFilterSet
 
     def programme_id(self) -> int | None:
         value = self.request.GET.get("programme", "")
         return int(value) if value.isdigit() else None
 
-    def get_queryset(self):
-        status = self.request.GET.get("status", "")
-        return selectors.application_list(
-            user=self.request.user,
-            municipality=self.municipality,
-            status=status if status in ApplicationStatus.values else "",
-            programme_id=self.programme_id(),
-        )
+    def get_base_queryset(self):
+        return selectors.applications_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         is_staff = self.request.membership.role in STAFF_ROLES
