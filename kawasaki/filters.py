@@ -40,18 +40,23 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from .models import Municipality, User
+
 
 class TenantFilterSet(django_filters.FilterSet):
     """A FilterSet that knows the request's user and municipality (pages: set by the tenant middleware;
     API: set by `TenantAPIMixin` from the token)."""
 
+    user: User
+    municipality: Municipality
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if queryset is None:
+        if queryset is None or request is None:
             # Never fall back to the model's manager: the selector decides what the user may see.
-            raise TypeError(f"{type(self).__name__} needs the selector's queryset.")
+            raise TypeError(f"{type(self).__name__} needs the selector's queryset and the request.")
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.user = getattr(request, "user", None)
-        self.municipality = getattr(request, "municipality", None)
+        self.user = request.user
+        self.municipality = request.municipality
         self.limit_choices()
 
     def limit_choices(self) -> None:

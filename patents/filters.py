@@ -54,7 +54,7 @@ class PatentFilterSet(TenantFilterSet):
 
     @property
     def can_curate(self) -> bool:
-        return bool(self.user and self.user.has_perm("patents.curate_patents", self.municipality))
+        return self.user.has_perm("patents.curate_patents", self.municipality)
 
     def limit_choices(self) -> None:
         if self.can_curate:
