@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from django_scopes import scope
@@ -38,9 +39,59 @@ class TenantViewMixin(PermissionRequiredMixin):
         return reverse(name, kwargs={"municipality": self.municipality.slug, **kwargs})
 
 
+class TenantObjectMixin(TenantViewMixin):
+    """A page of one object, found among the rows this user may see in this municipality.
+
+    The one way for a view to get its object (no `lookup()` or `get_<model>()` of its own):
+
+        class SMEEditView(TenantObjectMixin, View):
+            selector = staticmethod(selectors.smes_visible_to)  # called with user= and municipality=
+
+            def get(self, request, *args, **kwargs):
+                sme = self.get_object()
+
+    - `selector` is a selector taking `user=` and `municipality=`; a view whose rows come otherwise
+      (a municipality-only selector, an annotated queryset) overrides `get_queryset()` instead.
+    - `get_object()` is `get_object_or_404(get_queryset(), pk=<the URL's pk_url_kwarg>)`, cached for the
+      request, so another tenant's (or an invisible) id is a 404. Further lookups go in
+      `get_object_lookup()`; a view that must refuse more (e.g. a per-object rule) overrides
+      `get_object()`, calls super() and raises Http404.
+    - It is fetched before any method is refused, so a method the view does not serve cannot tell
+      (by 405 instead of 404) that the object exists.
+    - Permissions are still checked against the municipality (TenantViewMixin); for a rule on the
+      object itself, call `self.request.user.has_perm(perm, self.get_object())` or return
+      `self.get_object()` from `get_permission_object()`.
+    - `get_object_copy()` is an uncached copy: a ModelForm validates (and so changes) the copy, and
+      the service still sees the old values it logs.
+    """
+
+    selector = None
+    pk_url_kwarg = "pk"
+
+    def get_queryset(self):
+        if self.selector is None:
+            raise NotImplementedError(f"{type(self).__name__} sets `selector` or overrides get_queryset().")
+        return self.selector(user=self.request.user, municipality=self.municipality)
+
+    def get_object_lookup(self) -> dict:
+        return {"pk": self.kwargs[self.pk_url_kwarg]}
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = get_object_or_404(self.get_queryset(), **self.get_object_lookup())
+        return self._object
+
+    def get_object_copy(self):
+        return self.get_queryset().get(pk=self.get_object().pk)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
 class LookupFirstMixin(TenantViewMixin):
-    """A page of one object: an id that is not the user's answers 404 whatever the method, so a
-    method the view does not serve cannot tell (by 405) that the object exists. Views set `lookup()`."""
+    """Superseded by TenantObjectMixin (set `selector` or `get_queryset()`, call `get_object()`); kept
+    until the last views that set `lookup()` move to it."""
 
     def lookup(self):
         raise NotImplementedError
@@ -48,6 +99,119 @@ class LookupFirstMixin(TenantViewMixin):
     def http_method_not_allowed(self, request, *args, **kwargs):
         self.lookup()
         return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class ServiceFormMixin:
+    """A form whose valid data goes to one service: form → service → errors on the form → message and
+    redirect. Mix in after TenantViewMixin / TenantObjectMixin, with django's `View`:
+
+        class SMECreateView(ServiceFormMixin, TenantViewMixin, View):
+            form_class = SMEForm
+            template_name = "smes/sme_form.html"
+            success_message = _("The SME was registered.")
+
+            def perform(self, form):
+                return services.sme_create(municipality=self.municipality, actor=self.request.user,
+                                           data=form.cleaned_data)
+
+            def get_success_url(self, result):
+                return self.tenant_url("sme_detail", pk=result.pk)
+
+    - GET renders `template_name` with `get_context_data(form=...)` (default: just the form).
+    - POST builds the form from the request (`get_form_kwargs()` for extra arguments, `get_initial()`
+      for the unbound form); when valid, `perform(form)` calls the service and its return value goes
+      to `get_success_message(result)` and `get_success_url(result)`.
+    - A Django ValidationError from the service is shown on the form (field errors on their fields,
+      see kawasaki.forms.add_service_errors); a PermissionDenied from the service becomes
+      `denied_message` on `denied_field` (the form) when a view sets `denied_message`, else it
+      propagates (403). An invalid form re-renders with status 400 (`form_invalid()` to change that).
+    """
+
+    form_class: type | None = None
+    template_name: str  # set by the view (or a view it extends)
+    success_message = ""
+    denied_message = ""
+    denied_field: str | None = None
+
+    def get_initial(self) -> dict:
+        return {}
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_form(self, data=None, files=None):
+        kwargs = self.get_form_kwargs()
+        if data is None:
+            kwargs.setdefault("initial", self.get_initial())
+            return self.form_class(**kwargs)
+        return self.form_class(data, files, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return kwargs
+
+    def render_form(self, form, status: int = 200):
+        return render(self.request, self.template_name, self.get_context_data(form=form), status=status)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return str(self.success_message)
+
+    def get_success_url(self, result) -> str:
+        raise NotImplementedError
+
+    def form_invalid(self, form):
+        return self.render_form(form, status=400)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied:
+                if not self.denied_message:
+                    raise
+                form.add_error(self.denied_field, str(self.denied_message))
+            else:
+                message = self.get_success_message(result)
+                if message:
+                    messages.success(request, message)
+                return redirect(self.get_success_url(result))
+        return self.form_invalid(form)
+
+
+class FilterSetMixin:
+    """A list page filtered by its `<Model>FilterSet` (kawasaki/filters.py), the one its API endpoint uses.
+
+    Set `filterset_class` and `get_base_queryset()` (the selector's queryset, the rows this user may
+    see); `ListView.get_queryset()` then returns the filtered rows. The context gets `filterset` and
+    `filter_form`: a value that does not validate is ignored and shown as a form error.
+    """
+
+    filterset_class: type | None = None
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = self.filterset_class(
+                self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+            )
+        return self._filterset
+
+    def get_queryset(self):
+        return self.get_filterset().qs
+
+    def get_context_data(self, **kwargs):
+        filterset = self.get_filterset()
+        return super().get_context_data(filterset=filterset, filter_form=filterset.form, **kwargs)
 
 
 def home(request):
@@ -80,78 +244,67 @@ class MemberListView(TenantViewMixin, ListView):
         return selectors.members_of(municipality=self.municipality)
 
 
-class MembershipEditView(TenantViewMixin, View):
+class MembershipEditView(ServiceFormMixin, TenantObjectMixin, View):
     permission_required = "kawasaki.manage_members"
     template_name = "kawasaki/membership_form.html"
+    form_class = MembershipForm
+    success_message = gettext_lazy("The membership was updated.")
 
-    def get_membership(self):
-        return get_object_or_404(selectors.members_of(municipality=self.municipality), pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return selectors.members_of(municipality=self.municipality)
 
-    def get(self, request, *args, **kwargs):
-        membership = self.get_membership()
-        form = MembershipForm(initial={"role": membership.role, "is_active": membership.is_active})
-        return render(request, self.template_name, {"form": form, "membership": membership})
+    def get_initial(self):
+        membership = self.get_object()
+        return {"role": membership.role, "is_active": membership.is_active}
 
-    def post(self, request, *args, **kwargs):
-        membership = self.get_membership()
-        form = MembershipForm(request.POST)
-        if form.is_valid():
-            try:
-                services.membership_update(
-                    membership=membership,
-                    actor=request.user,
-                    role=form.cleaned_data["role"],
-                    is_active=form.cleaned_data["is_active"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The membership was updated."))
-                return redirect(self.tenant_url("member_list"))
-        return render(request, self.template_name, {"form": form, "membership": membership}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_object(), **kwargs)
+
+    def perform(self, form):
+        return services.membership_update(
+            membership=self.get_object(),
+            actor=self.request.user,
+            role=form.cleaned_data["role"],
+            is_active=form.cleaned_data["is_active"],
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("member_list")
 
 
-class InvitationListView(TenantViewMixin, View):
+class InvitationListView(ServiceFormMixin, TenantViewMixin, View):
     permission_required = "kawasaki.manage_members"
     template_name = "kawasaki/invitation_list.html"
+    form_class = InvitationForm
 
-    def render_page(self, form, status=200):
-        context = {
-            "form": form,
-            "invitations": selectors.invitations_of(municipality=self.municipality)[:200],
-        }
-        return render(self.request, self.template_name, context, status=status)
+    def get_context_data(self, **kwargs):
+        invitations = selectors.invitations_of(municipality=self.municipality)[:200]
+        return super().get_context_data(invitations=invitations, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_page(InvitationForm())
+    def perform(self, form):
+        invitation, _token = services.invitation_create(
+            municipality=self.municipality,
+            actor=self.request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+        return invitation
 
-    def post(self, request, *args, **kwargs):
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                invitation, _token = services.invitation_create(
-                    municipality=self.municipality,
-                    actor=request.user,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
-                )
-                return redirect(self.tenant_url("invitation_list"))
-        return self.render_page(form, status=400)
+    def get_success_message(self, result):
+        return _("An invitation was sent to %(email)s.") % {"email": result.email}
+
+    def get_success_url(self, result):
+        return self.tenant_url("invitation_list")
 
 
-class InvitationRevokeView(TenantViewMixin, View):
+class InvitationRevokeView(TenantObjectMixin, View):
     permission_required = "kawasaki.manage_members"
 
+    def get_queryset(self):
+        return selectors.invitations_open(municipality=self.municipality)
+
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(
-            selectors.invitations_open(municipality=self.municipality), pk=kwargs["pk"]
-        )
+        invitation = self.get_object()
         services.invitation_revoke(invitation=invitation, actor=request.user)
         messages.success(request, _("The invitation was withdrawn."))
         return redirect(self.tenant_url("invitation_list"))
@@ -193,12 +346,15 @@ class ApiTokenListView(TenantViewMixin, View):
         return self.render_page(ApiTokenForm(), new_key=key)
 
 
-class ApiTokenRevokeView(TenantViewMixin, View):
+class ApiTokenRevokeView(TenantObjectMixin, View):
     permission_required = "kawasaki.manage_api_tokens"
+    selector = staticmethod(selectors.api_tokens_of)
+
+    def get_object_lookup(self):
+        return {**super().get_object_lookup(), "revoked_at__isnull": True}
 
     def post(self, request, *args, **kwargs):
-        tokens = selectors.api_tokens_of(user=request.user, municipality=self.municipality)
-        token = get_object_or_404(tokens, pk=kwargs["pk"], revoked_at__isnull=True)
+        token = self.get_object()
         services.api_token_revoke(token=token, actor=request.user)
         messages.success(request, _("The API token was revoked."))
         return redirect(self.tenant_url("apitoken_list"))

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from kawasaki.api.base import TenantAPIMixin
 
 from . import selectors, services
-from .forms import PatentFilterForm
+from .filters import PatentFilterSet
 from .importing.messages import ImportProblem
 from .models import LargeCompany, Patent, PortfolioImport
 
@@ -189,14 +189,11 @@ class PatentListAPIView(PatentAPIMixin, generics.ListAPIView):
     """Patents the token's user may see, with the portfolio list's filters as query parameters
     (q, company, ipc, legal_status, publication_state, fit_yes, expiry, needs_completion)."""
 
+    filterset_class = PatentFilterSet
     ordering_fields = ["number", "title", "filing_date", "expiry_date", "updated_at"]
 
     def get_queryset(self):
-        companies = LargeCompany.objects.filter(municipality=self.municipality)
-        form = PatentFilterForm(self.request.query_params or None, companies=companies)
-        return selectors.filter_patents(super().get_queryset(), form.filters()).order_by(
-            "company__name_ja", "number"
-        )
+        return super().get_queryset().order_by("company__name_ja", "number")
 
 
 class PatentDetailAPIView(PatentAPIMixin, generics.RetrieveAPIView):

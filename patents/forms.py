@@ -6,68 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import (
-    FIT_CRITERIA,
-    FIT_EDIT_FIELDS,
-    FIT_FIELDS,
-    FitAnswer,
-    LegalStatus,
-    Patent,
-    PublicationState,
-)
-from .selectors import PatentFilters
-
-
-class PatentFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    company = forms.TypedChoiceField(label=_("Company"), required=False, coerce=int, empty_value=None)
-    ipc = forms.CharField(label=_("IPC class"), required=False, max_length=20, help_text=_("e.g. G01N"))
-    legal_status = forms.ChoiceField(
-        label=_("Legal status"), required=False, choices=[("", _("All")), *LegalStatus.choices]
-    )
-    publication_state = forms.ChoiceField(
-        label=_("Publication state"), required=False, choices=[("", _("All")), *PublicationState.choices]
-    )
-    fit_yes = forms.MultipleChoiceField(
-        label=_("Fit criteria met"),
-        required=False,
-        choices=FIT_CRITERIA,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    expiry = forms.ChoiceField(
-        label=_("Expiry"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            ("expiring", _("Expiring soon")),
-            ("expired", _("Term expired")),
-            ("valid", _("Not expiring soon")),
-        ],
-    )
-    needs_completion = forms.BooleanField(label=_("Without abstract only"), required=False)
-
-    def __init__(self, *args, companies=(), show_curation=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["company"].choices = [("", _("All")), *[(c.pk, c.name) for c in companies]]
-        if not show_curation:
-            # SMEs see published seeds only: state and completion filters would say nothing.
-            del self.fields["publication_state"]
-            del self.fields["needs_completion"]
-
-    def filters(self) -> PatentFilters:
-        if not self.is_valid():
-            return PatentFilters()
-        data = self.cleaned_data
-        return PatentFilters(
-            q=data.get("q") or "",
-            company=data.get("company"),
-            ipc=data.get("ipc") or "",
-            legal_status=data.get("legal_status") or "",
-            publication_state=data.get("publication_state") or "",
-            fit_yes=tuple(data.get("fit_yes") or ()),
-            expiry=data.get("expiry") or "",
-            needs_completion=bool(data.get("needs_completion")),
-        )
+from .models import FIT_EDIT_FIELDS, FIT_FIELDS, FitAnswer, Patent, PublicationState
 
 
 class PatentEditForm(forms.ModelForm):

@@ -9,22 +9,22 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from kawasaki.forms import add_service_errors
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
 from . import exports, selectors, services, sheets
+from .filters import PatentFilterSet
 from .forms import (
     AliasForm,
     AttachmentForm,
     CompanyForm,
     ImportUploadForm,
     PatentEditForm,
-    PatentFilterForm,
     StateForm,
     selected_ids,
 )
@@ -45,12 +45,6 @@ class PatentAccessMixin(TenantViewMixin):
     def visible_companies(self):
         return selectors.companies_visible_to(user=self.request.user, municipality=self.municipality)
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        # Another tenant's (or an invisible) object is a 404 whatever the method, never a 405 first.
-        if "pk" in kwargs and hasattr(self, "get_object"):
-            self.get_object()
-        return super().http_method_not_allowed(request, *args, **kwargs)
-
     @property
     def can_curate(self) -> bool:
         return self.request.user.has_perm("patents.curate_patents", self.municipality)
@@ -61,24 +55,17 @@ class PatentListView(PatentAccessMixin, TemplateView):
     template_name = "patents/patent_list.html"
     paginate_by = 50
 
-    def filter_form(self):
-        companies = (
-            self.visible_companies()
-            if self.can_curate
-            else selectors.companies_with_published_seeds(municipality=self.municipality)
-        )
-        return PatentFilterForm(self.request.GET or None, companies=companies, show_curation=self.can_curate)
-
     def get_context_data(self, **kwargs):
-        form = self.filter_form()
-        queryset = selectors.filter_patents(self.visible_patents(), form.filters())
-        page = Paginator(queryset.order_by("company__name_ja", "number"), self.paginate_by).get_page(
+        filterset = PatentFilterSet(
+            self.request.GET or None, queryset=self.visible_patents(), request=self.request
+        )
+        page = Paginator(filterset.qs.order_by("company__name_ja", "number"), self.paginate_by).get_page(
             self.request.GET.get("page")
         )
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            form=form,
+            form=filterset.form,
             page_obj=page,
             patents=page.object_list,
             is_paginated=page.has_other_pages(),
@@ -95,20 +82,18 @@ class PatentExportView(PatentAccessMixin, View):
     permission_required = "patents.curate_patents"
 
     def get(self, request, *args, **kwargs):
-        form = PatentFilterForm(request.GET or None, companies=self.visible_companies())
-        queryset = selectors.filter_patents(self.visible_patents(), form.filters()).order_by("number")
+        filterset = PatentFilterSet(request.GET or None, queryset=self.visible_patents(), request=request)
+        queryset = filterset.qs.order_by("number")
         rows = exports.patents_csv_rows(queryset.iterator(chunk_size=2000), language=get_language() or "ja")
         response = HttpResponse("".join(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
         return response
 
 
-class PatentDetailView(PatentAccessMixin, TemplateView):
+class PatentDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
     permission_required = "patents.view_patent"
     template_name = "patents/patent_detail.html"
-
-    def get_object(self):
-        return get_object_or_404(self.visible_patents(), pk=self.kwargs["pk"])
+    selector = staticmethod(selectors.patents_visible_to)
 
     def get_context_data(self, **kwargs):
         patent = kwargs.pop("patent", None) or self.get_object()
@@ -129,49 +114,46 @@ class PatentDetailView(PatentAccessMixin, TemplateView):
         )
 
 
-class PatentAttachmentAddView(PatentDetailView):
+class PatentAttachmentAddView(ServiceFormMixin, PatentDetailView):
     """Upload of a drawing, prototype photo or data file; a refused file re-renders the seed's page."""
 
     permission_required = "patents.curate_patents"
     http_method_names = ["post"]
+    selector = staticmethod(selectors.patents_curatable_by)
+    form_class = AttachmentForm
 
-    def get_object(self):
-        return get_object_or_404(self.curatable_patents(), pk=self.kwargs["pk"])
+    def render_form(self, form, status=200):
+        context = PatentDetailView.get_context_data(self, patent=self.get_object(), attachment_form=form)
+        return render(self.request, self.template_name, context, status=status)
 
     def post(self, request, *args, **kwargs):
-        patent = self.get_object()
-        if not request.user.has_perm("patents.manage_attachments", patent):
+        if not request.user.has_perm("patents.manage_attachments", self.get_object()):
             raise Http404
-        form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                attachment = services.attachment_add(
-                    patent=patent,
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    upload=form.cleaned_data["file"],
-                    caption=form.cleaned_data["caption"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("“%(name)s” was attached.") % {"name": attachment.original_name or attachment}
-                )
-                return redirect(self.tenant_url("patent_detail", pk=patent.pk) + "#attachments")
-        context = self.get_context_data(patent=patent, attachment_form=form)
-        return render(request, self.template_name, context, status=400)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.attachment_add(
+            patent=self.get_object(),
+            actor=self.request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            caption=form.cleaned_data["caption"],
+        )
+
+    def get_success_message(self, result):
+        return _("“%(name)s” was attached.") % {"name": result.original_name or result}
+
+    def get_success_url(self, result):
+        return self.tenant_url("patent_detail", pk=result.patent_id) + "#attachments"
 
 
-class PatentAttachmentMixin(PatentAccessMixin):
+class PatentAttachmentMixin(TenantObjectMixin, PatentAccessMixin):
     """One attachment, found only through the seeds this user may see (else 404)."""
 
-    def get_object(self):
-        return get_object_or_404(
-            selectors.attachments_visible_to(user=self.request.user, municipality=self.municipality),
-            patent_id=self.kwargs["pk"],
-            pk=self.kwargs["attachment_pk"],
-        )
+    selector = staticmethod(selectors.attachments_visible_to)
+
+    def get_object_lookup(self):
+        return {"patent_id": self.kwargs["pk"], "pk": self.kwargs["attachment_pk"]}
 
 
 class PatentAttachmentFileView(PatentAttachmentMixin, View):
@@ -217,34 +199,36 @@ class PatentAttachmentDeleteView(PatentAttachmentMixin, View):
         return redirect(self.tenant_url("patent_detail", pk=attachment.patent_id) + "#attachments")
 
 
-class PatentEditView(PatentAccessMixin, View):
+class PatentEditView(ServiceFormMixin, TenantObjectMixin, PatentAccessMixin, View):
     permission_required = "patents.curate_patents"
     template_name = "patents/patent_form.html"
+    selector = staticmethod(selectors.patents_curatable_by)
+    form_class = PatentEditForm
+    success_message = gettext_lazy("The seed was saved.")
 
-    def get_patent(self):
-        return get_object_or_404(self.curatable_patents(), pk=self.kwargs["pk"])
+    def get_form_kwargs(self):
+        # A bound form validates a copy, so the service still sees the old values it logs as "old".
+        patent = self.get_object_copy() if self.request.method == "POST" else self.get_object()
+        return {"instance": patent}
 
-    def get(self, request, *args, **kwargs):
-        patent = self.get_patent()
-        return render(
-            request, self.template_name, {"form": PatentEditForm(instance=patent), "patent": patent}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(patent=self.get_object(), **kwargs)
+
+    def perform(self, form):
+        return services.patent_update(
+            patent=self.get_object(), actor=self.request.user, data=form.cleaned_data
         )
 
-    def post(self, request, *args, **kwargs):
-        patent = self.get_patent()
-        form = PatentEditForm(request.POST, instance=self.get_patent())
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "patent": patent}, status=400)
-        services.patent_update(patent=patent, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("The seed was saved."))
-        return redirect(self.tenant_url("patent_detail", pk=patent.pk))
+    def get_success_url(self, result):
+        return self.tenant_url("patent_detail", pk=self.get_object().pk)
 
 
-class PatentStateView(PatentAccessMixin, View):
+class PatentStateView(TenantObjectMixin, PatentAccessMixin, View):
     permission_required = "patents.curate_patents"
+    selector = staticmethod(selectors.patents_curatable_by)
 
     def post(self, request, *args, **kwargs):
-        patent = get_object_or_404(self.curatable_patents(), pk=kwargs["pk"])
+        patent = self.get_object()
         form = StateForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a valid state."))
@@ -284,14 +268,12 @@ class PatentBulkStateView(PatentAccessMixin, View):
         return redirect(self.tenant_url("patent_list"))
 
 
-class PatentSheetView(PatentAccessMixin, View):
+class PatentSheetView(TenantObjectMixin, PatentAccessMixin, View):
     """The technology introduction sheet of one seed (PDF) in the reader's language, cached until
     anything it shows changes."""
 
     permission_required = "patents.view_patent"
-
-    def get_object(self):
-        return get_object_or_404(self.visible_patents(), pk=self.kwargs["pk"])
+    selector = staticmethod(selectors.patents_visible_to)
 
     def get(self, request, *args, **kwargs):
         patent = self.get_object()
@@ -343,45 +325,33 @@ class CompanyListView(PatentAccessMixin, TemplateView):
         )
 
 
-class CompanyCreateView(PatentAccessMixin, View):
+class CompanyCreateView(ServiceFormMixin, PatentAccessMixin, View):
     permission_required = "patents.manage_companies"
     template_name = "patents/largecompany_form.html"
+    form_class = CompanyForm
+    success_message = gettext_lazy("The company was registered.")
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": CompanyForm()})
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.company_create(
+            municipality=self.municipality,
+            actor=self.request.user,
+            name_ja=data["name_ja"],
+            name_en=data["name_en"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            aliases=data["aliases"].splitlines(),
+        )
 
-    def post(self, request, *args, **kwargs):
-        form = CompanyForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                company = services.company_create(
-                    municipality=self.municipality,
-                    actor=request.user,
-                    name_ja=data["name_ja"],
-                    name_en=data["name_en"],
-                    contact_name=data["contact_name"],
-                    contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"],
-                    aliases=data["aliases"].splitlines(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The company was registered."))
-                return redirect(self.tenant_url("company_detail", pk=company.pk))
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_url(self, result):
+        return self.tenant_url("company_detail", pk=result.pk)
 
 
-class CompanyDetailView(PatentAccessMixin, TemplateView):
+class CompanyDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
     permission_required = "patents.view_company"
     template_name = "patents/largecompany_detail.html"
-
-    def get_object(self):
-        return get_object_or_404(
-            selectors.companies_with_counts(user=self.request.user, municipality=self.municipality),
-            pk=self.kwargs["pk"],
-        )
+    selector = staticmethod(selectors.companies_with_counts)
 
     def get_context_data(self, **kwargs):
         company = self.get_object()
@@ -397,11 +367,12 @@ class CompanyDetailView(PatentAccessMixin, TemplateView):
         )
 
 
-class CompanyAliasAddView(PatentAccessMixin, View):
+class CompanyAliasAddView(TenantObjectMixin, PatentAccessMixin, View):
     permission_required = "patents.manage_companies"
+    selector = staticmethod(selectors.companies_visible_to)
 
     def post(self, request, *args, **kwargs):
-        company = get_object_or_404(self.visible_companies(), pk=kwargs["pk"])
+        company = self.get_object()
         form = AliasForm(request.POST)
         if form.is_valid():
             try:
@@ -469,21 +440,16 @@ class ImportTemplateView(PatentAccessMixin, View):
         return response
 
 
-class ImportDetailView(PatentAccessMixin, TemplateView):
+class ImportDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
     """The import's report; while the worker runs, the progress part is polled by htmx."""
 
     permission_required = "patents.import_portfolio"
     template_name = "patents/portfolioimport_detail.html"
     fragment_template = "patents/includes/import_progress.html"
+    selector = staticmethod(selectors.imports_visible_to)
 
     def get_template_names(self):
         return [self.fragment_template] if self.request.headers.get("HX-Request") else [self.template_name]
-
-    def get_object(self):
-        return get_object_or_404(
-            selectors.imports_visible_to(user=self.request.user, municipality=self.municipality),
-            pk=self.kwargs["pk"],
-        )
 
     def get_context_data(self, **kwargs):
         portfolio_import = self.get_object()
@@ -497,13 +463,12 @@ class ImportDetailView(PatentAccessMixin, TemplateView):
         )
 
 
-class ImportConfirmView(PatentAccessMixin, View):
+class ImportConfirmView(TenantObjectMixin, PatentAccessMixin, View):
     permission_required = "patents.import_portfolio"
+    selector = staticmethod(selectors.imports_visible_to)
 
     def post(self, request, *args, **kwargs):
-        portfolio_import = get_object_or_404(
-            selectors.imports_visible_to(user=request.user, municipality=self.municipality), pk=kwargs["pk"]
-        )
+        portfolio_import = self.get_object()
         try:
             services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=request.user)
         except ValidationError as error:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from kawasaki.api.base import TenantReadOnlyViewSet
 
 from . import selectors
+from .filters import BusinessPlanFilterSet, SMEFilterSet
 from .models import SME, BusinessPlan, PlanSection, PlanVersion
 
 
@@ -79,7 +80,7 @@ class SMEViewSet(TenantReadOnlyViewSet):
     serializer_class = SMESerializer
     permission_map = {"list": "smes.view_sme", "retrieve": "smes.view_sme"}
     object_permission_map = {"retrieve": "smes.view_sme"}
-    filterset_fields = ["industry", "consent_to_share"]
+    filterset_class = SMEFilterSet
     ordering_fields = ["name_ja", "created_at", "employees"]
 
     def get_queryset(self):
@@ -94,7 +95,7 @@ class BusinessPlanViewSet(TenantReadOnlyViewSet):
     serializer_class = BusinessPlanSerializer
     permission_map = {"list": "smes.view_plan", "retrieve": "smes.view_plan"}
     object_permission_map = {"retrieve": "smes.view_plan"}
-    filterset_fields = ["status", "sme"]
+    filterset_class = BusinessPlanFilterSet
     ordering_fields = ["updated_at", "title"]
 
     def get_queryset(self):

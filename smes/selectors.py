@@ -38,20 +38,9 @@ def smes_visible_to(*, user: User, municipality: Municipality) -> QuerySet[SME]:
     return qs.filter(pk=sme_id) if sme_id is not None else qs.none()
 
 
-def sme_list(*, user: User, municipality: Municipality, query: str = "", industry: str = "") -> QuerySet[SME]:
-    """The SME list of a coordinator, filtered by a name/needs/products text and an industry division."""
+def sme_list(*, user: User, municipality: Municipality) -> QuerySet[SME]:
+    """The SME list of a coordinator (smes.filters.SMEFilterSet filters it), with each SME's visit count."""
     qs = smes_visible_to(user=user, municipality=municipality)
-    if query:
-        qs = qs.filter(
-            Q(name_ja__icontains=query)
-            | Q(name_kana__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(products__icontains=query)
-            | Q(needs__icontains=query)
-            | Q(capabilities__icontains=query)
-        )
-    if industry:
-        qs = qs.filter(industry=industry)
     # Aggregation drops Meta.ordering; order explicitly so pages are stable.
     return qs.annotate(visit_count=Count("visits", distinct=True)).order_by("name_ja", "pk")
 
@@ -156,17 +145,9 @@ def version_diff(*, old: PlanVersion, new: PlanVersion) -> list[SectionDiff]:
     return result
 
 
-def partners_of(*, municipality: Municipality, kind: str = "", query: str = "") -> QuerySet[Partner]:
+def partners_of(*, municipality: Municipality) -> QuerySet[Partner]:
+    """The partner directory (smes.filters.PartnerFilterSet filters it), with each partner's referral count."""
     qs = Partner.objects.filter(municipality=municipality).annotate(referral_count=Count("referrals"))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if query:
-        qs = qs.filter(
-            Q(name_ja__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(fields__icontains=query)
-            | Q(equipment__icontains=query)
-        )
     return qs.order_by("name_ja", "pk")
 
 

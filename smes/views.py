@@ -11,16 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from kawasaki.forms import add_service_errors
-from kawasaki.views import LookupFirstMixin, TenantViewMixin
+from kawasaki.views import FilterSetMixin, ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
 from . import pdf as plan_pdf
 from . import selectors, services
+from .filters import BusinessPlanFilterSet, PartnerFilterSet, SMEFilterSet
 from .forms import (
     BusinessPlanForm,
     PartnerForm,
@@ -38,25 +38,22 @@ from .rules import own_sme_id
 # --- SMEs -----------------------------------------------------------------------------------------
 
 
-class SMEListView(TenantViewMixin, ListView):
+class SMEListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "smes.view_sme_list"
     template_name = "smes/sme_list.html"
     context_object_name = "smes"
     paginate_by = 50
+    filterset_class = SMEFilterSet
 
-    def get_queryset(self):
-        return selectors.sme_list(
-            user=self.request.user,
-            municipality=self.municipality,
-            query=self.request.GET.get("q", "").strip(),
-            industry=self.request.GET.get("industry", ""),
-        )
+    def get_base_queryset(self):
+        return selectors.sme_list(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             industries=Industry.choices,
             q=self.request.GET.get("q", ""),
             industry=self.request.GET.get("industry", ""),
+            consent=self.request.GET.get("consent_to_share", ""),
             **kwargs,
         )
 
@@ -73,13 +70,8 @@ class SMEMineView(TenantViewMixin, View):
         return redirect(self.tenant_url("sme_detail", pk=sme_id))
 
 
-class SMEObjectMixin(LookupFirstMixin):
-    def lookup(self):
-        return self.get_sme()
-
-    def get_sme(self):
-        smes = selectors.smes_visible_to(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(smes, pk=self.kwargs["pk"])
+class SMEObjectMixin(TenantObjectMixin):
+    selector = staticmethod(selectors.smes_visible_to)
 
 
 class SMEDetailView(SMEObjectMixin, View):
@@ -87,7 +79,7 @@ class SMEDetailView(SMEObjectMixin, View):
     template_name = "smes/sme_detail.html"
 
     def get(self, request, *args, **kwargs):
-        sme = self.get_sme()
+        sme = self.get_object()
         internal = request.user.has_perm("smes.view_internal", self.municipality)
         context = {
             "sme": sme,
@@ -101,89 +93,80 @@ class SMEDetailView(SMEObjectMixin, View):
         return render(request, self.template_name, context)
 
 
-class SMECreateView(TenantViewMixin, View):
+class SMECreateView(ServiceFormMixin, TenantViewMixin, View):
     permission_required = "smes.add_sme"
     template_name = "smes/sme_form.html"
+    form_class = SMEForm
+    success_message = gettext_lazy("The SME was registered.")
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": SMEForm(), "sme": None})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme=None, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        form = SMEForm(request.POST)
-        if form.is_valid():
-            try:
-                sme = services.sme_create(
-                    municipality=self.municipality, actor=request.user, data=form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The SME was registered."))
-                return redirect(self.tenant_url("sme_detail", pk=sme.pk))
-        return render(request, self.template_name, {"form": form, "sme": None}, status=400)
+    def perform(self, form):
+        return services.sme_create(
+            municipality=self.municipality, actor=self.request.user, data=form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("sme_detail", pk=result.pk)
 
 
-class SMEEditView(SMEObjectMixin, View):
+class SMEEditView(ServiceFormMixin, SMEObjectMixin, View):
     permission_required = "smes.change_sme"
     template_name = "smes/sme_form.html"
+    form_class = SMEForm
+    success_message = gettext_lazy("The profile was saved.")
 
-    def make_form(self, sme, data=None):
+    def get_form_kwargs(self):
+        # A bound form validates a copy, so the service still sees the old values it logs as "old".
+        sme = self.get_object_copy() if self.request.method == "POST" else self.get_object()
         coordinator = self.request.user.has_perm("smes.view_internal", self.municipality)
-        return SMEForm(data, instance=sme, coordinator=coordinator)
+        return {"instance": sme, "coordinator": coordinator}
 
-    def get(self, request, *args, **kwargs):
-        sme = self.get_sme()
-        return render(request, self.template_name, {"form": self.make_form(sme), "sme": sme})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme=self.get_object(), **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        sme = self.get_sme()
-        # The form validates a copy, so the service still sees the old values it logs as "old".
-        copy = selectors.smes_visible_to(user=request.user, municipality=self.municipality).get(pk=sme.pk)
-        form = self.make_form(copy, request.POST)
-        if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in form.fields}
-            try:
-                services.sme_update(sme=sme, actor=request.user, data=data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The profile was saved."))
-                return redirect(self.tenant_url("sme_detail", pk=sme.pk))
-        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+    def perform(self, form):
+        data = {k: form.cleaned_data[k] for k in form.fields}
+        return services.sme_update(sme=self.get_object(), actor=self.request.user, data=data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("sme_detail", pk=self.get_object().pk)
 
 
 # --- Visits and follow-ups ------------------------------------------------------------------------
 
 
-class VisitCreateView(SMEObjectMixin, View):
+class VisitCreateView(ServiceFormMixin, SMEObjectMixin, View):
     permission_required = "smes.add_visit"
     template_name = "smes/visit_form.html"
+    form_class = VisitForm
+    success_message = gettext_lazy("The visit was recorded.")
 
-    def get(self, request, *args, **kwargs):
-        form = VisitForm(initial={"visited_on": timezone.localdate()})
-        return render(request, self.template_name, {"form": form, "sme": self.get_sme()})
+    def get_initial(self):
+        return {"visited_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme=self.get_object(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        sme = self.get_sme()
-        form = VisitForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.visit_record(
-                    sme=sme,
-                    actor=request.user,
-                    visited_on=data["visited_on"],
-                    people_met=data["people_met"],
-                    notes=data["notes"],
-                    needs_learnt=data["needs_learnt"],
-                    next_actions=form.next_actions(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The visit was recorded."))
-                return redirect(self.tenant_url("sme_detail", pk=sme.pk))
-        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.visit_record(
+            sme=self.get_object(),
+            actor=self.request.user,
+            visited_on=data["visited_on"],
+            people_met=data["people_met"],
+            notes=data["notes"],
+            needs_learnt=data["needs_learnt"],
+            next_actions=form.next_actions(),
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("sme_detail", pk=self.get_object().pk)
 
 
 class FollowupListView(TenantViewMixin, View):
@@ -195,12 +178,12 @@ class FollowupListView(TenantViewMixin, View):
         return render(request, self.template_name, {"actions": actions, "today": timezone.localdate()})
 
 
-class FollowupDoneView(TenantViewMixin, View):
+class FollowupDoneView(TenantObjectMixin, View):
     permission_required = "smes.view_followups"
+    selector = staticmethod(selectors.followups_due)
 
     def post(self, request, *args, **kwargs):
-        actions = selectors.followups_due(user=request.user, municipality=self.municipality)
-        action = get_object_or_404(actions, pk=kwargs["pk"])
+        action = self.get_object()
         services.next_action_complete(action=action, actor=request.user)
         messages.success(request, _("The follow-up was marked as done."))
         return redirect(self.tenant_url("followup_list"))
@@ -209,16 +192,15 @@ class FollowupDoneView(TenantViewMixin, View):
 # --- Business plans -------------------------------------------------------------------------------
 
 
-class PlanListView(TenantViewMixin, ListView):
+class PlanListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "smes.view_plan_list"
     template_name = "smes/plan_list.html"
     context_object_name = "plans"
     paginate_by = 50
+    filterset_class = BusinessPlanFilterSet
 
-    def get_queryset(self):
-        qs = selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
-        status = self.request.GET.get("status", "")
-        return qs.filter(status=status) if status in PlanStatus.values else qs
+    def get_base_queryset(self):
+        return selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -226,36 +208,43 @@ class PlanListView(TenantViewMixin, ListView):
         )
 
 
-class PlanObjectMixin(LookupFirstMixin):
-    def lookup(self):
-        plan = self.get_plan()
-        return self.get_version(plan) if "number" in self.kwargs else plan
+class PlanObjectMixin(TenantObjectMixin):
+    """A plan, or one of its versions when the URL names a `number`."""
 
-    def get_plan(self):
-        plans = selectors.plans_visible_to(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(plans, pk=self.kwargs["pk"])
+    selector = staticmethod(selectors.plans_visible_to)
 
     def get_version(self, plan):
         return get_object_or_404(selectors.versions_of(plan=plan), number=self.kwargs["number"])
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if "number" in self.kwargs:
+            self.get_version(self.get_object())
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
-class PlanCreateView(SMEObjectMixin, View):
+
+class PlanCreateView(ServiceFormMixin, SMEObjectMixin, View):
     permission_required = "smes.add_plan"
     template_name = "smes/plan_form.html"
+    form_class = BusinessPlanForm
+    success_message = gettext_lazy("The plan was saved as a draft.")
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": BusinessPlanForm(), "sme": self.get_sme()})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme=self.get_object(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        sme = self.get_sme()
-        form = BusinessPlanForm(request.POST)
-        if form.is_valid():
-            plan = services.business_plan_create(
-                sme=sme, actor=request.user, title=form.cleaned_data["title"], sections=form.sections()
-            )
-            messages.success(request, _("The plan was saved as a draft."))
-            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
-        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.business_plan_create(
+            sme=self.get_object(),
+            actor=self.request.user,
+            title=form.cleaned_data["title"],
+            sections=form.sections(),
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("plan_detail", pk=result.pk)
 
 
 class PlanDetailView(PlanObjectMixin, View):
@@ -263,7 +252,7 @@ class PlanDetailView(PlanObjectMixin, View):
     template_name = "smes/plan_detail.html"
 
     def get(self, request, *args, **kwargs):
-        plan = self.get_plan()
+        plan = self.get_object()
         versions = list(selectors.versions_of(plan=plan))
         allowed = services.plan_transitions_for(plan=plan, user=request.user)
         context = {
@@ -278,35 +267,40 @@ class PlanDetailView(PlanObjectMixin, View):
         return render(request, self.template_name, context)
 
 
-class PlanEditView(PlanObjectMixin, View):
+class PlanEditView(ServiceFormMixin, PlanObjectMixin, View):
     permission_required = "smes.change_plan"
     template_name = "smes/plan_form.html"
+    form_class = BusinessPlanForm
+    success_message = gettext_lazy("The plan was saved.")
 
-    def get(self, request, *args, **kwargs):
-        plan = self.get_plan()
-        return render(request, self.template_name, {"form": BusinessPlanForm(instance=plan), "plan": plan})
+    def get_form_kwargs(self):
+        # The unbound form shows the plan; the bound one is read from the post alone.
+        return {} if self.request.method == "POST" else {"instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.get_object(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        plan = self.get_plan()
-        form = BusinessPlanForm(request.POST)
-        if form.is_valid():
-            try:
-                services.business_plan_update(
-                    plan=plan, actor=request.user, title=form.cleaned_data["title"], sections=form.sections()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The plan was saved."))
-                return redirect(self.tenant_url("plan_detail", pk=plan.pk))
-        return render(request, self.template_name, {"form": form, "plan": plan}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.business_plan_update(
+            plan=self.get_object(),
+            actor=self.request.user,
+            title=form.cleaned_data["title"],
+            sections=form.sections(),
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("plan_detail", pk=self.get_object().pk)
 
 
 class PlanStatusView(PlanObjectMixin, View):
     permission_required = "smes.submit_plan"
 
     def post(self, request, *args, **kwargs):
-        plan = self.get_plan()
+        plan = self.get_object()
         form = PlanStatusForm(
             request.POST, allowed=services.plan_transitions_for(plan=plan, user=request.user)
         )
@@ -343,31 +337,37 @@ class PlanVersionDetailView(PlanObjectMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
-        plan = self.get_plan()
+        plan = self.get_object()
         version = self.get_version(plan)
         form = PlanCommentForm() if request.user.has_perm("smes.comment_plan", plan) else None
         return self.render_page(plan, version, form)
 
 
-class PlanCommentCreateView(PlanVersionDetailView):
+class PlanCommentCreateView(ServiceFormMixin, PlanVersionDetailView):
     """POST only: the form lives on the version page, which this re-renders with the errors."""
 
     permission_required = "smes.comment_plan"
     http_method_names = ["post"]
+    form_class = PlanCommentForm
+    success_message = gettext_lazy("The comment was added.")
+
+    def version(self):
+        if not hasattr(self, "_version"):
+            self._version = self.get_version(self.get_object())
+        return self._version
 
     def post(self, request, *args, **kwargs):
-        plan = self.get_plan()
-        version = self.get_version(plan)
-        form = PlanCommentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.plan_comment_add(version=version, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The comment was added."))
-                return redirect(self.tenant_url("planversion_detail", pk=plan.pk, number=version.number))
-        return self.render_page(plan, version, form, status=400)
+        self.version()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        return self.render_page(self.get_object(), self.version(), form, status=status)
+
+    def perform(self, form):
+        return services.plan_comment_add(version=self.version(), actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("planversion_detail", pk=self.get_object().pk, number=self.version().number)
 
 
 class PlanDiffView(PlanObjectMixin, View):
@@ -375,7 +375,7 @@ class PlanDiffView(PlanObjectMixin, View):
     template_name = "smes/plan_diff.html"
 
     def get(self, request, *args, **kwargs):
-        plan = self.get_plan()
+        plan = self.get_object()
         versions = list(selectors.versions_of(plan=plan))
         by_number = {v.number: v for v in versions}
         if len(versions) < 2:
@@ -402,7 +402,7 @@ class PlanVersionPdfView(PlanObjectMixin, View):
     template_name = "smes/planversion_pdf.html"
 
     def get(self, request, *args, **kwargs):
-        plan = self.get_plan()
+        plan = self.get_object()
         version = self.get_version(plan)
         pdf = plan_pdf.plan_pdf_request(version=version, language=get_language())
         if pdf.state != PlanPdfState.READY:
@@ -423,7 +423,7 @@ class PlanVersionPdfStatusView(PlanObjectMixin, View):
     template_name = "smes/includes/plan_pdf_status.html"
 
     def get(self, request, *args, **kwargs):
-        plan = self.get_plan()
+        plan = self.get_object()
         version = self.get_version(plan)
         # Polling never restarts a failed render by itself; the "try again" link does.
         pdf = plan_pdf.plan_pdf_request(version=version, language=get_language(), retry_failed=False)
@@ -433,18 +433,15 @@ class PlanVersionPdfStatusView(PlanObjectMixin, View):
 # --- Partners and referrals -----------------------------------------------------------------------
 
 
-class PartnerListView(TenantViewMixin, ListView):
+class PartnerListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "smes.view_partner"
     template_name = "smes/partner_list.html"
     context_object_name = "partners"
     paginate_by = 50
+    filterset_class = PartnerFilterSet
 
-    def get_queryset(self):
-        return selectors.partners_of(
-            municipality=self.municipality,
-            kind=self.request.GET.get("kind", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
+    def get_base_queryset(self):
+        return selectors.partners_of(municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -455,12 +452,9 @@ class PartnerListView(TenantViewMixin, ListView):
         )
 
 
-class PartnerObjectMixin(LookupFirstMixin):
-    def lookup(self):
-        return self.get_partner()
-
-    def get_partner(self):
-        return get_object_or_404(selectors.partners_of(municipality=self.municipality), pk=self.kwargs["pk"])
+class PartnerObjectMixin(TenantObjectMixin):
+    def get_queryset(self):
+        return selectors.partners_of(municipality=self.municipality)
 
 
 class PartnerDetailView(PartnerObjectMixin, View):
@@ -468,92 +462,104 @@ class PartnerDetailView(PartnerObjectMixin, View):
     template_name = "smes/partner_detail.html"
 
     def get(self, request, *args, **kwargs):
-        partner = self.get_partner()
+        partner = self.get_object()
         referrals = selectors.referrals_of(municipality=self.municipality).filter(partner=partner)
         return render(request, self.template_name, {"partner": partner, "referrals": referrals})
 
 
-class PartnerCreateView(TenantViewMixin, View):
+class PartnerCreateView(ServiceFormMixin, TenantViewMixin, View):
     permission_required = "smes.manage_partner"
     template_name = "smes/partner_form.html"
+    form_class = PartnerForm
+    success_message = gettext_lazy("The partner was added to the directory.")
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": PartnerForm(), "partner": None})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partner=None, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        form = PartnerForm(request.POST)
-        if form.is_valid():
-            partner = services.partner_create(
-                municipality=self.municipality, actor=request.user, data=form.cleaned_data
-            )
-            messages.success(request, _("The partner was added to the directory."))
-            return redirect(self.tenant_url("partner_detail", pk=partner.pk))
-        return render(request, self.template_name, {"form": form, "partner": None}, status=400)
-
-
-class PartnerEditView(PartnerObjectMixin, View):
-    permission_required = "smes.manage_partner"
-    template_name = "smes/partner_form.html"
-
-    def get(self, request, *args, **kwargs):
-        partner = self.get_partner()
-        return render(
-            request, self.template_name, {"form": PartnerForm(instance=partner), "partner": partner}
+    def perform(self, form):
+        return services.partner_create(
+            municipality=self.municipality, actor=self.request.user, data=form.cleaned_data
         )
 
+    def get_success_url(self, result):
+        return self.tenant_url("partner_detail", pk=result.pk)
+
+
+class PartnerEditView(ServiceFormMixin, PartnerObjectMixin, View):
+    permission_required = "smes.manage_partner"
+    template_name = "smes/partner_form.html"
+    form_class = PartnerForm
+    success_message = gettext_lazy("The partner was saved.")
+
+    def get_form_kwargs(self):
+        return {} if self.request.method == "POST" else {"instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partner=self.get_object(), **kwargs)
+
     def post(self, request, *args, **kwargs):
-        partner = self.get_partner()
-        form = PartnerForm(request.POST)
-        if form.is_valid():
-            services.partner_update(partner=partner, actor=request.user, data=form.cleaned_data)
-            messages.success(request, _("The partner was saved."))
-            return redirect(self.tenant_url("partner_detail", pk=partner.pk))
-        return render(request, self.template_name, {"form": form, "partner": partner}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.partner_update(
+            partner=self.get_object(), actor=self.request.user, data=form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("partner_detail", pk=self.get_object().pk)
 
 
-class ReferralCreateView(SMEObjectMixin, View):
+class ReferralCreateView(ServiceFormMixin, SMEObjectMixin, View):
     permission_required = "smes.manage_referral"
     template_name = "smes/referral_form.html"
+    form_class = ReferralForm
+    success_message = gettext_lazy("The referral was recorded.")
 
-    def make_form(self, data=None):
+    def get_form_kwargs(self):
         initial = {"referred_on": timezone.localdate(), "partner": self.request.GET.get("partner")}
-        return ReferralForm(
-            data, initial=initial, partners=selectors.partners_of(municipality=self.municipality)
-        )
+        return {"initial": initial, "partners": selectors.partners_of(municipality=self.municipality)}
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": self.make_form(), "sme": self.get_sme()})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme=self.get_object(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        sme = self.get_sme()
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            services.referral_create(sme=sme, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The referral was recorded."))
-            return redirect(self.tenant_url("sme_detail", pk=sme.pk))
-        return render(request, self.template_name, {"form": form, "sme": sme}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.referral_create(sme=self.get_object(), actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("sme_detail", pk=self.get_object().pk)
 
 
-class ReferralOutcomeView(TenantViewMixin, View):
+class ReferralOutcomeView(ServiceFormMixin, TenantObjectMixin, View):
     permission_required = "smes.manage_referral"
     template_name = "smes/referral_outcome.html"
+    form_class = ReferralOutcomeForm
+    success_message = gettext_lazy("The outcome was recorded.")
 
-    def get_referral(self):
-        return get_object_or_404(selectors.referrals_of(municipality=self.municipality), pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return selectors.referrals_of(municipality=self.municipality)
 
-    def get(self, request, *args, **kwargs):
-        referral = self.get_referral()
-        form = ReferralOutcomeForm(instance=referral)
-        return render(request, self.template_name, {"form": form, "referral": referral})
+    def get_form_kwargs(self):
+        return {} if self.request.method == "POST" else {"instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(referral=self.get_object(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        referral = self.get_referral()
-        form = ReferralOutcomeForm(request.POST)
-        if form.is_valid():
-            services.referral_record_outcome(referral=referral, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The outcome was recorded."))
-            return redirect(self.tenant_url("partner_detail", pk=referral.partner_id))
-        return render(request, self.template_name, {"form": form, "referral": referral}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.referral_record_outcome(
+            referral=self.get_object(), actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("partner_detail", pk=self.get_object().partner_id)
 
 
 # --- Seeds for SMEs and the interest inbox --------------------------------------------------------
@@ -583,13 +589,8 @@ class SeedListView(TenantViewMixin, ListView):
         return super().get_context_data(q=self.request.GET.get("q", ""), sent=sent, **kwargs)
 
 
-class SeedObjectMixin(LookupFirstMixin):
-    def lookup(self):
-        return self.get_seed()
-
-    def get_seed(self):
-        seeds = selectors.seeds_for_browsing(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(seeds, pk=self.kwargs["pk"])
+class SeedObjectMixin(TenantObjectMixin):
+    selector = staticmethod(selectors.seeds_for_browsing)
 
 
 class SeedDetailView(SeedObjectMixin, View):
@@ -615,10 +616,10 @@ class SeedDetailView(SeedObjectMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
-        return self.render_page(self.get_seed(), SeedInterestForm())
+        return self.render_page(self.get_object(), SeedInterestForm())
 
 
-class SeedInterestCreateView(SeedDetailView):
+class SeedInterestCreateView(ServiceFormMixin, SeedDetailView):
     """POST only: the form lives on the seed page, which this re-renders with the errors."""
 
     permission_required = "smes.send_interest"
@@ -631,24 +632,27 @@ class SeedInterestCreateView(SeedDetailView):
         get_object_or_404(published_seeds(municipality=request.municipality), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    form_class = SeedInterestForm
+    success_message = gettext_lazy("Your interest was sent to the coordinators.")
+
     def post(self, request, *args, **kwargs):
-        seed = self.get_seed()
-        form = SeedInterestForm(request.POST)
-        if form.is_valid():
-            sme = get_object_or_404(
-                selectors.smes_visible_to(user=request.user, municipality=self.municipality),
-                pk=own_sme_id(request.user, self.municipality),
-            )
-            try:
-                services.seed_interest_send(
-                    sme=sme, patent=seed, actor=request.user, message=form.cleaned_data["message"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your interest was sent to the coordinators."))
-                return redirect(self.tenant_url("seed_detail", pk=seed.pk))
-        return self.render_page(seed, form, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        return self.render_page(self.get_object(), form, status=status)
+
+    def perform(self, form):
+        sme = get_object_or_404(
+            selectors.smes_visible_to(user=self.request.user, municipality=self.municipality),
+            pk=own_sme_id(self.request.user, self.municipality),
+        )
+        return services.seed_interest_send(
+            sme=sme, patent=self.get_object(), actor=self.request.user, message=form.cleaned_data["message"]
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("seed_detail", pk=self.get_object().pk)
 
 
 class InterestInboxView(TenantViewMixin, ListView):
@@ -669,13 +673,14 @@ class InterestInboxView(TenantViewMixin, ListView):
         )
 
 
-class InterestAcknowledgeView(TenantViewMixin, View):
+class InterestAcknowledgeView(TenantObjectMixin, View):
     permission_required = "smes.view_interest_inbox"
 
+    def get_queryset(self):
+        return selectors.interest_inbox(municipality=self.municipality)
+
     def post(self, request, *args, **kwargs):
-        interest = get_object_or_404(
-            selectors.interest_inbox(municipality=self.municipality), pk=kwargs["pk"]
-        )
+        interest = self.get_object()
         services.seed_interest_acknowledge(interest=interest, actor=request.user)
         messages.success(request, _("The interest was marked as taken in hand."))
         return redirect(self.tenant_url("interest_list"))

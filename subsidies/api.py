@@ -8,6 +8,7 @@ from rest_framework import serializers
 from kawasaki.api.base import TenantReadOnlyViewSet
 
 from . import selectors
+from .filters import ApplicationFilterSet, ProgrammeFilterSet
 from .models import Application, Programme, ProgrammeWindow
 
 
@@ -88,7 +89,7 @@ class ProgrammeViewSet(TenantReadOnlyViewSet):
 
     serializer_class = ProgrammeSerializer
     permission_map = {"list": "subsidies.view_programme_api", "retrieve": "subsidies.view_programme_api"}
-    filterset_fields = ["level", "is_active"]
+    filterset_class = ProgrammeFilterSet
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):
@@ -100,7 +101,7 @@ class ApplicationViewSet(TenantReadOnlyViewSet):
 
     serializer_class = ApplicationSerializer
     permission_map = {"list": "subsidies.view_application_api", "retrieve": "subsidies.view_application_api"}
-    filterset_fields = ["status", "sme", "programme"]
+    filterset_class = ApplicationFilterSet
     ordering_fields = ["updated_at", "amount_granted_jpy"]
 
     def get_queryset(self):

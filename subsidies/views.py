@@ -7,25 +7,26 @@ Views parse input, fetch objects through the selectors (so another tenant's or a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 from django_scopes import scope
 
-from kawasaki.forms import add_service_errors
 from kawasaki.models.users import STAFF_ROLES
-from kawasaki.views import LookupFirstMixin, TenantViewMixin
+from kawasaki.views import FilterSetMixin, ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 from negotiations.selectors import negotiations_visible_to
 from smes.rules import own_sme_id
 from smes.selectors import plans_visible_to, smes_visible_to
 
 from . import ics, selectors, services
+from .filters import ApplicationFilterSet, ProgrammeFilterSet
 from .forms import (
     AdoptForm,
     ApplicationForm,
@@ -41,26 +42,22 @@ from .models import ApplicationStatus, Level
 # --- Programmes -----------------------------------------------------------------------------------
 
 
-class ProgrammeListView(TenantViewMixin, ListView):
+class ProgrammeListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "subsidies.view_programme"
     template_name = "subsidies/programme_list.html"
     context_object_name = "programmes"
+    filterset_class = ProgrammeFilterSet
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.programmes_of(municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
 
 
-class ProgrammeObjectMixin(LookupFirstMixin):
-    def lookup(self):
-        return self.get_programme()
-
-    def get_programme(self):
-        return get_object_or_404(
-            selectors.programmes_of(municipality=self.municipality), pk=self.kwargs["pk"]
-        )
+class ProgrammeObjectMixin(TenantObjectMixin):
+    def get_queryset(self):
+        return selectors.programmes_of(municipality=self.municipality)
 
 
 class ProgrammeDetailView(ProgrammeObjectMixin, View):
@@ -68,7 +65,7 @@ class ProgrammeDetailView(ProgrammeObjectMixin, View):
     template_name = "subsidies/programme_detail.html"
 
     def get(self, request, *args, **kwargs):
-        programme = self.get_programme()
+        programme = self.get_object()
         applications = selectors.application_list(
             user=request.user, municipality=self.municipality, programme_id=programme.pk
         )
@@ -82,113 +79,106 @@ class ProgrammeDetailView(ProgrammeObjectMixin, View):
         return render(request, self.template_name, context)
 
 
-class ProgrammeCreateView(TenantViewMixin, View):
+class ProgrammeCreateView(ServiceFormMixin, TenantViewMixin, View):
     permission_required = "subsidies.manage_programme"
     template_name = "subsidies/programme_form.html"
+    form_class = ProgrammeForm
+    success_message = gettext_lazy("The programme was added.")
 
-    def get(self, request, *args, **kwargs):
-        form = ProgrammeForm(initial={"level": Level.CITY})
-        return render(request, self.template_name, {"form": form, "programme": None})
+    def get_initial(self):
+        return {"level": Level.CITY}
 
-    def post(self, request, *args, **kwargs):
-        form = ProgrammeForm(request.POST)
-        if form.is_valid():
-            try:
-                programme = services.programme_create(
-                    municipality=self.municipality, actor=request.user, data=form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The programme was added."))
-                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
-        return render(request, self.template_name, {"form": form, "programme": None}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=None, **kwargs)
+
+    def perform(self, form):
+        return services.programme_create(
+            municipality=self.municipality, actor=self.request.user, data=form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("programme_detail", pk=result.pk)
 
 
-class ProgrammeEditView(ProgrammeObjectMixin, View):
+class ProgrammeEditView(ServiceFormMixin, ProgrammeObjectMixin, View):
     permission_required = "subsidies.manage_programme"
     template_name = "subsidies/programme_form.html"
+    form_class = ProgrammeForm
+    success_message = gettext_lazy("The programme was saved.")
 
-    def get(self, request, *args, **kwargs):
-        programme = self.get_programme()
-        form = ProgrammeForm(instance=programme)
-        return render(request, self.template_name, {"form": form, "programme": programme})
+    def get_form_kwargs(self):
+        # A bound form validates a copy, so the service still sees the old values it logs as "old".
+        return {"instance": self.get_object_copy() if self.request.method == "POST" else self.get_object()}
 
-    def post(self, request, *args, **kwargs):
-        programme = self.get_programme()
-        copy = selectors.programmes_of(municipality=self.municipality).get(pk=programme.pk)
-        form = ProgrammeForm(request.POST, instance=copy)
-        if form.is_valid():
-            try:
-                services.programme_update(programme=programme, actor=request.user, data=form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The programme was saved."))
-                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
-        return render(request, self.template_name, {"form": form, "programme": programme}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.get_object(), **kwargs)
 
-
-class WindowCreateView(ProgrammeObjectMixin, View):
-    permission_required = "subsidies.manage_programme"
-    template_name = "subsidies/window_form.html"
-
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": WindowForm(), "programme": self.get_programme()})
-
-    def post(self, request, *args, **kwargs):
-        programme = self.get_programme()
-        form = WindowForm(request.POST)
-        if form.is_valid():
-            try:
-                services.window_create(programme=programme, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The window was added."))
-                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
-        return render(request, self.template_name, {"form": form, "programme": programme}, status=400)
-
-
-class WindowEditView(LookupFirstMixin, View):
-    permission_required = "subsidies.manage_programme"
-    template_name = "subsidies/window_form.html"
-
-    def lookup(self):
-        return get_object_or_404(selectors.windows_of(municipality=self.municipality), pk=self.kwargs["pk"])
-
-    def get(self, request, *args, **kwargs):
-        window = self.lookup()
-        form = WindowForm(
-            initial={"label": window.label, "opens_on": window.opens_on, "closes_on": window.closes_on}
-        )
-        return render(
-            request, self.template_name, {"form": form, "programme": window.programme, "window": window}
+    def perform(self, form):
+        return services.programme_update(
+            programme=self.get_object(), actor=self.request.user, data=form.cleaned_data
         )
 
+    def get_success_url(self, result):
+        return self.tenant_url("programme_detail", pk=self.get_object().pk)
+
+
+class WindowCreateView(ServiceFormMixin, ProgrammeObjectMixin, View):
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/window_form.html"
+    form_class = WindowForm
+    success_message = gettext_lazy("The window was added.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.get_object(), **kwargs)
+
     def post(self, request, *args, **kwargs):
-        window = self.lookup()
-        form = WindowForm(request.POST)
-        if form.is_valid():
-            try:
-                services.window_update(window=window, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The window was saved."))
-                return redirect(self.tenant_url("programme_detail", pk=window.programme_id))
-        context = {"form": form, "programme": window.programme, "window": window}
-        return render(request, self.template_name, context, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.window_create(
+            programme=self.get_object(), actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("programme_detail", pk=self.get_object().pk)
 
 
-class WindowDeleteView(LookupFirstMixin, View):
+class WindowObjectMixin(TenantObjectMixin):
+    def get_queryset(self):
+        return selectors.windows_of(municipality=self.municipality)
+
+
+class WindowEditView(ServiceFormMixin, WindowObjectMixin, View):
+    permission_required = "subsidies.manage_programme"
+    template_name = "subsidies/window_form.html"
+    form_class = WindowForm
+    success_message = gettext_lazy("The window was saved.")
+
+    def get_initial(self):
+        window = self.get_object()
+        return {"label": window.label, "opens_on": window.opens_on, "closes_on": window.closes_on}
+
+    def get_context_data(self, **kwargs):
+        window = self.get_object()
+        return super().get_context_data(programme=window.programme, window=window, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.window_update(window=self.get_object(), actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("programme_detail", pk=self.get_object().programme_id)
+
+
+class WindowDeleteView(WindowObjectMixin, View):
     """GET asks for confirmation (or says how many applications keep the window); POST deletes."""
 
     permission_required = "subsidies.manage_programme"
     template_name = "subsidies/window_confirm_delete.html"
-
-    def lookup(self):
-        return get_object_or_404(selectors.windows_of(municipality=self.municipality), pk=self.kwargs["pk"])
 
     def render_page(self, window, *, error=None, status=200):
         context = {
@@ -200,10 +190,10 @@ class WindowDeleteView(LookupFirstMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
-        return self.render_page(self.lookup())
+        return self.render_page(self.get_object())
 
     def post(self, request, *args, **kwargs):
-        window = self.lookup()
+        window = self.get_object()
         programme_id = window.programme_id
         try:
             services.window_delete(window=window, actor=request.user)
@@ -213,32 +203,25 @@ class WindowDeleteView(LookupFirstMixin, View):
         return redirect(self.tenant_url("programme_detail", pk=programme_id))
 
 
-class TemplateListView(TenantViewMixin, View):
+class TemplateListView(ServiceFormMixin, TenantViewMixin, View):
     """The shared catalogue of national and prefectural programmes; POST adopts one."""
 
     permission_required = "subsidies.manage_programme"
     template_name = "subsidies/programmetemplate_list.html"
+    form_class = AdoptForm
+    success_message = gettext_lazy("The programme was adopted; check its facts and windows.")
 
-    def render_page(self, form, status=200):
-        context = {"templates": selectors.templates_available(municipality=self.municipality), "form": form}
-        return render(self.request, self.template_name, context, status=status)
+    def get_context_data(self, **kwargs):
+        templates = selectors.templates_available(municipality=self.municipality)
+        return super().get_context_data(templates=templates, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_page(AdoptForm())
+    def perform(self, form):
+        return services.programme_adopt(
+            municipality=self.municipality, actor=self.request.user, template=form.cleaned_data["template"]
+        )
 
-    def post(self, request, *args, **kwargs):
-        form = AdoptForm(request.POST)
-        if form.is_valid():
-            try:
-                programme = services.programme_adopt(
-                    municipality=self.municipality, actor=request.user, template=form.cleaned_data["template"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The programme was adopted; check its facts and windows."))
-                return redirect(self.tenant_url("programme_detail", pk=programme.pk))
-        return self.render_page(form, status=400)
+    def get_success_url(self, result):
+        return self.tenant_url("programme_detail", pk=result.pk)
 
 
 # --- Eligibility ----------------------------------------------------------------------------------
@@ -264,16 +247,13 @@ class EligibilityPickView(TenantViewMixin, View):
         return render(request, self.template_name, {"smes": smes.order_by("name_ja")})
 
 
-class EligibilityView(LookupFirstMixin, View):
+class EligibilityView(TenantObjectMixin, View):
     permission_required = "subsidies.view_eligibility"
     template_name = "subsidies/eligibility.html"
-
-    def lookup(self):
-        smes = smes_visible_to(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(smes, pk=self.kwargs["pk"])
+    selector = staticmethod(smes_visible_to)
 
     def get(self, request, *args, **kwargs):
-        sme = self.lookup()
+        sme = self.get_object()
         results = selectors.eligibility_of(sme=sme)
         context = {
             "sme": sme,
@@ -287,24 +267,19 @@ class EligibilityView(LookupFirstMixin, View):
 # --- Applications ---------------------------------------------------------------------------------
 
 
-class ApplicationListView(TenantViewMixin, ListView):
+class ApplicationListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "subsidies.view_application_list"
     template_name = "subsidies/application_list.html"
     context_object_name = "applications"
     paginate_by = 50
+    filterset_class = ApplicationFilterSet
 
     def programme_id(self) -> int | None:
         value = self.request.GET.get("programme", "")
         return int(value) if value.isdigit() else None
 
-    def get_queryset(self):
-        status = self.request.GET.get("status", "")
-        return selectors.application_list(
-            user=self.request.user,
-            municipality=self.municipality,
-            status=status if status in ApplicationStatus.values else "",
-            programme_id=self.programme_id(),
-        )
+    def get_base_queryset(self):
+        return selectors.applications_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
         is_staff = self.request.membership.role in STAFF_ROLES
@@ -340,60 +315,61 @@ class ApplicationFormMixin:
         }
 
 
-class ApplicationCreateView(ApplicationFormMixin, TenantViewMixin, View):
+class ApplicationCreateView(ServiceFormMixin, ApplicationFormMixin, TenantViewMixin, View):
     permission_required = "subsidies.view_application_list"
     template_name = "subsidies/application_form.html"
+    form_class = ApplicationForm
+    success_message = gettext_lazy("The application was started as a draft.")
+    denied_message = gettext_lazy("You cannot apply for this SME.")
+    denied_field = "sme"
 
     def unlinked(self):
         return not self.request.user.has_perm("subsidies.decide_application", self.municipality) and (
             own_sme_id(self.request.user, self.municipality) is None
         )
 
+    def get_initial(self):
+        get = self.request.GET
+        initial = {k: get[k] for k in ("sme", "programme", "window") if get.get(k, "").isdigit()}
+        initial.setdefault("sme", own_sme_id(self.request.user, self.municipality))
+        return initial
+
+    def get_form_kwargs(self):
+        return self.form_kwargs(creating=True)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=None, **kwargs)
+
     def get(self, request, *args, **kwargs):
         if self.unlinked():
             return render(request, "subsidies/unlinked.html")
-        initial = {
-            k: request.GET[k] for k in ("sme", "programme", "window") if request.GET.get(k, "").isdigit()
-        }
-        initial.setdefault("sme", own_sme_id(request.user, self.municipality))
-        form = ApplicationForm(initial=initial, **self.form_kwargs(creating=True))
-        return render(request, self.template_name, {"form": form, "application": None})
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if self.unlinked():
             return render(request, "subsidies/unlinked.html", status=400)
-        form = ApplicationForm(request.POST, **self.form_kwargs(creating=True))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                application = services.application_create(
-                    sme=data["sme"],
-                    programme=data["programme"],
-                    actor=request.user,
-                    window=data["window"],
-                    title=data["title"],
-                    amount_requested_jpy=data["amount_requested_jpy"],
-                    business_plan=data["business_plan"],
-                    negotiation=data["negotiation"],
-                    coordinator=data.get("coordinator"),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied:
-                form.add_error("sme", _("You cannot apply for this SME."))
-            else:
-                messages.success(request, _("The application was started as a draft."))
-                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
-        return render(request, self.template_name, {"form": form, "application": None}, status=400)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.application_create(
+            sme=data["sme"],
+            programme=data["programme"],
+            actor=self.request.user,
+            window=data["window"],
+            title=data["title"],
+            amount_requested_jpy=data["amount_requested_jpy"],
+            business_plan=data["business_plan"],
+            negotiation=data["negotiation"],
+            coordinator=data.get("coordinator"),
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("subsidy_application_detail", pk=result.pk)
 
 
-class ApplicationObjectMixin(LookupFirstMixin):
-    def lookup(self):
-        return self.get_application()
-
-    def get_application(self):
-        apps = selectors.applications_visible_to(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(apps, pk=self.kwargs["pk"])
+class ApplicationObjectMixin(TenantObjectMixin):
+    selector = staticmethod(selectors.applications_visible_to)
 
 
 class ApplicationDetailView(ApplicationObjectMixin, View):
@@ -401,8 +377,7 @@ class ApplicationDetailView(ApplicationObjectMixin, View):
     template_name = "subsidies/application_detail.html"
 
     def get(self, request, *args, **kwargs):
-        application = self.get_application()
-        return render(request, self.template_name, self.context(application))
+        return render(request, self.template_name, self.context(self.get_object()))
 
     def context(self, application, **extra):
         user = self.request.user
@@ -434,13 +409,16 @@ class ApplicationDetailView(ApplicationObjectMixin, View):
         return context
 
 
-class ApplicationEditView(ApplicationFormMixin, ApplicationObjectMixin, View):
+class ApplicationEditView(ServiceFormMixin, ApplicationFormMixin, ApplicationObjectMixin, View):
     permission_required = "subsidies.view_application"
     template_name = "subsidies/application_form.html"
+    form_class = ApplicationForm
+    success_message = gettext_lazy("The application was saved.")
+    denied_message = gettext_lazy("You cannot change this application.")
 
-    def get(self, request, *args, **kwargs):
-        application = self.get_application()
-        initial = {
+    def get_initial(self):
+        application = self.get_object()
+        return {
             "title": application.title,
             "window": application.window_id,
             "amount_requested_jpy": application.amount_requested_jpy,
@@ -448,146 +426,134 @@ class ApplicationEditView(ApplicationFormMixin, ApplicationObjectMixin, View):
             "negotiation": application.negotiation_id,
             "coordinator": application.coordinator_id,
         }
-        form = ApplicationForm(initial=initial, **self.form_kwargs(creating=False))
-        return render(request, self.template_name, {"form": form, "application": application})
+
+    def get_form_kwargs(self):
+        return self.form_kwargs(creating=False)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.get_object(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        form = ApplicationForm(request.POST, **self.form_kwargs(creating=False))
-        if form.is_valid():
-            try:
-                services.application_update(
-                    application=application, actor=request.user, data=form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied:
-                form.add_error(None, _("You cannot change this application."))
-            else:
-                messages.success(request, _("The application was saved."))
-                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
-        return render(request, self.template_name, {"form": form, "application": application}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.application_update(
+            application=self.get_object(), actor=self.request.user, data=form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("subsidy_application_detail", pk=self.get_object().pk)
 
 
-class ApplicationStatusView(ApplicationDetailView):
+class ApplicationDetailFormView(ServiceFormMixin, ApplicationDetailView):
+    """POST only: one of the forms on the application's page; errors re-render the page, with the
+    form under `context_name`."""
+
+    http_method_names = ["post"]
+    context_name = "form"
+
+    def post(self, request, *args, **kwargs):
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        context = self.context(self.get_object(), **{self.context_name: form})
+        return render(self.request, self.template_name, context, status=status)
+
+    def get_success_url(self, result):
+        return self.tenant_url("subsidy_application_detail", pk=self.get_object().pk)
+
+
+class ApplicationStatusView(ApplicationDetailFormView):
     """POST only: move the application to another status."""
 
-    http_method_names = ["post"]
+    form_class = StatusForm
+    context_name = "status_form"
+    denied_message = gettext_lazy("You cannot make this change.")
 
-    def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        form = StatusForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.application_set_status(
-                    application=application,
-                    new_status=data["new_status"],
-                    actor=request.user,
-                    on=data["on"],
-                    amount_granted_jpy=data["amount_granted_jpy"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied:
-                form.add_error(None, _("You cannot make this change."))
-            else:
-                messages.success(
-                    request,
-                    _("The application is now “{status}”.").format(
-                        status=ApplicationStatus(data["new_status"]).label
-                    ),
-                )
-                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
-        application.refresh_from_db()
-        return render(request, self.template_name, self.context(application, status_form=form), status=400)
+    def perform(self, form):
+        data = form.cleaned_data
+        self.new_status = ApplicationStatus(data["new_status"])
+        return services.application_set_status(
+            application=self.get_object(),
+            new_status=data["new_status"],
+            actor=self.request.user,
+            on=data["on"],
+            amount_granted_jpy=data["amount_granted_jpy"],
+        )
+
+    def get_success_message(self, result):
+        return _("The application is now “{status}”.").format(status=self.new_status.label)
+
+    def form_invalid(self, form):
+        # A refused move may have changed the instance in memory: show what is stored.
+        self.get_object().refresh_from_db()
+        return super().form_invalid(form)
 
 
-class ApplicationWithdrawView(ApplicationDetailView):
+class ApplicationWithdrawView(ApplicationDetailFormView):
     """POST only: withdraw the application, with a reason."""
 
-    http_method_names = ["post"]
+    form_class = WithdrawForm
+    context_name = "withdraw_form"
+    success_message = gettext_lazy("The application was withdrawn.")
+    denied_message = gettext_lazy("You cannot withdraw this application.")
 
-    def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        form = WithdrawForm(request.POST, prefix="withdraw")
-        if form.is_valid():
-            try:
-                services.application_set_status(
-                    application=application,
-                    new_status=ApplicationStatus.WITHDRAWN,
-                    actor=request.user,
-                    on=form.cleaned_data["on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied:
-                form.add_error(None, _("You cannot withdraw this application."))
-            else:
-                messages.success(request, _("The application was withdrawn."))
-                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
-        application.refresh_from_db()
-        return render(request, self.template_name, self.context(application, withdraw_form=form), status=400)
+    def get_form_kwargs(self):
+        return {"prefix": "withdraw"}
+
+    def perform(self, form):
+        return services.application_set_status(
+            application=self.get_object(),
+            new_status=ApplicationStatus.WITHDRAWN,
+            actor=self.request.user,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    def form_invalid(self, form):
+        self.get_object().refresh_from_db()
+        return super().form_invalid(form)
 
 
-class ApplicationNoteView(ApplicationDetailView):
+class ApplicationNoteView(ApplicationDetailFormView):
     """POST only: add a coordinator note."""
 
-    http_method_names = ["post"]
     permission_required = "subsidies.add_note"
+    form_class = NoteForm
+    context_name = "note_form"
+    success_message = gettext_lazy("The note was added.")
 
-    def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.application_note_add(
-                    application=application, actor=request.user, body=form.cleaned_data["body"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The note was added."))
-                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
-        return render(request, self.template_name, self.context(application, note_form=form), status=400)
+    def perform(self, form):
+        return services.application_note_add(
+            application=self.get_object(), actor=self.request.user, body=form.cleaned_data["body"]
+        )
 
 
-class DocumentUploadView(ApplicationDetailView):
+class DocumentUploadView(ApplicationDetailFormView):
     """POST only: attach a document."""
 
-    http_method_names = ["post"]
+    form_class = DocumentForm
+    context_name = "document_form"
+    success_message = gettext_lazy("The document was uploaded.")
+    denied_message = gettext_lazy("You cannot add documents to this application.")
 
-    def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        form = DocumentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.application_document_add(
-                    application=application,
-                    actor=request.user,
-                    title=form.cleaned_data["title"],
-                    file=form.cleaned_data["file"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied:
-                form.add_error(None, _("You cannot add documents to this application."))
-            else:
-                messages.success(request, _("The document was uploaded."))
-                return redirect(self.tenant_url("subsidy_application_detail", pk=application.pk))
-        return render(request, self.template_name, self.context(application, document_form=form), status=400)
+    def perform(self, form):
+        return services.application_document_add(
+            application=self.get_object(),
+            actor=self.request.user,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
 
 
-class DocumentDownloadView(LookupFirstMixin, View):
+class DocumentDownloadView(TenantObjectMixin, View):
     permission_required = "subsidies.view_application_list"
-
-    def lookup(self):
-        documents = selectors.documents_visible_to(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(documents, pk=self.kwargs["pk"])
+    selector = staticmethod(selectors.documents_visible_to)
 
     def get(self, request, *args, **kwargs):
-        document = self.lookup()
+        document = self.get_object()
         name = document.file.name.rsplit("/", 1)[-1]
         with document.file.open("rb") as handle:
             body = handle.read()

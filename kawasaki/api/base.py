@@ -104,6 +104,8 @@ class TenantAPIMixin:
         if not isinstance(token, ApiToken):
             raise NotAuthenticated
         self.municipality = token.municipality
+        # What pages get from the tenant middleware: FilterSets read the municipality from the request.
+        request.municipality = token.municipality
         self._tenant_scope.enter_context(scope(municipality=token.municipality))
         self._idempotency = None
         key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
