@@ -44,6 +44,8 @@ class MunicipalityTask(KawasakiTask):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # @app.task makes a subclass whose run is the decorated function; Celery then wraps run with
+        # its autoretry, so wrapping it here puts the lookup inside the retry too.
         body = cls.__dict__.get("run")
         if body is not None:
             cls.run = _in_municipality_scope(body)
