@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 def _ensure_filesystem_queue() -> None:
     """The embedded default's filesystem transport needs its folders before the first message."""
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_out", "processed_folder"):
+    for key in ("data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
 

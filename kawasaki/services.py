@@ -188,13 +188,15 @@ def invitation_accept(
     return membership
 
 
-def invitations_purge_expired(*, older_than_days: int = 30) -> int:
-    """Delete invitations that expired long ago (accepted ones stay as a record). Returns the count."""
-    from django_scopes import scopes_disabled
+def invitations_purge_expired(*, municipality: Municipality, older_than_days: int = 30) -> int:
+    """Delete a municipality's invitations that expired long ago (accepted ones stay as a record).
 
+    Returns the count; runs in the municipality's scope (beat calls it for each one).
+    """
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
-    with scopes_disabled():
-        deleted, _counts = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
+    deleted, _counts = Invitation.objects.filter(
+        municipality=municipality, accepted_at__isnull=True, expires_at__lt=cutoff
+    ).delete()
     return deleted
 
 

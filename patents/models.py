@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
+from kawasaki.fields import municipality_fk
+
 # Legal-form words dropped when comparing company names, so that "Google Inc." and "GOOGLE INC."
 # (and "Google LLC") are recognised as one company.
 _LEGAL_FORMS = frozenset(
@@ -53,12 +55,7 @@ def company_name_key(name: str) -> str:
 class LargeCompany(models.Model):
     """A large company that offers patents for licence in one municipality's programme."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="companies",
-    )
+    municipality = municipality_fk(related_name="companies")
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     contact_name = models.CharField(_("licensing contact"), max_length=200, blank=True)
@@ -88,9 +85,7 @@ class LargeCompany(models.Model):
 class CompanyAlias(models.Model):
     """Another spelling of a large company's name, matched by its comparison key."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     company = models.ForeignKey(
         LargeCompany, verbose_name=_("large company"), on_delete=models.CASCADE, related_name="aliases"
     )
@@ -179,12 +174,7 @@ def _fit_note(label):
 class Patent(models.Model):
     """An open patent (or utility model, application, know-how) of a large company: a seed for SMEs."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="patents",
-    )
+    municipality = municipality_fk(related_name="patents")
     company = models.ForeignKey(
         LargeCompany, verbose_name=_("large company"), on_delete=models.CASCADE, related_name="patents"
     )
@@ -364,9 +354,7 @@ class AttachmentKind(models.TextChoices):
 class PatentAttachment(models.Model):
     """A file attached to a seed: a drawing, a prototype photo or experiment data."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     patent = models.ForeignKey(
         Patent, verbose_name=_("patent"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -428,9 +416,7 @@ class ImportState(models.TextChoices):
 class PortfolioImport(models.Model):
     """One uploaded portfolio file, its validation report and progress, and the outcome."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     company = models.ForeignKey(
         LargeCompany, verbose_name=_("large company"), on_delete=models.CASCADE, related_name="imports"
     )

@@ -10,6 +10,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from kawasaki.fields import municipality_fk
+
 from .validators import validate_corporate_number
 
 
@@ -41,9 +43,7 @@ class Industry(models.TextChoices):
 class SME(models.Model):
     """A small or medium-sized enterprise taking part in one municipality's programme."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="smes"
-    )
+    municipality = municipality_fk(related_name="smes")
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -118,9 +118,7 @@ class SME(models.Model):
 class Visit(models.Model):
     """A coordinator's visit to an SME. Internal: SME members never see visits."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     sme = models.ForeignKey(SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("date of visit"))
     # Kept when the coordinator's account goes: coordinator_label preserves the name for the record.
@@ -151,9 +149,7 @@ class Visit(models.Model):
 class NextAction(models.Model):
     """Something to do after a visit, with a due date and the coordinator who follows it up."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="next_actions"
     )
@@ -204,9 +200,7 @@ class PlanStatus(models.TextChoices):
 class BusinessPlan(models.Model):
     """An SME's business plan: the working copy of its sections; submitting freezes a PlanVersion."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     sme = models.ForeignKey(
         SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="business_plans"
     )
@@ -249,9 +243,7 @@ class BusinessPlan(models.Model):
 class PlanVersion(models.Model):
     """A submitted business plan, frozen: it is never changed or deleted once written."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     plan = models.ForeignKey(
         BusinessPlan, verbose_name=_("business plan"), on_delete=models.CASCADE, related_name="versions"
     )
@@ -310,9 +302,7 @@ class PlanPdf(models.Model):
     one is rendered again (smes/pdf.py).
     """
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     version = models.ForeignKey(
         PlanVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="pdfs"
     )
@@ -342,9 +332,7 @@ class PlanPdf(models.Model):
 class PlanComment(models.Model):
     """A coordinator's comment on one section of a submitted version."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     version = models.ForeignKey(
         PlanVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="comments"
     )
@@ -386,9 +374,7 @@ class PartnerKind(models.TextChoices):
 class Partner(models.Model):
     """An organisation coordinators introduce SMEs to: developers, institutes, test labs, universities."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=PartnerKind.choices)
@@ -423,9 +409,7 @@ class ReferralOutcome(models.TextChoices):
 class Referral(models.Model):
     """An introduction of an SME to a partner, with its purpose and outcome."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     sme = models.ForeignKey(SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="referrals"
@@ -466,9 +450,7 @@ class InterestStatus(models.TextChoices):
 class SeedInterest(models.Model):
     """An SME's "we are interested" in a published seed, with its message: the coordinators' inbox."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     sme = models.ForeignKey(
         SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="seed_interests"
     )

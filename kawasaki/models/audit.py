@@ -5,16 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from ..fields import municipality_fk
+
 
 class AuditEntry(models.Model):
     """One recorded change: who did what to which object, with the values before and after."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="audit_entries",
-    )
+    municipality = municipality_fk(related_name="audit_entries")
     # Kept when the actor's account is removed; actor_label preserves the name for the record.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True

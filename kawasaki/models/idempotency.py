@@ -2,13 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from ..fields import municipality_fk
+
 
 class IdempotencyRecord(models.Model):
     """The stored answer to an API write sent with an Idempotency-Key, replayed when the key comes again."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_fk()
     token = models.ForeignKey(
         "kawasaki.ApiToken", verbose_name=_("API token"), on_delete=models.CASCADE, related_name="+"
     )

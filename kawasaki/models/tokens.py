@@ -3,16 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from ..fields import municipality_fk
+
 
 class ApiToken(models.Model):
     """A key for programs: bound to one user and one municipality, optionally read-only."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-    )
+    municipality = municipality_fk(related_name="api_tokens")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )

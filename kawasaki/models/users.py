@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from ..fields import municipality_fk
+
 
 class Role(models.TextChoices):
     """What a member may do in one municipality."""
@@ -84,12 +86,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
+    municipality = municipality_fk(related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     # Company IP staff act for one large company, SME members for one SME, in this municipality.
     company = models.ForeignKey(
@@ -137,12 +134,7 @@ def hash_secret(raw: str) -> str:
 class Invitation(models.Model):
     """An e-mail address invited to a municipality with a role; the link sets a password."""
 
-    municipality = models.ForeignKey(
-        "kawasaki.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="invitations",
-    )
+    municipality = municipality_fk(related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

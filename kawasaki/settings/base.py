@@ -221,13 +221,17 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # unacknowledged message is redelivered only after this, so it must be far longer.
 KAWASAKI_TASK_HARD_LIMIT = env.int("KAWASAKI_TASK_HARD_LIMIT", default=30 * 60)
 CELERY_TASK_TIME_LIMIT = KAWASAKI_TASK_HARD_LIMIT
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * KAWASAKI_TASK_HARD_LIMIT}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 2 * KAWASAKI_TASK_HARD_LIMIT}
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded default keeps its queue under var/ (never committed, never in the image). The
+    # filesystem transport has no visibility timeout (it ignores the option above); control_folder
+    # would otherwise default to ./control, in the working directory.
     _queue = VAR_DIR / "queue"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
         "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
 CELERY_BEAT_SCHEDULE: dict = {

@@ -1,11 +1,12 @@
 """Tests: the real services started by bin/test (PostgreSQL, Redis, a Celery worker) when their URLs are set.
 
-Without DATABASE_URL the suite falls back to SQLite so a single test can be run quickly while editing;
-bin/test (and CI) always sets the real services.
+Without DATABASE_URL the suite falls back to SQLite so a single test can be run quickly while editing
+(the quick run in docs/developing.md); bin/test (and CI) always sets the real services. The worker
+tests (marked ``celery_worker``) need them and are left out of the quick run.
 """
 
 from .base import *
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-key-not-secret-" + "x" * 40)
@@ -21,3 +22,8 @@ KAWASAKI_REQUIRE_MFA = True
 ACCOUNT_RATE_LIMITS = {"login": "1000/m/ip", "login_failed": "1000/m/ip", "reset_password": "1000/m/ip"}
 STATIC_ROOT = None  # tests never collect static files; WhiteNoise serves from the finders
 WHITENOISE_USE_FINDERS = True
+if not REDIS_URL:
+    # The quick run has no Redis and no worker process: a process-local cache, so that a cache
+    # lookup (the API throttle, login rate limits) is not counted as a database query by the
+    # query-count tests, as it is not with Redis.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
