@@ -5,7 +5,8 @@ from django.utils import translation
 from matching.engine.fit import FIT_PROFILE_FIELDS, FitProfile
 from matching.indexing import FIT_FIELD_MAP
 from patents import services
-from patents.forms import PatentEditForm, PatentFilterForm
+from patents.filters import PatentFilterSet
+from patents.forms import PatentEditForm
 from patents.models import FIT_CRITERIA, FIT_EDIT_FIELDS, FIT_FIELDS, Patent
 
 EXPECTED_FIELDS = [
@@ -34,7 +35,7 @@ def test_edit_form_filter_form_and_service_take_the_fit_fields_from_the_definiti
     edit_fields = list(PatentEditForm.base_fields)
     start = edit_fields.index("fit_clear_use")
     assert edit_fields[start : start + 12] == FIT_EDIT_FIELDS
-    assert [value for value, _label in PatentFilterForm.base_fields["fit_yes"].choices] == FIT_FIELDS
+    assert [value for value, _label in PatentFilterSet.base_filters["fit_yes"].extra["choices"]] == FIT_FIELDS
     assert [f for f in services.PATENT_EDITABLE_FIELDS if f.startswith("fit_")] == FIT_EDIT_FIELDS
 
 
