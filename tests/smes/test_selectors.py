@@ -92,23 +92,14 @@ def test_sme_member_without_a_linked_sme_sees_no_sme(city_a, sme_a):
         assert list(plans_visible_to(user=unlinked, municipality=city_a)) == []
 
 
-def test_sme_list_filters_and_counts_visits(city_a, coordinator_a, sme_a, other_sme_a):
+def test_sme_list_counts_visits_in_name_order(city_a, coordinator_a, sme_a, other_sme_a):
     with scopes_disabled():
         SMEFactory(municipality=city_a, name_ja="港北食品株式会社", industry="I", needs="冷凍技術")
         VisitFactory(sme=sme_a, coordinator=coordinator_a)
         VisitFactory(sme=sme_a, coordinator=coordinator_a, visited_on=dt.date(2026, 10, 8))
     with scope(municipality=city_a):
-
-        def rows(**kwargs):
-            return [
-                (s.name_ja, s.visit_count)
-                for s in sme_list(user=coordinator_a, municipality=city_a, **kwargs)
-            ]
-
-        assert rows() == [("多摩電子株式会社", 0), ("川崎精工株式会社", 2), ("港北食品株式会社", 0)]
-        assert rows(industry="I") == [("港北食品株式会社", 0)]
-        assert rows(query="冷凍") == [("港北食品株式会社", 0)]
-        assert rows(query="kawasaki seiko") == [("川崎精工株式会社", 2)]
+        rows = [(s.name_ja, s.visit_count) for s in sme_list(user=coordinator_a, municipality=city_a)]
+    assert rows == [("多摩電子株式会社", 0), ("川崎精工株式会社", 2), ("港北食品株式会社", 0)]
 
 
 def test_plans_visible_to_each_role(city_a, people, plans):
@@ -310,10 +301,6 @@ def test_partners_and_referrals_of_a_municipality(city_a, city_b, sme_a):
             ("かわさき試験所", 2),
             ("多摩工科大学", 0),
         ]
-        assert [p.name_ja for p in partners_of(municipality=city_a, kind=PartnerKind.UNIVERSITY)] == [
-            "多摩工科大学"
-        ]
-        assert [p.name_ja for p in partners_of(municipality=city_a, query="振動")] == ["かわさき試験所"]
         assert [(r.sme.name_ja, r.partner.name_ja) for r in referrals_of(municipality=city_a)] == [
             ("川崎精工株式会社", "かわさき試験所"),
             ("川崎精工株式会社", "かわさき試験所"),
