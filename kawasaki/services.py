@@ -10,13 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .mail import mail_addresses
 from .models import ApiToken, AuditEntry, Invitation, Membership, Municipality, Role, User
 from .models.users import hash_secret
 from .selectors import forget_roles
@@ -125,19 +124,15 @@ def invitation_create(
 
 
 def _send_invitation_mail(invitation: Invitation, token: str) -> None:
+    """Japanese first, English second, in one message: the invitee's language is not known yet."""
     from django.urls import reverse
 
-    base = settings.KAWASAKI_BASE_URL.rstrip("/")
-    link = base + reverse("invitation_accept", kwargs={"token": token})
-    # Japanese first, English second, in one message: the invitee's language is not known yet.
-    context = {"invitation": invitation, "link": link}
-    bodies = []
-    for lang in ("ja", "en"):
-        with translation.override(lang):
-            bodies.append(render_to_string("kawasaki/email/invitation.txt", context))
-    with translation.override("ja"):
-        subject = _("Invitation to %(name)s") % {"name": invitation.municipality.name_ja}
-    send_mail(subject, "\n\n----\n\n".join(bodies), None, [invitation.email])
+    link = settings.KAWASAKI_BASE_URL.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
+    mail_addresses(
+        addresses=[invitation.email],
+        template="kawasaki/email/invitation",
+        context={"invitation": invitation, "link": link},
+    )
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:

@@ -339,18 +339,18 @@ def meeting_from_proposal(
 
 
 def meeting_invite(*, meeting: Meeting, actor: User) -> int:
-    """E-mail an invitation to every SME not yet invited (to its members' addresses). Returns the number
+    """E-mail an invitation to every SME not yet invited (to each of its members, in their language). Returns the number
     of SMEs invited. On the first round, the company's IP staff (a symposium's presenting companies')
     are told too, with the .ics. Side effects: participants stamped, audit entry, e-mails after commit.
     A cancelled or held meeting takes no invitations."""
     _refuse_unless_planned(meeting)
     first_round = not meeting.participants.filter(invited_at__isnull=False).exists()
-    staff = meeting_mail.company_staff_emails(meeting) if first_round else []
+    staff = meeting_mail.company_staff(meeting) if first_round else []
     pending = list(meeting.participants.filter(invited_at__isnull=True).select_related("sme"))
     now = timezone.now()
     mails = []
     for participant in pending:
-        recipients = meeting_mail.sme_emails(participant.sme)
+        recipients = meeting_mail.sme_members(participant)
         participant.invited_at = now
         if recipients:
             mails.append((participant, recipients))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kawasaki.mail import mail_user
 from kawasaki.models import Municipality, User
 from kawasaki.services import audit_log
 from matching.models import Meeting
@@ -84,12 +83,10 @@ def task_reminders_send(*, municipality: Municipality, today: dt.date | None = N
 
 
 def _send_reminders(municipality: Municipality, by_user: dict[int | None, list[Task]]) -> None:
+    """One digest per assignee, in their language."""
     for tasks in by_user.values():
-        user = tasks[0].assignee
-        with translation.override(user.preferred_language or "ja"):
-            subject = _("Tasks due: {n}").format(n=len(tasks))
-            body = render_to_string(
-                "negotiations/email/reminder.txt",
-                {"tasks": tasks, "user": user, "municipality": municipality},
-            )
-        send_mail(subject, body, None, [user.email])
+        mail_user(
+            user=tasks[0].assignee,
+            template="negotiations/email/reminder",
+            context={"tasks": tasks, "municipality": municipality},
+        )

@@ -118,6 +118,7 @@ def test_company_staff_hear_once_that_the_smes_were_invited(
     with scopes_disabled():
         company = make_company(city_a, "説明会の企業")
         company_staff(company, email="ip@presenter.example.jp")
+        company_staff(company, email="licensing@presenter.example.jp", preferred_language="en")
         company_staff(make_company(city_a, "関係ない企業"), email="ip@bystander.example.jp")
         first, later = make_sme(city_a, "最初の招待先"), make_sme(city_a, "後から追加")
         member_of(first, email="owner@first.example.jp")
@@ -142,9 +143,13 @@ def test_company_staff_hear_once_that_the_smes_were_invited(
     assert sent == [
         (["owner@first.example.jp"], "ご案内: 技術説明会"),
         (["ip@presenter.example.jp"], "貴社が発表する会合: 技術説明会"),
+        (["licensing@presenter.example.jp"], "Your company presents at: 技術説明会"),
         (["owner@later.example.jp"], "ご案内: 技術説明会"),
     ]
-    notice = mail.outbox[1]
+    # Each person reads the notice in their own language only.
+    notice, english = mail.outbox[1], mail.outbox[2]
     assert "1社の中小企業を招待しました" in notice.body
-    assert "1 SME has been invited" in notice.body
+    assert "SME has been invited" not in notice.body
+    assert "1 SME has been invited" in english.body
+    assert "招待しました" not in english.body
     assert notice.attachments[0][0] == "meeting.ics"
