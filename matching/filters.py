@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 
 from kawasaki.filters import TenantFilterSet
 from smes.models import SME
@@ -29,7 +28,9 @@ class ScreeningRunFilterSet(TenantFilterSet):
     """Screening runs: `GET /api/v1/screening-runs/` (direction, status). The screening page lists the
     latest runs without filters."""
 
-    direction = django_filters.ChoiceFilter(label=_label(ScreeningRun, "direction"), choices=Direction.choices)
+    direction = django_filters.ChoiceFilter(
+        label=_label(ScreeningRun, "direction"), choices=Direction.choices
+    )
     status = django_filters.ChoiceFilter(label=_label(ScreeningRun, "status"), choices=RunStatus.choices)
 
     # Declared, not generated from Meta.fields (that queries the manager at import, outside a scope).
