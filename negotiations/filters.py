@@ -85,7 +85,7 @@ class NegotiationFilterSet(TenantFilterSet):
 class BoardFilterSet(NegotiationFilterSet):
     """The board: the deal filters but the state, since every column of the board is a state."""
 
-    state = None  # type: ignore[assignment]  # removes the inherited filter (as in Django forms)
+    state = None  # removes the inherited filter (as in Django forms)
 
 
 class ProductFilterSet(TenantFilterSet):
