@@ -89,18 +89,6 @@ class TenantObjectMixin(TenantViewMixin):
         return super().http_method_not_allowed(request, *args, **kwargs)
 
 
-class LookupFirstMixin(TenantViewMixin):
-    """Superseded by TenantObjectMixin (set `selector` or `get_queryset()`, call `get_object()`); kept
-    until the last views that set `lookup()` move to it."""
-
-    def lookup(self):
-        raise NotImplementedError
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        self.lookup()
-        return super().http_method_not_allowed(request, *args, **kwargs)
-
-
 class ServiceFormMixin:
     """A form whose valid data goes to one service: form → service → errors on the form → message and
     redirect. Mix in after TenantViewMixin / TenantObjectMixin, with django's `View`:

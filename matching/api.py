@@ -11,6 +11,7 @@ from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
 from . import selectors
+from .filters import MeetingFilterSet, ScreeningCandidateFilterSet, ScreeningRunFilterSet
 from .models import Direction, Meeting, ScreeningCandidate, ScreeningRun
 from .services import screening
 
@@ -116,7 +117,7 @@ class ScreeningRunViewSet(TenantAPIMixin, mixins.CreateModelMixin, viewsets.Read
         "retrieve": "matching.view_screeningrun",
         "create": "matching.run_screening",
     }
-    filterset_fields = ["direction", "status"]
+    filterset_class = ScreeningRunFilterSet
     ordering_fields = ["created_at", "candidate_count"]
 
     def get_queryset(self):
@@ -151,7 +152,7 @@ class ScreeningCandidateViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ScreeningCandidateSerializer
     permission_map = {"list": "matching.view_screeningrun", "retrieve": "matching.view_screeningrun"}
-    filterset_fields = ["decision", "sme"]
+    filterset_class = ScreeningCandidateFilterSet
 
     def get_queryset(self):
         run = selectors.runs_of(municipality=self.municipality).filter(pk=self.kwargs["run_pk"]).first()
@@ -187,7 +188,7 @@ class MeetingViewSet(TenantReadOnlyViewSet):
 
     serializer_class = MeetingSerializer
     permission_map = {"list": "matching.api_read_meetings", "retrieve": "matching.api_read_meetings"}
-    filterset_fields = ["kind", "status"]
+    filterset_class = MeetingFilterSet
 
     def get_queryset(self):
         return (

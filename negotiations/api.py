@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from kawasaki.api.base import TenantReadOnlyViewSet
 
 from . import selectors, services
+from .filters import NegotiationFilterSet, ProductFilterSet
 from .models import DropReason, Negotiation, Product, State
 
 
@@ -65,7 +66,7 @@ class NegotiationViewSet(_PartyScopedViewSet):
 
     serializer_class = NegotiationSerializer
     selector = staticmethod(selectors.negotiations_visible_to)
-    filterset_fields = ["state", "sme", "company"]
+    filterset_class = NegotiationFilterSet
     ordering_fields = ["created_at", "state_changed_at", "state"]
     permission_map = {**_PartyScopedViewSet.permission_map, "transition": "negotiations.api_move"}
 
@@ -103,3 +104,4 @@ class ProductViewSet(_PartyScopedViewSet):
 
     serializer_class = ProductSerializer
     selector = staticmethod(selectors.products_visible_to)
+    filterset_class = ProductFilterSet

@@ -32,20 +32,6 @@ class MoveForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
-    coordinator = forms.ModelChoiceField(
-        label=_("Coordinator"), queryset=None, required=False, empty_label=_("All")
-    )
-    company = forms.ModelChoiceField(label=_("Company"), queryset=None, required=False, empty_label=_("All"))
-    sme = forms.ModelChoiceField(label=_("SME"), queryset=None, required=False, empty_label=_("All"))
-
-    def __init__(self, *args, coordinators, companies, smes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = coordinators
-        self.fields["company"].queryset = companies
-        self.fields["sme"].queryset = smes
-
-
 class NegotiationForm(forms.Form):
     sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
     company = forms.ModelChoiceField(label=_("Company"), queryset=None)

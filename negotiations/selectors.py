@@ -64,24 +64,11 @@ def staff_of(*, municipality: Municipality) -> QuerySet[User]:
     ).order_by("display_name", "email")
 
 
-def board_columns(
-    *,
-    user: User,
-    municipality: Municipality,
-    coordinator_id: int | None = None,
-    company_id: int | None = None,
-    sme_id: int | None = None,
-) -> list[tuple[str, StrOrPromise, list[Negotiation]]]:
-    """The kanban: (state, label, cards) for every state in pipeline order, filtered."""
-    qs = negotiations_visible_to(user=user, municipality=municipality).prefetch_related("seeds")
-    if coordinator_id:
-        qs = qs.filter(coordinator_id=coordinator_id)
-    if company_id:
-        qs = qs.filter(company_id=company_id)
-    if sme_id:
-        qs = qs.filter(sme_id=sme_id)
+def board_columns(*, deals: QuerySet[Negotiation]) -> list[tuple[str, StrOrPromise, list[Negotiation]]]:
+    """The kanban: (state, label, cards) for every state in pipeline order, of `deals` (the rows of
+    `negotiations_visible_to` that the board's filters leave, negotiations.filters.BoardFilterSet)."""
     by_state: dict[str, list[Negotiation]] = {s: [] for s in State.values}
-    for negotiation in qs:
+    for negotiation in deals.prefetch_related("seeds"):
         by_state[negotiation.state].append(negotiation)
     return [(value, label, by_state[value]) for value, label in State.choices]
 

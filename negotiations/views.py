@@ -12,16 +12,16 @@ import mimetypes
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from kawasaki.forms import add_service_errors
 from kawasaki.models import Role
 from kawasaki.rules import is_coordinator
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import FilterSetMixin, ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 from matching.rules import party_ids
 from matching.selectors import meetings_visible_to
 from matching.views.meetings import MeetingDetailView
@@ -29,6 +29,7 @@ from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
 from . import forms, selectors, services
+from .filters import BoardFilterSet, NegotiationFilterSet, ProductFilterSet
 from .models import Side, State
 
 
@@ -36,13 +37,11 @@ def _staff_of(municipality):
     return selectors.staff_of(municipality=municipality)
 
 
-class NegotiationObjectMixin(TenantViewMixin):
-    """Fetch the deal of the URL from what the user may see; render its page (with a refused form's
-    errors next to its fields)."""
+class NegotiationObjectMixin(TenantObjectMixin):
+    """A page of one deal, found among those the user may see (with its licence terms joined); renders
+    the deal's page (with a refused form's errors next to its fields)."""
 
-    def get_negotiation(self):
-        qs = selectors.negotiation_for_page(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(qs, pk=self.kwargs["pk"])
+    selector = staticmethod(selectors.negotiation_for_page)
 
     def detail_response(self, negotiation, *, status=200, **bound_forms):
         """The deal page; `bound_forms` (entry_form, document_form, nda_form, task_form) replace the
@@ -91,6 +90,27 @@ class NegotiationObjectMixin(TenantViewMixin):
         return render(request, "negotiations/negotiation_detail.html", context, status=status)
 
 
+class DealPageFormView(ServiceFormMixin, NegotiationObjectMixin, View):
+    """POST only: one of the forms on the deal's page (`<prefix>_form`, its ids `<prefix>_...`); a
+    refused form re-renders the page with its errors."""
+
+    http_method_names = ["post", "options"]
+    prefix: str
+
+    def post(self, request, *args, **kwargs):
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {"auto_id": f"{self.prefix}_%s"}
+
+    def render_form(self, form, status=200):
+        return self.detail_response(self.get_object(), status=status, **{f"{self.prefix}_form": form})
+
+    def get_success_url(self, result):
+        return self.tenant_url("negotiation_detail", pk=self.get_object().pk)
+
+
 class BoardView(TenantViewMixin, View):
     """The kanban of the municipality's deals by state; each card moves by its own buttons or by drag."""
 
@@ -98,27 +118,20 @@ class BoardView(TenantViewMixin, View):
     template_name = "negotiations/board.html"
 
     def get(self, request, *args, **kwargs):
-        form = forms.BoardFilterForm(
+        filterset = BoardFilterSet(
             request.GET or None,
-            coordinators=_staff_of(self.municipality),
-            companies=companies_visible_to(user=request.user, municipality=self.municipality),
-            smes=smes_visible_to(user=request.user, municipality=self.municipality),
+            queryset=selectors.negotiations_visible_to(user=request.user, municipality=self.municipality),
+            request=request,
         )
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        columns = selectors.board_columns(
-            user=request.user,
-            municipality=self.municipality,
-            coordinator_id=filters["coordinator"].pk if filters.get("coordinator") else None,
-            company_id=filters["company"].pk if filters.get("company") else None,
-            sme_id=filters["sme"].pk if filters.get("sme") else None,
-        )
+        columns = selectors.board_columns(deals=filterset.qs)
         for _state, _label, cards in columns:
             for card in cards:
                 card.targets = [(s, State(s).label) for s in services.allowed_targets(card.state)]
                 card.next_state = services.FORWARD.get(card.state)
                 card.can_drop = State.DROPPED in services.ALLOWED_TRANSITIONS[card.state]
         context = {
-            "form": form,
+            "form": filterset.form,
+            "filter_form": filterset.form,
             "columns": columns,
             "drop_reasons": forms.DropReason.choices,
             "next_url": request.get_full_path(),
@@ -126,13 +139,14 @@ class BoardView(TenantViewMixin, View):
         return render(request, self.template_name, context)
 
 
-class NegotiationListView(TenantViewMixin, ListView):
+class NegotiationListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "negotiations.list_negotiations"
     template_name = "negotiations/negotiation_list.html"
     context_object_name = "negotiations"
     paginate_by = 50
+    filterset_class = NegotiationFilterSet
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.negotiations_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
@@ -141,50 +155,43 @@ class NegotiationListView(TenantViewMixin, ListView):
         )
 
 
-class NegotiationCreateView(TenantViewMixin, View):
+class NegotiationCreateView(ServiceFormMixin, TenantViewMixin, View):
     permission_required = "negotiations.manage_negotiation"
     template_name = "negotiations/negotiation_form.html"
+    form_class = forms.NegotiationForm
 
-    def make_form(self, data=None):
+    def get_form_kwargs(self):
         user, municipality = self.request.user, self.municipality
-        return forms.NegotiationForm(
-            data,
-            smes=smes_visible_to(user=user, municipality=municipality),
-            companies=companies_visible_to(user=user, municipality=municipality),
-            seeds=patents_visible_to(user=user, municipality=municipality),
+        return {
+            "smes": smes_visible_to(user=user, municipality=municipality),
+            "companies": companies_visible_to(user=user, municipality=municipality),
+            "seeds": patents_visible_to(user=user, municipality=municipality),
+        }
+
+    def perform(self, form):
+        negotiation, created = services.negotiation_open(
+            municipality=self.municipality,
+            actor=self.request.user,
+            sme=form.cleaned_data["sme"],
+            company=form.cleaned_data["company"],
+            seeds=form.cleaned_data["seeds"],
+            note=form.cleaned_data["note"],
         )
+        if not created:
+            messages.info(
+                self.request, _("This SME and company already have a deal; the seeds were added to it.")
+            )
+        return negotiation
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": self.make_form()})
-
-    def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                negotiation, created = services.negotiation_open(
-                    municipality=self.municipality,
-                    actor=request.user,
-                    sme=form.cleaned_data["sme"],
-                    company=form.cleaned_data["company"],
-                    seeds=form.cleaned_data["seeds"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if not created:
-                    messages.info(
-                        request, _("This SME and company already have a deal; the seeds were added to it.")
-                    )
-                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_url(self, result):
+        return self.tenant_url("negotiation_detail", pk=result.pk)
 
 
 class NegotiationDetailView(NegotiationObjectMixin, View):
     permission_required = "negotiations.list_negotiations"
 
     def get(self, request, *args, **kwargs):
-        return self.detail_response(self.get_negotiation())
+        return self.detail_response(self.get_object())
 
 
 class NegotiationMoveView(NegotiationObjectMixin, View):
@@ -193,7 +200,7 @@ class NegotiationMoveView(NegotiationObjectMixin, View):
     permission_required = "negotiations.manage_negotiation"
 
     def post(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
+        negotiation = self.get_object()
         form = forms.MoveForm(request.POST)
         wants_json = "application/json" in request.headers.get("Accept", "")
         error = None
@@ -229,58 +236,60 @@ class NegotiationMoveView(NegotiationObjectMixin, View):
         return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
 
 
-class EntryAddView(NegotiationObjectMixin, View):
+class EntryAddView(DealPageFormView):
     permission_required = "negotiations.manage_negotiation"
+    form_class = forms.EntryForm
+    prefix = "entry"
+    success_message = gettext_lazy("The entry was added.")
 
-    def post(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        form = forms.EntryForm(request.POST, auto_id="entry_%s")
-        if not form.is_valid():
-            return self.detail_response(negotiation, entry_form=form, status=400)
-        services.timeline_add(negotiation=negotiation, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The entry was added."))
-        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+    def perform(self, form):
+        return services.timeline_add(
+            negotiation=self.get_object(), actor=self.request.user, **form.cleaned_data
+        )
 
 
-class DocumentUploadView(NegotiationObjectMixin, View):
+class DocumentUploadView(DealPageFormView):
     """Either side or the coordinator uploads a document; a party's side is its role."""
 
     permission_required = "negotiations.list_negotiations"
+    prefix = "document"
+    success_message = gettext_lazy("The document was uploaded.")
 
-    def post(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        coordinator = is_coordinator(request.user, self.municipality)
-        form_class = forms.CoordinatorDocumentForm if coordinator else forms.DocumentForm
-        form = form_class(request.POST, request.FILES, auto_id="document_%s")
-        if form.is_valid():
-            if coordinator:
-                side = form.cleaned_data["side"]
-            else:
-                role, _party = party_ids(request.user, self.municipality)
-                side = Side.LICENSOR if role == Role.COMPANY_STAFF else Side.LICENSEE
-            try:
-                services.document_upload(
-                    negotiation=negotiation,
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    side=side,
-                    title=form.cleaned_data["title"],
-                    upload=form.cleaned_data["file"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The document was uploaded."))
-                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
-        return self.detail_response(negotiation, document_form=form, status=400)
+    @property
+    def coordinator(self) -> bool:
+        return is_coordinator(self.request.user, self.municipality)
+
+    @property
+    def form_class(self):
+        return forms.CoordinatorDocumentForm if self.coordinator else forms.DocumentForm
+
+    def perform(self, form):
+        if self.coordinator:
+            side = form.cleaned_data["side"]
+        else:
+            role, _party = party_ids(self.request.user, self.municipality)
+            side = Side.LICENSOR if role == Role.COMPANY_STAFF else Side.LICENSEE
+        return services.document_upload(
+            negotiation=self.get_object(),
+            actor=self.request.user,
+            kind=form.cleaned_data["kind"],
+            side=side,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+        )
 
 
-class DocumentDownloadView(TenantViewMixin, View):
+class DocumentObjectMixin(TenantObjectMixin):
+    """A document of a deal the user may see."""
+
+    selector = staticmethod(selectors.documents_visible_to)
+
+
+class DocumentDownloadView(DocumentObjectMixin, View):
     permission_required = "negotiations.list_negotiations"
 
     def get(self, request, *args, **kwargs):
-        qs = selectors.documents_visible_to(user=request.user, municipality=self.municipality)
-        document = get_object_or_404(qs, pk=kwargs["pk"])
+        document = self.get_object()
         name = document.file.name.rsplit("/", 1)[-1]
         with document.file.open("rb") as handle:
             data = handle.read()
@@ -291,12 +300,11 @@ class DocumentDownloadView(TenantViewMixin, View):
         return response
 
 
-class DocumentCommentView(TenantViewMixin, View):
+class DocumentCommentView(DocumentObjectMixin, View):
     permission_required = "negotiations.manage_negotiation"
 
     def post(self, request, *args, **kwargs):
-        qs = selectors.documents_visible_to(user=request.user, municipality=self.municipality)
-        document = get_object_or_404(qs, pk=kwargs["pk"])
+        document = self.get_object()
         form = forms.CommentForm(request.POST)
         if form.is_valid():
             services.document_comment(
@@ -306,87 +314,77 @@ class DocumentCommentView(TenantViewMixin, View):
         return redirect(self.tenant_url("negotiation_detail", pk=document.negotiation_id))
 
 
-class NdaView(NegotiationObjectMixin, View):
+class NdaView(DealPageFormView):
     permission_required = "negotiations.manage_negotiation"
+    form_class = forms.NdaForm
+    prefix = "nda"
+    success_message = gettext_lazy("The NDA dates were saved.")
+
+    def perform(self, form):
+        try:
+            return services.nda_record(
+                negotiation=self.get_object(),
+                actor=self.request.user,
+                signed_on=form.cleaned_data["signed_on"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            # The service names the model's fields (nda_expires_on); the form's are shorter.
+            raise ValidationError({k.removeprefix("nda_"): v for k, v in error.error_dict.items()}) from error
+
+
+class DealFormView(ServiceFormMixin, NegotiationObjectMixin, View):
+    """A form of its own page about one deal (terms, a product): back to the deal when saved."""
 
     def post(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        form = forms.NdaForm(request.POST, auto_id="nda_%s")
-        if form.is_valid():
-            try:
-                services.nda_record(
-                    negotiation=negotiation,
-                    actor=request.user,
-                    signed_on=form.cleaned_data["signed_on"],
-                    expires_on=form.cleaned_data["expires_on"],
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    # The service names the model's fields (nda_expires_on); the form's are shorter.
-                    error = ValidationError({k.removeprefix("nda_"): v for k, v in error.error_dict.items()})
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The NDA dates were saved."))
-                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
-        return self.detail_response(negotiation, nda_form=form, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(negotiation=self.get_object(), **kwargs)
+
+    def get_success_url(self, result):
+        return self.tenant_url("negotiation_detail", pk=self.get_object().pk)
 
 
-class TermsView(NegotiationObjectMixin, View):
+class TermsView(DealFormView):
     permission_required = "negotiations.manage_negotiation"
     template_name = "negotiations/licenceterms_form.html"
+    form_class = forms.TermsForm
+    success_message = gettext_lazy("The licence terms were recorded.")
 
-    def get(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        terms = getattr(negotiation, "terms", None)
-        initial = {k: getattr(terms, k) for k in services.TERMS_FIELDS} if terms else None
-        form = forms.TermsForm(initial=initial)
-        return render(request, self.template_name, {"form": form, "negotiation": negotiation})
+    def get_initial(self):
+        terms = getattr(self.get_object(), "terms", None)
+        return {k: getattr(terms, k) for k in services.TERMS_FIELDS} if terms else {}
 
-    def post(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        form = forms.TermsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.licence_terms_record(
-                    negotiation=negotiation, actor=request.user, data=form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The licence terms were recorded."))
-                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
-        return render(request, self.template_name, {"form": form, "negotiation": negotiation}, status=400)
+    def perform(self, form):
+        return services.licence_terms_record(
+            negotiation=self.get_object(), actor=self.request.user, data=form.cleaned_data
+        )
 
 
-class ProductCreateView(NegotiationObjectMixin, View):
+class ProductCreateView(DealFormView):
     permission_required = "negotiations.manage_negotiation"
     template_name = "negotiations/product_form.html"
+    form_class = forms.ProductForm
+    success_message = gettext_lazy("The product was recorded.")
 
-    def get(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        return render(request, self.template_name, {"form": forms.ProductForm(), "negotiation": negotiation})
-
-    def post(self, request, *args, **kwargs):
-        negotiation = self.get_negotiation()
-        form = forms.ProductForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.product_record(negotiation=negotiation, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The product was recorded."))
-                return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
-        return render(request, self.template_name, {"form": form, "negotiation": negotiation}, status=400)
+    def perform(self, form):
+        return services.product_record(
+            negotiation=self.get_object(), actor=self.request.user, **form.cleaned_data
+        )
 
 
-class ProductListView(TenantViewMixin, ListView):
+class ProductListView(FilterSetMixin, TenantViewMixin, ListView):
     permission_required = "negotiations.list_negotiations"
     template_name = "negotiations/product_list.html"
     context_object_name = "products"
     paginate_by = 50
+    filterset_class = ProductFilterSet
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.products_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
@@ -395,14 +393,14 @@ class ProductListView(TenantViewMixin, ListView):
         )
 
 
-class ProductPhotoView(TenantViewMixin, View):
+class ProductPhotoView(TenantObjectMixin, View):
     """A product's photo, to those who may see the product (there is no public media URL)."""
 
     permission_required = "negotiations.list_negotiations"
+    selector = staticmethod(selectors.products_visible_to)
 
     def get(self, request, *args, **kwargs):
-        qs = selectors.products_visible_to(user=request.user, municipality=self.municipality)
-        product = get_object_or_404(qs, pk=kwargs["pk"])
+        product = self.get_object()
         if not product.photo:
             raise Http404
         name = product.photo.name.rsplit("/", 1)[-1]
@@ -418,40 +416,45 @@ class ProductPhotoView(TenantViewMixin, View):
         return response
 
 
-class TaskCreateView(TenantViewMixin, View):
-    """A task on a deal (kind=negotiation) or a follow-up action of a meeting (kind=meeting)."""
+class TaskCreateView(DealPageFormView):
+    """A task on a deal (kind=negotiation) or a follow-up action of a meeting (kind=meeting); a refused
+    form re-renders the deal's or the meeting's page."""
 
     permission_required = "negotiations.manage_negotiation"
+    form_class = forms.TaskForm
+    prefix = "task"
+    success_message = gettext_lazy("The task was added.")
 
-    def post(self, request, *args, **kwargs):
-        user, municipality = request.user, self.municipality
-        if kwargs["kind"] == "meeting":
-            meeting = get_object_or_404(
-                meetings_visible_to(user=user, municipality=municipality), pk=kwargs["pk"]
-            )
-            negotiation, back = None, self.tenant_url("meeting_detail", pk=meeting.pk)
-        else:
-            negotiation = get_object_or_404(
-                selectors.negotiations_visible_to(user=user, municipality=municipality), pk=kwargs["pk"]
-            )
-            meeting, back = None, self.tenant_url("negotiation_detail", pk=negotiation.pk)
-        form = forms.TaskForm(request.POST, auto_id="task_%s", assignees=_staff_of(municipality))
-        if not form.is_valid():
-            if meeting is not None:
-                return MeetingDetailView.meeting_response(self, meeting, task_form=form, status=400)
-            negotiation = get_object_or_404(
-                selectors.negotiation_for_page(user=user, municipality=municipality), pk=negotiation.pk
-            )
-            return NegotiationObjectMixin.detail_response(self, negotiation, task_form=form, status=400)
-        services.task_create(
-            municipality=municipality,
-            actor=user,
-            negotiation=negotiation,
-            meeting=meeting,
+    @property
+    def on_meeting(self) -> bool:
+        return self.kwargs["kind"] == "meeting"
+
+    def get_queryset(self):
+        if self.on_meeting:
+            return meetings_visible_to(user=self.request.user, municipality=self.municipality)
+        return super().get_queryset()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "assignees": _staff_of(self.municipality)}
+
+    def render_form(self, form, status=200):
+        if self.on_meeting:
+            return MeetingDetailView.meeting_response(self, self.get_object(), task_form=form, status=status)
+        return super().render_form(form, status=status)
+
+    def perform(self, form):
+        target = self.get_object()
+        return services.task_create(
+            municipality=self.municipality,
+            actor=self.request.user,
+            negotiation=None if self.on_meeting else target,
+            meeting=target if self.on_meeting else None,
             **form.cleaned_data,
         )
-        messages.success(request, _("The task was added."))
-        return redirect(back)
+
+    def get_success_url(self, result):
+        name = "meeting_detail" if self.on_meeting else "negotiation_detail"
+        return self.tenant_url(name, pk=self.get_object().pk)
 
 
 def meeting_tasks_section(view, meeting, context) -> dict | None:
@@ -471,11 +474,14 @@ def meeting_tasks_section(view, meeting, context) -> dict | None:
     }
 
 
-class TaskDoneView(TenantViewMixin, View):
+class TaskDoneView(TenantObjectMixin, View):
     permission_required = "negotiations.manage_negotiation"
 
+    def get_queryset(self):
+        return selectors.tasks_open(municipality=self.municipality)
+
     def post(self, request, *args, **kwargs):
-        task = get_object_or_404(selectors.tasks_open(municipality=self.municipality), pk=kwargs["pk"])
+        task = self.get_object()
         services.task_done(task=task, actor=request.user)
         messages.success(request, _("The task is done."))
         next_url = request.POST.get("next", "")

@@ -16,16 +16,17 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from kawasaki.forms import add_service_errors
 from kawasaki.models import Role
 from kawasaki.rules import is_coordinator
-from kawasaki.views import LookupFirstMixin, TenantViewMixin
+from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
 from .. import forms, selectors
+from ..filters import MeetingFilterSet
 from ..ics import meeting_ics
 from ..models import Meeting, MeetingKind, MeetingStatus, ProposalStatus
 from ..rules import party_ids
@@ -46,20 +47,28 @@ def register_meeting_section(section: MeetingSection) -> MeetingSection:
     return section
 
 
-class MeetingObjectMixin(TenantViewMixin):
-    def get_meeting(self):
-        qs = selectors.meetings_visible_to(user=self.request.user, municipality=self.municipality)
-        return get_object_or_404(qs, pk=self.kwargs["pk"])
+class MeetingObjectMixin(TenantObjectMixin):
+    """A page of one meeting, found among those the user may see."""
+
+    selector = staticmethod(selectors.meetings_visible_to)
 
 
 class MeetingListView(TenantViewMixin, View):
+    """The meetings the user may see, filtered by MeetingFilterSet (as `GET /api/v1/meetings/`)."""
+
     permission_required = "matching.list_meetings"
     template_name = "matching/meeting_list.html"
 
     def get(self, request, *args, **kwargs):
-        meetings = selectors.meeting_list(user=request.user, municipality=self.municipality)
-        page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+        filterset = MeetingFilterSet(
+            request.GET or None,
+            queryset=selectors.meeting_list(user=request.user, municipality=self.municipality),
+            request=request,
+        )
+        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
         context = {
+            "filterset": filterset,
+            "filter_form": filterset.form,
             "meetings": page.object_list,
             "page_obj": page,
             "is_paginated": page.has_other_pages(),
@@ -73,77 +82,66 @@ class MeetingListView(TenantViewMixin, View):
         return render(request, self.template_name, context)
 
 
-def _meeting_form(view, data=None):
-    user, municipality = view.request.user, view.municipality
-    return forms.MeetingForm(
-        data,
-        companies=companies_visible_to(user=user, municipality=municipality),
-        seeds=patents_visible_to(user=user, municipality=municipality),
-        smes=smes_visible_to(user=user, municipality=municipality),
-    )
-
-
-class MeetingCreateView(TenantViewMixin, View):
+class MeetingCreateView(ServiceFormMixin, TenantViewMixin, View):
     permission_required = "matching.manage_meeting"
     template_name = "matching/meeting_form.html"
+    form_class = forms.MeetingForm
+    success_message = gettext_lazy("The meeting was planned.")
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": _meeting_form(self)})
+    def get_form_kwargs(self):
+        user, municipality = self.request.user, self.municipality
+        return {
+            "companies": companies_visible_to(user=user, municipality=municipality),
+            "seeds": patents_visible_to(user=user, municipality=municipality),
+            "smes": smes_visible_to(user=user, municipality=municipality),
+        }
 
-    def post(self, request, *args, **kwargs):
-        form = _meeting_form(self, request.POST)
-        if form.is_valid():
-            try:
-                meeting = meeting_services.meeting_create(
-                    municipality=self.municipality, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The meeting was planned."))
-                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, form):
+        return meeting_services.meeting_create(
+            municipality=self.municipality, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("meeting_detail", pk=result.pk)
 
 
-class ScheduleView(TenantViewMixin, View):
+class ScheduleView(ServiceFormMixin, TenantObjectMixin, View):
     """Schedule a screening proposal (kind=proposal) or a symposium's one-on-one request (kind=request)."""
 
     permission_required = "matching.manage_meeting"
     template_name = "matching/schedule_form.html"
+    form_class = forms.ScheduleForm
+    success_message = gettext_lazy("The meeting was planned.")
 
-    def get_source(self):
+    def get_queryset(self):
         if self.kwargs["kind"] == "proposal":
-            return get_object_or_404(
-                selectors.proposals_of(municipality=self.municipality).filter(status=ProposalStatus.PROPOSED),
-                pk=self.kwargs["pk"],
+            return selectors.proposals_of(municipality=self.municipality).filter(
+                status=ProposalStatus.PROPOSED
             )
-        return get_object_or_404(
-            selectors.open_requests(municipality=self.municipality), pk=self.kwargs["pk"]
-        )
+        return selectors.open_requests(municipality=self.municipality)
 
     def get(self, request, *args, **kwargs):
-        source = self.get_source()
-        return render(request, self.template_name, {"form": forms.ScheduleForm(), "source": source})
+        self.get_object()  # 404 before the form is made
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        source = self.get_source()
-        form = forms.ScheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                if self.kwargs["kind"] == "proposal":
-                    meeting = meeting_services.meeting_from_proposal(
-                        proposal=source, actor=request.user, **form.cleaned_data
-                    )
-                else:
-                    meeting = symposium_services.one_on_one_schedule(
-                        request=source, actor=request.user, **form.cleaned_data
-                    )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The meeting was planned."))
-                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        return render(request, self.template_name, {"form": form, "source": source}, status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(source=self.get_object(), **kwargs)
+
+    def perform(self, form):
+        if self.kwargs["kind"] == "proposal":
+            return meeting_services.meeting_from_proposal(
+                proposal=self.get_object(), actor=self.request.user, **form.cleaned_data
+            )
+        return symposium_services.one_on_one_schedule(
+            request=self.get_object(), actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("meeting_detail", pk=result.pk)
 
 
 class MeetingDetailView(MeetingObjectMixin, View):
@@ -151,7 +149,7 @@ class MeetingDetailView(MeetingObjectMixin, View):
     template_name = "matching/meeting_detail.html"
 
     def get(self, request, *args, **kwargs):
-        return self.meeting_response(self.get_meeting())
+        return self.meeting_response(self.get_object())
 
     def meeting_response(self, meeting, *, status=200, **bound_forms):
         """The meeting page; `bound_forms` (e.g. a section's task_form) replace the empty ones to show
@@ -213,7 +211,7 @@ class MeetingIcsView(MeetingObjectMixin, View):
     permission_required = "matching.list_meetings"
 
     def get(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
         return response
@@ -227,7 +225,7 @@ class MeetingBookletView(MeetingObjectMixin, View):
     def get(self, request, *args, **kwargs):
         from patents.sheets import booklet_pdf
 
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         seeds = list(selectors.seeds_of_meeting(meeting=meeting).prefetch_related("attachments"))
         if not seeds:
             messages.error(request, _("This meeting has no seeds for a booklet."))
@@ -242,7 +240,7 @@ class MeetingInviteView(MeetingObjectMixin, View):
     permission_required = "matching.manage_meeting"
 
     def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         try:
             count = meeting_services.meeting_invite(meeting=meeting, actor=request.user)
         except ValidationError as error:
@@ -258,7 +256,7 @@ class MeetingReplyView(MeetingObjectMixin, View):
     permission_required = "matching.reply_meeting"
 
     def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         if is_coordinator(request.user, self.municipality):
             sme_id = request.POST.get("sme", "")
             if not sme_id.isdigit():
@@ -286,7 +284,7 @@ class MeetingHoldView(MeetingObjectMixin, View):
     permission_required = "matching.manage_meeting"
 
     def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         form = forms.HoldForm(
             request.POST,
             smes=smes_visible_to(user=request.user, municipality=self.municipality).filter(
@@ -316,7 +314,7 @@ class MeetingRequestView(MeetingObjectMixin, View):
     permission_required = "matching.request_one_on_one"
 
     def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         data = request.POST.copy()
         role, party = party_ids(request.user, self.municipality)
         if role == Role.SME_MEMBER:
@@ -340,94 +338,90 @@ class MeetingRequestView(MeetingObjectMixin, View):
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
 
-class MeetingEditView(MeetingObjectMixin, View):
+class MeetingEditView(ServiceFormMixin, MeetingObjectMixin, View):
     """Change a planned meeting's title, agenda, time, place, capacity, seeds and presenters."""
 
     permission_required = "matching.manage_meeting"
     template_name = "matching/meeting_edit.html"
+    form_class = forms.MeetingEditForm
 
-    def make_form(self, meeting, data=None):
-        user, municipality = self.request.user, self.municipality
-        return forms.MeetingEditForm(
-            data,
-            kind=meeting.kind,
-            companies=companies_visible_to(user=user, municipality=municipality),
-            seeds=patents_visible_to(user=user, municipality=municipality),
-            initial=forms.MeetingEditForm.initial_of(meeting),
-        )
+    def get_form_kwargs(self):
+        user, municipality, meeting = self.request.user, self.municipality, self.get_object()
+        return {
+            "kind": meeting.kind,
+            "companies": companies_visible_to(user=user, municipality=municipality),
+            "seeds": patents_visible_to(user=user, municipality=municipality),
+            "initial": forms.MeetingEditForm.initial_of(meeting),
+        }
 
-    def refuse_unless_planned(self, request, meeting):
+    def refuse_unless_planned(self):
+        meeting = self.get_object()
         if meeting.status == MeetingStatus.PLANNED:
             return None
-        messages.error(request, _("Only a planned meeting can be changed."))
+        messages.error(self.request, _("Only a planned meeting can be changed."))
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
     def get(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        refused = self.refuse_unless_planned(request, meeting)
-        if refused:
-            return refused
-        return render(request, self.template_name, {"form": self.make_form(meeting), "meeting": meeting})
+        return self.refuse_unless_planned() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        refused = self.refuse_unless_planned(request, meeting)
-        if refused:
-            return refused
-        form = self.make_form(meeting, request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            before = (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.online_url)
-            try:
-                meeting = meeting_services.meeting_update(meeting=meeting, actor=request.user, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if before != (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.online_url):
-                    messages.success(
-                        request,
-                        _(
-                            "The meeting was changed. The SMEs that said they will attend get the new "
-                            "time or place by e-mail."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("The meeting was saved."))
-                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        return render(request, self.template_name, {"form": form, "meeting": meeting}, status=400)
+        return self.refuse_unless_planned() or super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.get_object(), **kwargs)
+
+    @staticmethod
+    def when_and_where(meeting) -> tuple:
+        return (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.online_url)
+
+    def perform(self, form):
+        meeting = self.get_object()
+        self.before = self.when_and_where(meeting)
+        return meeting_services.meeting_update(meeting=meeting, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        if self.before != self.when_and_where(result):
+            return _(
+                "The meeting was changed. The SMEs that said they will attend get the new "
+                "time or place by e-mail."
+            )
+        return _("The meeting was saved.")
+
+    def get_success_url(self, result):
+        return self.tenant_url("meeting_detail", pk=result.pk)
 
 
-class MeetingCancelView(MeetingObjectMixin, View):
+class MeetingCancelView(ServiceFormMixin, MeetingObjectMixin, View):
     """Cancel a planned meeting with a reason; the SMEs that said they will attend are told by e-mail."""
 
     permission_required = "matching.manage_meeting"
     template_name = "matching/meeting_cancel.html"
+    form_class = forms.MeetingCancelForm
+    success_message = gettext_lazy("The meeting was cancelled.")
 
-    def context(self, meeting, form):
+    def get_context_data(self, **kwargs):
+        meeting = self.get_object()
         attending = [p for p in selectors.participants_of(meeting=meeting) if p.reply == "attending"]
-        return {"meeting": meeting, "form": form, "attending": attending}
+        return super().get_context_data(meeting=meeting, attending=attending, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         if meeting.status != MeetingStatus.PLANNED:
             messages.error(request, _("Only a planned meeting can be cancelled."))
             return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        return render(request, self.template_name, self.context(meeting, forms.MeetingCancelForm()))
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        form = forms.MeetingCancelForm(request.POST)
-        if form.is_valid():
-            try:
-                meeting_services.meeting_cancel(
-                    meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The meeting was cancelled."))
-                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        return render(request, self.template_name, self.context(meeting, form), status=400)
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return meeting_services.meeting_cancel(
+            meeting=self.get_object(), actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("meeting_detail", pk=self.get_object().pk)
 
 
 # --- SME self-service: symposium registration ----------------------------------------------------
@@ -452,7 +446,7 @@ class SymposiumListView(TenantViewMixin, View):
         return render(request, self.template_name, context)
 
 
-class SymposiumRegistrationView(LookupFirstMixin, View):
+class SymposiumRegistrationView(TenantObjectMixin, View):
     """POST: register (action=register) or withdraw (action=unregister) the member's own SME.
 
     The symposium is looked up before the permission check, so another municipality's id is a 404
@@ -461,18 +455,14 @@ class SymposiumRegistrationView(LookupFirstMixin, View):
     permission_required = "matching.register_symposium"
     action = "register"
 
-    def lookup(self):
-        if not hasattr(self, "_symposium"):
-            self._symposium = get_object_or_404(
-                selectors.symposiums_of(municipality=self.municipality), pk=self.kwargs["pk"]
-            )
-        return self._symposium
+    def get_queryset(self):
+        return selectors.symposiums_of(municipality=self.municipality)
 
     def get_permission_object(self):
-        return self.lookup()
+        return self.get_object()
 
     def post(self, request, *args, **kwargs):
-        symposium = self.lookup()
+        symposium = self.get_object()
         back = redirect(self.tenant_url("symposium_list"))
         _role, sme_id = party_ids(request.user, self.municipality)
         sme = smes_visible_to(user=request.user, municipality=self.municipality).filter(pk=sme_id).first()

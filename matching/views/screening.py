@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from kawasaki.forms import add_service_errors
 from kawasaki.selectors import membership_in
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
 from .. import selectors
+from ..filters import ScreeningCandidateFilterSet
 from ..forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
 from ..models import Decision, Direction, RejectReason, ScreeningCandidate
 from ..services import proposals, screening
@@ -48,83 +48,101 @@ class ScreeningHomeView(TenantViewMixin, View):
         )
 
 
-class ScreeningRunCreateView(TenantViewMixin, View):
+class ScreeningRunCreateView(ServiceFormMixin, TenantViewMixin, View):
     """Start a screening job: from an SME (?sme=), a seed (?patent=) or a company portfolio (?company=)."""
 
     permission_required = "matching.run_screening"
     template_name = "matching/screeningrun_form.html"
+    form_class = RunForm
 
-    def _inputs(self, source):
-        user, municipality = self.request.user, self.municipality
-        sme = patent = company = None
-        if source.get("sme"):
-            sme = get_object_or_404(
-                smes_visible_to(user=user, municipality=municipality), pk=source.get("sme")
+    def inputs(self) -> tuple:
+        """(direction, sme, patent, company) named by the query (GET) or the form (POST)."""
+        if not hasattr(self, "_inputs"):
+            source = self.request.POST if self.request.method == "POST" else self.request.GET
+            user, municipality = self.request.user, self.municipality
+            sme = patent = company = None
+            if source.get("sme"):
+                sme = get_object_or_404(
+                    smes_visible_to(user=user, municipality=municipality), pk=source.get("sme")
+                )
+            if source.get("patent"):
+                patent = get_object_or_404(
+                    patents_visible_to(user=user, municipality=municipality), pk=source.get("patent")
+                )
+            if source.get("portfolio"):
+                company = get_object_or_404(
+                    companies_visible_to(user=user, municipality=municipality), pk=source.get("portfolio")
+                )
+            direction = (
+                Direction.PORTFOLIO
+                if company
+                else Direction.SEED_TO_SMES
+                if patent
+                else Direction.SME_TO_SEEDS
             )
-        if source.get("patent"):
-            patent = get_object_or_404(
-                patents_visible_to(user=user, municipality=municipality), pk=source.get("patent")
-            )
-        if source.get("portfolio"):
-            company = get_object_or_404(
-                companies_visible_to(user=user, municipality=municipality), pk=source.get("portfolio")
-            )
-        direction = (
-            Direction.PORTFOLIO if company else Direction.SEED_TO_SMES if patent else Direction.SME_TO_SEEDS
-        )
-        return direction, sme, patent, company
+            self._inputs = (direction, sme, patent, company)
+        return self._inputs
 
-    def _form(self, data=None, sme=None):
-        companies = companies_visible_to(user=self.request.user, municipality=self.municipality)
+    def get(self, request, *args, **kwargs):
+        self.inputs()  # 404 for an id the user may not see, before the form is made
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.inputs()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {"companies": companies_visible_to(user=self.request.user, municipality=self.municipality)}
+
+    def get_initial(self):
+        _direction, sme, _patent, _company = self.inputs()
         initial = {"top_k": 20}
         if sme is not None:
             initial["query_text"] = screening.sme_query_text(sme)
-        return RunForm(data, companies=companies, initial=initial)
+        return initial
 
-    def _render(self, form, direction, sme, patent, company, status=200):
-        context = {
-            "form": form,
-            "direction": direction,
-            "sme": sme,
-            "patent": patent,
-            "company": company,
-            "direction_label": Direction(direction).label,
-        }
-        return render(self.request, self.template_name, context, status=status)
+    def get_context_data(self, **kwargs):
+        direction, sme, patent, company = self.inputs()
+        return super().get_context_data(
+            direction=direction,
+            sme=sme,
+            patent=patent,
+            company=company,
+            direction_label=Direction(direction).label,
+            **kwargs,
+        )
 
-    def get(self, request, *args, **kwargs):
-        direction, sme, patent, company = self._inputs(request.GET)
-        return self._render(self._form(sme=sme), direction, sme, patent, company)
+    def perform(self, form):
+        direction, sme, patent, company = self.inputs()
+        return screening.screening_run_start(
+            municipality=self.municipality,
+            actor=self.request.user,
+            direction=direction,
+            query_text=form.cleaned_data["query_text"],
+            sme=sme,
+            patent=patent,
+            company=company,
+            top_k=form.cleaned_data["top_k"],
+            filters=form.seed_filters(),
+        )
 
-    def post(self, request, *args, **kwargs):
-        direction, sme, patent, company = self._inputs(request.POST)
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                run = screening.screening_run_start(
-                    municipality=self.municipality,
-                    actor=request.user,
-                    direction=direction,
-                    query_text=form.cleaned_data["query_text"],
-                    sme=sme,
-                    patent=patent,
-                    company=company,
-                    top_k=form.cleaned_data["top_k"],
-                    filters=form.seed_filters(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
-        return self._render(form, direction, sme, patent, company, status=400)
+    def get_success_url(self, result):
+        return self.tenant_url("screeningrun_detail", pk=result.pk)
 
 
-class ScreeningRunDetailView(TenantViewMixin, View):
+class RunObjectMixin(TenantObjectMixin):
+    """A page of one screening run of the municipality (coordinators see every run)."""
+
+    def get_queryset(self):
+        return selectors.runs_of(municipality=self.municipality)
+
+
+class ScreeningRunDetailView(RunObjectMixin, View):
     permission_required = "matching.view_screeningrun"
     template_name = "matching/screeningrun_detail.html"
 
     def get(self, request, *args, **kwargs):
-        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
+        run = self.get_object()
         if request.htmx and not run.is_finished:
             return render(request, "matching/_run_progress.html", {"run": run})
         if request.htmx and request.GET.get("poll"):
@@ -132,16 +150,22 @@ class ScreeningRunDetailView(TenantViewMixin, View):
             response = render(request, "matching/_run_progress.html", {"run": run})
             response["HX-Refresh"] = "true"
             return response
-        # ?decision= narrows the list to one review state; the counts label the filter links.
-        shown = request.GET.get("decision")
-        if shown not in Decision.values:
-            shown = None
-        candidates = list(selectors.candidates_of(run=run, decision=shown)) if run.is_finished else []
+        # ?decision= narrows the list to one review state (ScreeningCandidateFilterSet, as the API's
+        # candidate list); the counts label the filter links.
+        filterset = ScreeningCandidateFilterSet(
+            request.GET or None, queryset=selectors.candidates_of(run=run), request=request
+        )
+        shown = None
+        if filterset.is_bound:
+            filterset.is_valid()  # a value that does not validate is ignored, and shown as an error
+            shown = filterset.form.cleaned_data.get("decision") or None
+        candidates = list(filterset.qs) if run.is_finished else []
         counts = selectors.candidate_counts(run=run) if run.is_finished else {}
         shortlisted = selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
         context = {
             "run": run,
             "candidates": candidates,
+            "filter_form": filterset.form,
             "shown_decision": shown,
             "decision_filters": [(value, label, counts.get(value, 0)) for value, label in Decision.choices],
             "total_candidates": sum(counts.values()),
@@ -152,16 +176,15 @@ class ScreeningRunDetailView(TenantViewMixin, View):
         return render(request, self.template_name, context)
 
 
-class CandidateDecideView(TenantViewMixin, View):
+class CandidateDecideView(TenantObjectMixin, View):
     permission_required = "matching.review_candidate"
 
+    def get_queryset(self):
+        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=self.kwargs["run"])
+        return selectors.candidates_of(run=run)
+
     def post(self, request, *args, **kwargs):
-        candidate = get_object_or_404(
-            selectors.candidates_of(
-                run=get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["run"])
-            ),
-            pk=kwargs["pk"],
-        )
+        candidate = self.get_object()
         form = DecisionForm(request.POST)
         error = None
         if form.is_valid():
@@ -191,11 +214,11 @@ class CandidateDecideView(TenantViewMixin, View):
         return redirect(self.tenant_url("screeningrun_detail", pk=candidate.run_id))
 
 
-class ScreeningRunShareView(TenantViewMixin, View):
+class ScreeningRunShareView(RunObjectMixin, View):
     permission_required = "matching.review_candidate"
 
     def post(self, request, *args, **kwargs):
-        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
+        run = self.get_object()
         shared = request.POST.get("shared") == "1"
         screening.screening_run_share(run=run, actor=request.user, shared=shared)
         messages.success(
@@ -207,11 +230,11 @@ class ScreeningRunShareView(TenantViewMixin, View):
         return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
 
 
-class MeetingProposalCreateView(TenantViewMixin, View):
+class MeetingProposalCreateView(RunObjectMixin, View):
     permission_required = "matching.propose_meeting"
 
     def post(self, request, *args, **kwargs):
-        run = get_object_or_404(selectors.runs_of(municipality=self.municipality), pk=kwargs["pk"])
+        run = self.get_object()
         form = ProposalForm(
             request.POST, shortlisted=selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
         )
