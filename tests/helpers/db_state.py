@@ -18,6 +18,7 @@ Left out, because a request that is refused (or any read) may change them legiti
 - ``kawasaki_user.last_login``: set when a client signs in, which happens before the block;
 - ``kawasaki_apitoken.last_used_at``: token authentication stamps it on any request, reads included;
 - ``mfa_authenticator.last_used_at``: stamped when a TOTP code is used to sign in;
+- ``subsidies_calendarfeed.last_used_at``: stamped when a calendar application reads the feed;
 - the API throttle and the login rate limits, which live in the cache, not in the database.
 """
 
@@ -39,6 +40,7 @@ SKIPPED_COLUMNS = {
     "kawasaki_user": frozenset({"last_login"}),
     "kawasaki_apitoken": frozenset({"last_used_at"}),
     "mfa_authenticator": frozenset({"last_used_at"}),
+    "subsidies_calendarfeed": frozenset({"last_used_at"}),
 }
 
 Fingerprint = dict[str, tuple[int, str]]

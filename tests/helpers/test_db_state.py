@@ -79,4 +79,3 @@ def test_what_a_read_may_change_is_left_out(city_a, unscoped):
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         type(token).objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         SessionStore().create()
-
