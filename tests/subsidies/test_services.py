@@ -200,7 +200,7 @@ def test_application_goes_from_draft_to_result_reported(
             "rejected",
             "withdrawn",
         ]
-        with pytest.raises(PermissionDenied):
+        with assert_db_unchanged(), pytest.raises(PermissionDenied):
             services.application_set_status(
                 application=application, new_status="granted", actor=sme_member_a, amount_granted_jpy=1
             )
@@ -334,7 +334,7 @@ def test_only_drafts_are_edited(city_a, sme_a, sme_member_a, programme_a, open_w
 def test_notes_are_for_coordinators(city_a, sme_a, sme_member_a, programme_a, open_window_a, coordinator_a):
     application = _app(city_a, sme_a, programme_a, open_window_a)
     with scope(municipality=city_a):
-        with pytest.raises(PermissionDenied):
+        with assert_db_unchanged(), pytest.raises(PermissionDenied):
             services.application_note_add(application=application, actor=sme_member_a, body="x")
         note = services.application_note_add(
             application=application, actor=coordinator_a, body=" 審査員の関心は量産性 "
