@@ -19,6 +19,7 @@ from kawasaki.models import AuditEntry, Invitation, Membership, Role, User
 from tests.conftest import enrol_totp, make_member, totp_now
 from tests.factories import InvitationFactory
 from tests.factories.core import PASSWORD
+from tests.helpers.db_state import assert_db_unchanged
 
 
 def login(client: Client, email: str, password: str = PASSWORD):
@@ -81,11 +82,13 @@ def test_admin_invites_and_invitee_sets_password_and_joins(
         actions = list(AuditEntry.objects.filter(municipality=city_a).values_list("action", flat=True))
     assert actions == ["invitation.accepted", "invitation.created"]
     # A used link cannot be used again.
-    again = Client().post(
-        reverse("invitation_accept", kwargs={"token": token}),
-        {"password1": "another-long-pass-9", "password2": "another-long-pass-9"},
-    )
+    with assert_db_unchanged():
+        again = Client().post(
+            reverse("invitation_accept", kwargs={"token": token}),
+            {"password1": "another-long-pass-9", "password2": "another-long-pass-9"},
+        )
     assert again.status_code == 410
+    assert User.objects.get(email="new.person@example.jp").check_password("a-long-enough-pass-1")
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from kawasaki.models import Role
 from tests.conftest import make_member
+from tests.helpers.db_state import assert_db_unchanged
 
 
 @pytest.mark.django_db
@@ -66,7 +67,9 @@ def test_revoked_token_and_ended_membership_stop_working(api_client_of, city_a):
 @pytest.mark.django_db
 def test_read_only_token_cannot_write(api_client_of, city_a):
     user = make_member(city_a, Role.COORDINATOR)
-    response = api_client_of(user, city_a, read_only=True).post(reverse("api_whoami"), {})
+    client = api_client_of(user, city_a, read_only=True)
+    with assert_db_unchanged():
+        response = client.post(reverse("api_whoami"), {})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 

@@ -5,6 +5,8 @@ import socket
 import pytest
 from django.test import override_settings
 
+from tests.helpers.db_state import assert_db_unchanged
+
 
 @pytest.fixture
 def unused_port():
@@ -58,4 +60,5 @@ def test_health_fails_when_the_broker_is_unreachable(client, settings, unused_po
 
 
 def test_health_only_answers_reads(client, db):
-    assert client.post("/health/").status_code == 404
+    with assert_db_unchanged():
+        assert client.post("/health/").status_code == 404

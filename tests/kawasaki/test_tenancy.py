@@ -22,6 +22,7 @@ from kawasaki.models import AuditEntry, Invitation, Membership, Role
 from kawasaki.services import audit_log
 from tests.conftest import make_member
 from tests.factories import ApiTokenFactory, InvitationFactory, MembershipFactory, UserFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 OUR_APPS = ("kawasaki", "patents", "smes", "matching", "negotiations", "subsidies", "reports")
 ALL_ROLES = frozenset(Role.values)
@@ -170,9 +171,11 @@ def test_membership_lookup_is_not_scoped_but_filtered_by_user(city_a, coordinato
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", tenant_routes(), ids=lambda r: r.name)
 def test_anonymous_is_sent_to_login(client, city_b, route):
-    response = client.get(url_for(route, city_b, UserFactory()))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    url = url_for(route, city_b, UserFactory())
+    with assert_db_unchanged():
+        for response in (client.get(url), client.post(url, {})):
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.django_db
@@ -182,8 +185,9 @@ def test_member_of_a_gets_404_on_b(client_of, city_a, city_b, route, role):
     user = make_member(city_a, role)
     client = client_of(user)
     url = url_for(route, city_b, user)
-    assert client.get(url).status_code == 404
-    assert client.post(url, {}).status_code == 404
+    with assert_db_unchanged():
+        assert client.get(url).status_code == 404
+        assert client.post(url, {}).status_code == 404
 
 
 @pytest.mark.django_db
@@ -194,7 +198,8 @@ def test_b_object_through_a_url_is_404(client_of, city_a, city_b, route):
     url = reverse(route.name, kwargs={"municipality": city_a.slug, **probe_kwargs(route, city_b, user)})
     client = client_of(user)
     # 405: a view refuses the other method before any lookup; the method it serves must answer 404.
-    answers = {client.get(url).status_code, client.post(url, {}).status_code}
+    with assert_db_unchanged():
+        answers = {client.get(url).status_code, client.post(url, {}).status_code}
     assert 404 in answers
     assert answers <= {404, 405}
 
@@ -207,12 +212,13 @@ def test_role_matrix(client_of, city_a, route, role):
     # A second admin, so that an admin editing a membership never hits the last-admin rule.
     make_member(city_a, Role.MUNICIPALITY_ADMIN)
     client = client_of(user)
-    response = client.get(url_for(route, city_a, user))
+    url = url_for(route, city_a, user)
     if role in ROLE_MATRIX[route.name]:
-        assert response.status_code in (200, 405), response.status_code
+        assert client.get(url).status_code in (200, 405)
     else:
-        assert response.status_code == 403
-        assert client.post(url_for(route, city_a, user), {}).status_code == 403
+        with assert_db_unchanged():
+            assert client.get(url).status_code == 403
+            assert client.post(url, {}).status_code == 403
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from kawasaki.models import Role
 from matching import services
 from matching.models import Direction, ScreeningRun
 from tests.conftest import make_member
+from tests.helpers.db_state import assert_db_unchanged
 
 
 @pytest.mark.django_db
@@ -44,12 +45,11 @@ def test_api_run_of_another_municipality_is_404(
 @pytest.mark.django_db
 def test_start_run_needs_write_token_and_coordinator(api_client_of, city_a, seeds_a, coordinator_a):
     read_only = api_client_of(coordinator_a, city_a, read_only=True)
-    assert (
-        read_only.post(
+    with assert_db_unchanged():
+        refused = read_only.post(
             reverse("api_screeningrun_list"), {"direction": "sme_to_seeds", "query_text": "LED"}
-        ).status_code
-        == 403
-    )
+        )
+    assert refused.status_code == 403
     writer = api_client_of(coordinator_a, city_a, read_only=False)
     created = writer.post(
         reverse("api_screeningrun_list"), {"direction": "sme_to_seeds", "query_text": "LED", "top_k": 5}
@@ -59,11 +59,12 @@ def test_start_run_needs_write_token_and_coordinator(api_client_of, city_a, seed
     sme_user = make_member(city_a, Role.SME_MEMBER)
     sme_api = api_client_of(sme_user, city_a, read_only=False)
     assert sme_api.get(reverse("api_screeningrun_list")).status_code == 403
-    bad = writer.post(
-        reverse("api_screeningrun_list"),
-        {"direction": "sme_to_seeds", "query_text": ""},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    with assert_db_unchanged():
+        bad = writer.post(
+            reverse("api_screeningrun_list"),
+            {"direction": "sme_to_seeds", "query_text": ""},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid"
 

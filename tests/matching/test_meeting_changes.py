@@ -15,6 +15,7 @@ from matching.ics import meeting_ics
 from matching.models import Meeting, MeetingKind, MeetingStatus, Participant, Reply
 from tests.conftest import make_member
 from tests.factories.matching import member_of, seed_of, staff_of
+from tests.helpers.db_state import assert_db_unchanged
 from tests.matching.conftest import make_company, make_sme
 from tests.matching.test_ics import unfold
 
@@ -369,7 +370,8 @@ def test_coordinator_changes_and_cancels_through_the_pages(
         "agenda": "",
         "seeds": seed_ids,
     }
-    bad = client.post(url + "edit/", data)
+    with assert_db_unchanged():
+        bad = client.post(url + "edit/", data)
     assert bad.status_code == 400
     body = bad.content.decode()
     assert "終了日時は開始日時より後にしてください。" in body
@@ -385,7 +387,8 @@ def test_coordinator_changes_and_cancels_through_the_pages(
     page = client.get(url + "cancel/")
     assert page.status_code == 200
     assert [p.sme.name_ja for p in page.context["attending"]] == ["出席製作所"]
-    missing = client.post(url + "cancel/", {"reason": ""})
+    with assert_db_unchanged():
+        missing = client.post(url + "cancel/", {"reason": ""})
     assert missing.status_code == 400
     assert "中止の理由を書いてください。" in missing.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -416,18 +419,19 @@ def test_only_coordinators_of_the_municipality_change_or_cancel(
         sme = Participant.objects.filter(meeting=closed_meeting).first().sme
         invited = member_of(sme, email="second@attending.example.jp")
     url = f"{BASE}/meetings/{closed_meeting.pk}/"
-    for user in (company_staff, invited):
-        client = client_of(user)
-        assert client.get(url).status_code == 200  # a party sees the meeting ...
-        assert client.get(url + "edit/").status_code == 403  # ... but may not change it
-        assert client.post(url + "cancel/", {"reason": "x"}).status_code == 403
-    # Another municipality's coordinator: not theirs, whatever the URL.
-    other = client_of(coordinator_b)
-    assert other.post(url + "cancel/", {"reason": "x"}).status_code == 404
     b_admin = make_member(city_b, Role.MUNICIPALITY_ADMIN)
-    assert (
-        client_of(b_admin).get(f"/m/city-b/negotiations/meetings/{closed_meeting.pk}/edit/").status_code
-        == 404
-    )
+    with assert_db_unchanged():
+        for user in (company_staff, invited):
+            client = client_of(user)
+            assert client.get(url).status_code == 200  # a party sees the meeting ...
+            assert client.get(url + "edit/").status_code == 403  # ... but may not change it
+            assert client.post(url + "edit/", {"title": "x"}).status_code == 403
+            assert client.post(url + "cancel/", {"reason": "x"}).status_code == 403
+        # Another municipality's coordinator: not theirs, whatever the URL.
+        other = client_of(coordinator_b)
+        assert other.post(url + "cancel/", {"reason": "x"}).status_code == 404
+        b_edit = f"/m/city-b/negotiations/meetings/{closed_meeting.pk}/edit/"
+        assert client_of(b_admin).get(b_edit).status_code == 404
+        assert client_of(b_admin).post(b_edit, {"title": "x"}).status_code == 404
     with scopes_disabled():
         assert Meeting.objects.get(pk=closed_meeting.pk).status == MeetingStatus.PLANNED

@@ -12,6 +12,7 @@ from kawasaki.models import Role
 from matching.models import Meeting, MeetingKind, Participant
 from tests.conftest import make_member
 from tests.factories.matching import MeetingFactory, ParticipantFactory, member_of, staff_of
+from tests.helpers.db_state import assert_db_unchanged
 
 BASE = "/m/city-a/negotiations"
 
@@ -31,8 +32,9 @@ def test_meeting_visibility_and_reply(client_of, city_a, coordinator_a):
     url = f"{BASE}/meetings/{meeting.pk}/"
     assert client_of(invited).get(url).status_code == 200
     assert client_of(company).get(url).status_code == 200
-    assert client_of(outsider).get(url).status_code == 404
-    assert client_of(outsider).post(url + "reply/", {"reply": "attending"}).status_code == 404
+    with assert_db_unchanged():
+        assert client_of(outsider).get(url).status_code == 404
+        assert client_of(outsider).post(url + "reply/", {"reply": "attending"}).status_code == 404
     assert client_of(invited).post(url + "reply/", {"reply": "declined"}).status_code == 302
     with scopes_disabled():
         assert Participant.objects.get().reply == "declined"

@@ -25,6 +25,7 @@ from matching.models import (
 from matching.services import SeedFilters
 from patents.models import FitAnswer, PublicationState
 from tests.conftest import make_member
+from tests.helpers.db_state import assert_db_unchanged
 from tests.matching.conftest import make_company, make_patent, make_sme
 
 
@@ -271,7 +272,8 @@ def test_quick_search_page_and_run_pages(client_of, city_a, seeds_a, coordinator
     assert "<mark>モータ</mark>" in body
     assert client.get(home, {"q": ""}).status_code == 400
     create = reverse("screeningrun_create", kwargs={"municipality": "city-a"})
-    bad = client.post(create, {"query_text": "", "top_k": 20})
+    with assert_db_unchanged():
+        bad = client.post(create, {"query_text": "", "top_k": 20})
     assert bad.status_code == 400
     ok = client.post(create, {"query_text": "LED driver", "top_k": 5})
     assert ok.status_code == 302

@@ -13,6 +13,7 @@ from matching import services
 from matching.models import Meeting, MeetingKind, Participant, Reply
 from tests.conftest import make_member
 from tests.factories.matching import member_of, seed_of, staff_of
+from tests.helpers.db_state import assert_db_unchanged
 from tests.matching.conftest import make_company, make_sme
 
 BASE = "/m/city-a/negotiations"
@@ -165,16 +166,19 @@ def test_only_upcoming_planned_symposiums_take_registrations(client_of, city_a, 
         Meeting.objects.filter(pk=started.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
     client = client_of(owner_a)
     assert [s.title for s in client.get(f"{BASE}/symposiums/").context["symposiums"]] == ["今後の交流会"]
-    answers = {
-        symposium.title: _messages(client.post(f"{BASE}/symposiums/{symposium.pk}/register/", follow=True))
-        for symposium in (cancelled, started)
-    }
+    with assert_db_unchanged():
+        answers = {
+            symposium.title: _messages(
+                client.post(f"{BASE}/symposiums/{symposium.pk}/register/", follow=True)
+            )
+            for symposium in (cancelled, started)
+        }
+        # A closed meeting is not a symposium: nothing to register for.
+        assert client.post(f"{BASE}/symposiums/{closed.pk}/register/").status_code == 404
     assert answers == {
         "中止の交流会": ["この交流会は中止されました。"],
         "開始済みの交流会": ["この交流会は開始済みのため、参加登録を締め切りました。"],
     }
-    # A closed meeting is not a symposium: nothing to register for.
-    assert client.post(f"{BASE}/symposiums/{closed.pk}/register/").status_code == 404
     with scopes_disabled():
         assert not Participant.objects.filter(meeting__in=[cancelled, started, closed]).exists()
 
@@ -187,31 +191,32 @@ def test_who_may_register(client_of, city_a, city_b, coordinator_a, coordinator_
         unlinked = make_member(city_a, Role.SME_MEMBER, email="nolink@example.jp")
         b_owner = member_of(make_sme(city_b, "B市の製作所"), email="owner@b.example.jp")
     register = f"{BASE}/symposiums/{symposium.pk}/register/"
-    # Coordinators and company staff: not their page (coordinators register nobody here).
-    for user in (coordinator_a, company_staff):
-        assert client_of(user).get(f"{BASE}/symposiums/").status_code == 403
-        assert client_of(user).post(register).status_code == 403
-    # An SME member of another municipality: neither the page nor the symposium exist for them.
-    assert client_of(b_owner).get(f"{BASE}/symposiums/").status_code == 404
-    assert client_of(b_owner).post(register).status_code == 404
     b_symposium = _symposium(city_b, coordinator_b, title="B市交流会")
     b_register = f"/m/city-b/negotiations/symposiums/{b_symposium.pk}/register/"
-    assert client_of(b_owner).get("/m/city-b/negotiations/symposiums/").status_code == 200
-    # Another municipality's symposium through one's own municipality's URL: 404, whatever the role.
-    for user in (owner_a, coordinator_a):
-        assert client_of(user).post(f"{BASE}/symposiums/{b_symposium.pk}/register/").status_code == 404
-    assert client_of(owner_a).post(b_register).status_code == 404
-    # A member whose account has no company: told so, nothing registered.
-    page = client_of(unlinked).get(f"{BASE}/symposiums/")
-    assert (
-        "アカウントが企業に紐付いていません。コーディネーターにお問い合わせください。"
-        in page.content.decode()
-    )
-    assert register not in page.content.decode()
-    refused = client_of(unlinked).post(register, follow=True)
-    assert _messages(refused) == [
-        "アカウントが企業に紐付いていません。コーディネーターにお問い合わせください。"
-    ]
-    assert client_of(owner_a).get(register).status_code == 405
+    with assert_db_unchanged():
+        # Coordinators and company staff: not their page (coordinators register nobody here).
+        for user in (coordinator_a, company_staff):
+            assert client_of(user).get(f"{BASE}/symposiums/").status_code == 403
+            assert client_of(user).post(register).status_code == 403
+        # An SME member of another municipality: neither the page nor the symposium exist for them.
+        assert client_of(b_owner).get(f"{BASE}/symposiums/").status_code == 404
+        assert client_of(b_owner).post(register).status_code == 404
+        assert client_of(b_owner).get("/m/city-b/negotiations/symposiums/").status_code == 200
+        # Another municipality's symposium through one's own municipality's URL: 404, whatever the role.
+        for user in (owner_a, coordinator_a):
+            assert client_of(user).post(f"{BASE}/symposiums/{b_symposium.pk}/register/").status_code == 404
+        assert client_of(owner_a).post(b_register).status_code == 404
+        # A member whose account has no company: told so, nothing registered.
+        page = client_of(unlinked).get(f"{BASE}/symposiums/")
+        assert (
+            "アカウントが企業に紐付いていません。コーディネーターにお問い合わせください。"
+            in page.content.decode()
+        )
+        assert register not in page.content.decode()
+        refused = client_of(unlinked).post(register, follow=True)
+        assert _messages(refused) == [
+            "アカウントが企業に紐付いていません。コーディネーターにお問い合わせください。"
+        ]
+        assert client_of(owner_a).get(register).status_code == 405
     with scopes_disabled():
         assert not Participant.objects.exists()

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from negotiations.models import Product, State
 from tests.factories.negotiations import NegotiationFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 
 @pytest.mark.django_db
@@ -112,13 +113,14 @@ def test_transition_refuses_bad_moves_with_field_messages(api_client_of, deal_a,
         ),
     }
     answers = {}
-    for name, (payload, _field, _message) in cases.items():
-        response = _transition(api, deal_a, payload, HTTP_ACCEPT_LANGUAGE="ja")
-        answers[name] = (
-            response.status_code,
-            response.json()["error"]["code"],
-            response.json()["error"]["fields"],
-        )
+    with assert_db_unchanged():
+        for name, (payload, _field, _message) in cases.items():
+            response = _transition(api, deal_a, payload, HTTP_ACCEPT_LANGUAGE="ja")
+            answers[name] = (
+                response.status_code,
+                response.json()["error"]["code"],
+                response.json()["error"]["fields"],
+            )
     assert answers == {
         name: (400, "invalid", {field: [message]}) for name, (_payload, field, message) in cases.items()
     }
@@ -132,16 +134,20 @@ def test_transition_permissions_and_tenancy(
     api_client_of, deal_a, parties_a, coordinator_a, city_b, coordinator_b
 ):
     read_only = api_client_of(coordinator_a, deal_a.municipality)
-    assert _transition(read_only, deal_a, {"to_state": "introduced"}).status_code == 403
-    for party in ("company", "sme"):
-        api = api_client_of(parties_a[party], deal_a.municipality, read_only=False)
-        refused = _transition(api, deal_a, {"to_state": "introduced"})
-        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "permission_denied")
-        # The party still reads its deal; it is the write that is refused.
-        assert api.get(f"/api/v1/negotiations/{deal_a.pk}/").status_code == 200
+    parties = {
+        party: api_client_of(parties_a[party], deal_a.municipality, read_only=False)
+        for party in ("company", "sme")
+    }
     other_city = api_client_of(coordinator_b, city_b, read_only=False)
-    assert _transition(other_city, deal_a, {"to_state": "introduced"}).status_code == 404
-    assert APIClient().post(f"/api/v1/negotiations/{deal_a.pk}/transition/").status_code == 401
+    with assert_db_unchanged():
+        assert _transition(read_only, deal_a, {"to_state": "introduced"}).status_code == 403
+        for api in parties.values():
+            refused = _transition(api, deal_a, {"to_state": "introduced"})
+            assert (refused.status_code, refused.json()["error"]["code"]) == (403, "permission_denied")
+            # The party still reads its deal; it is the write that is refused.
+            assert api.get(f"/api/v1/negotiations/{deal_a.pk}/").status_code == 200
+        assert _transition(other_city, deal_a, {"to_state": "introduced"}).status_code == 404
+        assert APIClient().post(f"/api/v1/negotiations/{deal_a.pk}/transition/").status_code == 401
     with scopes_disabled():
         deal_a.refresh_from_db()
         assert deal_a.state == "interest"
@@ -160,8 +166,9 @@ def test_transition_honours_the_idempotency_key(api_client_of, deal_a, coordinat
     with scopes_disabled():
         assert TimelineEntry.objects.filter(negotiation=deal_a).count() == 1
     # Without the key the same request is a new move, which the table refuses from "introduced".
-    assert _transition(api, deal_a, {"to_state": "introduced"}).status_code == 400
-    reused = _transition(api, deal_a, {"to_state": "meeting_held"}, HTTP_IDEMPOTENCY_KEY="move-42")
+    with assert_db_unchanged():
+        assert _transition(api, deal_a, {"to_state": "introduced"}).status_code == 400
+        reused = _transition(api, deal_a, {"to_state": "meeting_held"}, HTTP_IDEMPOTENCY_KEY="move-42")
     assert (reused.status_code, reused.json()["error"]["code"]) == (422, "idempotency_key_reused")
     with scopes_disabled():
         deal_a.refresh_from_db()

@@ -18,6 +18,7 @@ from negotiations.models import Negotiation, Task
 from tests.conftest import make_member
 from tests.factories.matching import MeetingFactory, ParticipantFactory
 from tests.factories.negotiations import NegotiationFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 BASE = "/m/city-a/negotiations"
 
@@ -68,10 +69,12 @@ def test_refused_task_shows_its_error_on_the_deal_and_on_the_meeting(
 @pytest.mark.django_db
 def test_refused_entry_and_upload_show_their_errors(client_of, deal_a, coordinator_a):
     client = client_of(coordinator_a)
-    response = client.post(f"{BASE}/deals/{deal_a.pk}/entries/", {"kind": "note", "text": ""})
+    with assert_db_unchanged():
+        response = client.post(f"{BASE}/deals/{deal_a.pk}/entries/", {"kind": "note", "text": ""})
     assert response.status_code == 400
     assert 'id="entry_text_error_1"' in _main(response)
-    response = client.post(f"{BASE}/deals/{deal_a.pk}/documents/", {"kind": "nda", "title": "NDA"})
+    with assert_db_unchanged():
+        response = client.post(f"{BASE}/deals/{deal_a.pk}/documents/", {"kind": "nda", "title": "NDA"})
     assert response.status_code == 400
     html = _main(response)
     assert 'id="document_file_error_1"' in html

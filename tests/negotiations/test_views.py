@@ -7,6 +7,7 @@ from django_scopes import scope, scopes_disabled
 from negotiations import services
 from negotiations.models import Document, State, TimelineEntry
 from tests.factories.negotiations import NegotiationFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 BASE = "/m/city-a/negotiations"
 
@@ -110,13 +111,16 @@ def test_rejects_a_disallowed_file_type(client_of, deal_a, coordinator_a):
 
 @pytest.mark.django_db
 def test_parties_cannot_move_or_annotate(client_of, deal_a, parties_a):
-    for user in (parties_a["company"], parties_a["sme"]):
-        client = client_of(user)
-        assert client.post(f"{BASE}/deals/{deal_a.pk}/move/", {"to_state": "introduced"}).status_code == 403
-        assert (
-            client.post(f"{BASE}/deals/{deal_a.pk}/entries/", {"kind": "note", "text": "x"}).status_code
-            == 403
-        )
+    with assert_db_unchanged():
+        for user in (parties_a["company"], parties_a["sme"]):
+            client = client_of(user)
+            assert (
+                client.post(f"{BASE}/deals/{deal_a.pk}/move/", {"to_state": "introduced"}).status_code == 403
+            )
+            assert (
+                client.post(f"{BASE}/deals/{deal_a.pk}/entries/", {"kind": "note", "text": "x"}).status_code
+                == 403
+            )
     deal_a.refresh_from_db()
     assert deal_a.state == State.INTEREST
 
@@ -128,9 +132,10 @@ def test_move_by_form_and_by_json(client_of, deal_a, coordinator_a):
         f"{BASE}/deals/{deal_a.pk}/move/", {"to_state": "introduced", "next": f"{BASE}/?sme={deal_a.sme_id}"}
     )
     assert (response.status_code, response["Location"]) == (302, f"{BASE}/?sme={deal_a.sme_id}")
-    response = client.post(
-        f"{BASE}/deals/{deal_a.pk}/move/", {"to_state": "nda_signed"}, HTTP_ACCEPT="application/json"
-    )
+    with assert_db_unchanged():
+        response = client.post(
+            f"{BASE}/deals/{deal_a.pk}/move/", {"to_state": "nda_signed"}, HTTP_ACCEPT="application/json"
+        )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
     response = client.post(

@@ -4,10 +4,11 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from kawasaki.models import Role
-from patents.models import PortfolioImport
+from patents.models import Patent, PortfolioImport
 from patents.services import portfolio_import_validate
 from tests.conftest import make_member
 from tests.factories.patents import PatentFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -114,23 +115,35 @@ def test_upload_validate_confirm_through_the_api(api_client_of, city_a, staff_a,
         "invalid",
         [{"row": 3, "column": "title", "message": "This value is required."}],
     )
-    confirm = client.post(reverse("api_import_confirm", kwargs={"pk": portfolio_import.pk}))
+    with assert_db_unchanged():
+        confirm = client.post(reverse("api_import_confirm", kwargs={"pk": portfolio_import.pk}))
     assert confirm.status_code == 400
+    with scopes_disabled():
+        portfolio_import.refresh_from_db()
+        assert (portfolio_import.state, Patent.objects.count()) == ("invalid", 0)
 
 
 def test_read_only_token_cannot_upload(api_client_of, city_a, staff_a, company_a):
-    response = api_client_of(staff_a, city_a).post(
-        reverse("api_import_list"),
-        {"company": company_a.pk, "file": SimpleUploadedFile("p.csv", b"number,title\nJP1,x\n")},
-        format="multipart",
-    )
+    client = api_client_of(staff_a, city_a)
+    with assert_db_unchanged():
+        response = client.post(
+            reverse("api_import_list"),
+            {"company": company_a.pk, "file": SimpleUploadedFile("p.csv", b"number,title\nJP1,x\n")},
+            format="multipart",
+        )
     assert response.status_code == 403
+    with scopes_disabled():
+        assert not PortfolioImport.objects.exists()
 
 
 def test_staff_cannot_upload_for_another_company(api_client_of, city_a, staff_a, other_company_a):
-    response = api_client_of(staff_a, city_a, read_only=False).post(
-        reverse("api_import_list"),
-        {"company": other_company_a.pk, "file": SimpleUploadedFile("p.csv", b"number,title\nJP1,x\n")},
-        format="multipart",
-    )
+    client = api_client_of(staff_a, city_a, read_only=False)
+    with assert_db_unchanged():
+        response = client.post(
+            reverse("api_import_list"),
+            {"company": other_company_a.pk, "file": SimpleUploadedFile("p.csv", b"number,title\nJP1,x\n")},
+            format="multipart",
+        )
     assert response.status_code == 404
+    with scopes_disabled():
+        assert not PortfolioImport.objects.exists()

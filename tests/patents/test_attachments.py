@@ -20,6 +20,7 @@ from patents import services, sheets
 from patents.models import PatentAttachment
 from tests.conftest import make_member
 from tests.factories.patents import PatentFactory, company_staff
+from tests.helpers.db_state import assert_db_unchanged
 from tests.patents.url_probe import tiny_png
 
 pytestmark = pytest.mark.django_db
@@ -244,29 +245,40 @@ def test_a_zip_bomb_dressed_as_xlsx_is_refused(client_of, city_a, seed, staff_a)
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (40 * 1024 * 1024))
-    response = upload(
-        client_of(staff_a), city_a, seed, name="bomb.xlsx", content=buffer.getvalue(), kind="experiment_data"
-    )
+    with assert_db_unchanged():
+        response = upload(
+            client_of(staff_a),
+            city_a,
+            seed,
+            name="bomb.xlsx",
+            content=buffer.getvalue(),
+            kind="experiment_data",
+        )
     assert response.status_code == 400
     assert "zip" in errors_of(response)[0]
+    assert stored_files() == []
 
 
 def test_an_image_with_too_many_pixels_is_refused_before_decoding(client_of, city_a, seed, staff_a):
     buffer = io.BytesIO()
     Image.new("1", (8000, 8000)).save(buffer, format="PNG")  # 64 megapixels, a few kB on disk
-    response = upload(client_of(staff_a), city_a, seed, name="huge.png", content=buffer.getvalue())
+    with assert_db_unchanged():
+        response = upload(client_of(staff_a), city_a, seed, name="huge.png", content=buffer.getvalue())
     assert response.status_code == 400
     assert errors_of(response) == ["画像が大きすぎます。受け付けるのは 50 メガピクセルまでです。"]
+    assert stored_files() == []
 
 
 def test_a_file_over_the_documented_limit_is_refused(client_of, city_a, seed, staff_a, settings):
     settings.KAWASAKI_ATTACHMENT_MAX_BYTES = 1024 * 1024
     content = b"a,b\n" + b"1,2\n" * (300 * 1024)
-    response = upload(
-        client_of(staff_a), city_a, seed, name="big.csv", content=content, kind="experiment_data"
-    )
+    with assert_db_unchanged():
+        response = upload(
+            client_of(staff_a), city_a, seed, name="big.csv", content=content, kind="experiment_data"
+        )
     assert response.status_code == 400
     assert errors_of(response) == ["ファイルが 1 MB を超えています。"]
+    assert stored_files() == []
     page = client_of(staff_a).get(url("patent_detail", city_a, pk=seed.pk)).content.decode()
     assert "1 MB まで" in page  # the limit is stated beside the upload field
 
@@ -283,9 +295,11 @@ def test_refusal_message_in_english(client_of, city_a, seed, staff_a):
 
 
 def test_the_kind_must_be_one_of_the_three(client_of, city_a, seed, staff_a):
-    response = upload(client_of(staff_a), city_a, seed, name="a.png", content=tiny_png(), kind="other")
+    with assert_db_unchanged():
+        response = upload(client_of(staff_a), city_a, seed, name="a.png", content=tiny_png(), kind="other")
     assert response.status_code == 400
     assert response.context["attachment_form"].errors["kind"]
+    assert stored_files() == []
 
 
 # --- Who may do what ------------------------------------------------------------------------------
@@ -296,10 +310,14 @@ def test_staff_of_another_company_and_sme_members_cannot_upload(
 ):
     with scopes_disabled():
         other_staff = company_staff(other_company_a)
-    assert upload(client_of(other_staff), city_a, seed, name="a.png", content=tiny_png()).status_code == 404
-    assert upload(client_of(sme_a), city_a, seed, name="a.png", content=tiny_png()).status_code == 403
+    with assert_db_unchanged():
+        assert (
+            upload(client_of(other_staff), city_a, seed, name="a.png", content=tiny_png()).status_code == 404
+        )
+        assert upload(client_of(sme_a), city_a, seed, name="a.png", content=tiny_png()).status_code == 403
     with scopes_disabled():
         assert PatentAttachment.objects.count() == 0
+    assert stored_files() == []
 
 
 def _attach(patent, actor, content=None, kind="prototype_photo", caption="試作品"):
@@ -379,8 +397,10 @@ def test_delete_removes_row_and_file_and_audits(
     attachment = _attach(seed, staff_a, caption="消す写真")
     path = Path(attachment.file.path)
     delete_url = url("patent_attachment_delete", city_a, pk=seed.pk, attachment_pk=attachment.pk)
-    assert client_of(sme_a).post(delete_url).status_code == 403
-    assert client_of(coordinator_a).get(delete_url).status_code == 405
+    with assert_db_unchanged():
+        assert client_of(sme_a).post(delete_url).status_code == 403
+        assert client_of(coordinator_a).get(delete_url).status_code == 405
+    assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of(coordinator_a).post(delete_url)
     assert response.status_code == 302

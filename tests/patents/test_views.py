@@ -5,6 +5,7 @@ from django_scopes import scopes_disabled
 from kawasaki.models import AuditEntry
 from patents.models import CompanyAlias, Patent, PortfolioImport
 from tests.factories.patents import PatentFactory
+from tests.helpers.db_state import assert_db_unchanged
 from tests.patents.helpers import upload_and_validate
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,12 @@ def test_company_staff_sees_and_edits_only_their_company(client_of, city_a, staf
     client = client_of(staff_a)
     body = client.get(url("patent_list", city_a)).content.decode()
     assert ("下書きのシーズ" in body, "他社の下書き" in body) == (True, False)
-    assert client.get(url("patent_detail", city_a, pk=seeds["other"].pk)).status_code == 404
-    assert client.get(url("patent_edit", city_a, pk=seeds["other"].pk)).status_code == 404
+    with assert_db_unchanged():
+        assert client.get(url("patent_detail", city_a, pk=seeds["other"].pk)).status_code == 404
+        assert client.get(url("patent_edit", city_a, pk=seeds["other"].pk)).status_code == 404
+        assert (
+            client.post(url("patent_edit", city_a, pk=seeds["other"].pk), {"title": "x"}).status_code == 404
+        )
     detail = client.get(url("patent_detail", city_a, pk=seeds["draft"].pk)).content.decode()
     assert "社外秘のメモ" in detail
     assert "要約なしで取り込まれました" in detail
@@ -99,10 +104,16 @@ def test_bulk_publish_only_touches_what_the_user_may_curate(client_of, city_a, s
 
 
 def test_sme_cannot_publish(client_of, city_a, sme_a, seeds):
-    response = client_of(sme_a).post(
-        url("patent_state", city_a, pk=seeds["draft"].pk), {"state": "published"}
-    )
-    assert response.status_code == 403
+    client = client_of(sme_a)
+    with assert_db_unchanged():
+        response = client.post(url("patent_state", city_a, pk=seeds["draft"].pk), {"state": "published"})
+        bulk = client.post(
+            url("patent_bulk_state", city_a), {"ids": [seeds["draft"].pk], "state": "published"}
+        )
+    assert (response.status_code, bulk.status_code) == (403, 403)
+    with scopes_disabled():
+        seeds["draft"].refresh_from_db()
+        assert seeds["draft"].publication_state == "draft"
 
 
 def test_list_filters_by_fit_and_ipc(client_of, city_a, coordinator_a, company_a):

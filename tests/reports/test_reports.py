@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from kawasaki.models import Role
 from tests.conftest import make_member
+from tests.helpers.db_state import assert_db_unchanged
 from tests.matching.conftest import make_company
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,9 @@ def test_reporting_token_reads_kpis_of_its_municipality_only(api_client_of, city
     assert bad.status_code == 400
     assert bad.json()["error"]["fields"] == {"fiscal_year": ["Give the fiscal year as a number, e.g. 2025."]}
     # A reporting token can never write, and B's reporting token sees B's figures.
-    assert (
-        api.post(
-            reverse("api_screeningrun_list"), {"direction": "sme_to_seeds", "query_text": "x"}
-        ).status_code
-        == 403
-    )
+    with assert_db_unchanged():
+        refused = api.post(reverse("api_screeningrun_list"), {"direction": "sme_to_seeds", "query_text": "x"})
+    assert refused.status_code == 403
     reporter_b = make_member(city_b, Role.REPORTING)
     b_results = (
         api_client_of(reporter_b, city_b).get(reverse("api_kpi_results"), {"fiscal_year": 2025}).json()

@@ -17,6 +17,7 @@ from smes import services
 from smes.models import PlanPdf, PlanPdfState, PlanVersion
 from smes.tasks import render_plan_pdf_task
 from tests.factories.smes import BusinessPlanFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -205,5 +206,7 @@ def test_other_smes_member_cannot_reach_the_pdf_or_its_status(client_of, city_a,
     from tests.smes.conftest import link_sme_member
 
     other = client_of(link_sme_member(city_a, other_sme_a))
-    for name in ("planversion_pdf", "planversion_pdf_status"):
-        assert other.get(url(name, city_a, pk=submitted.plan_id, number=1)).status_code == 404
+    # Opening the PDF queues its rendering: a refused request must not.
+    with assert_db_unchanged():
+        for name in ("planversion_pdf", "planversion_pdf_status"):
+            assert other.get(url(name, city_a, pk=submitted.plan_id, number=1)).status_code == 404

@@ -7,6 +7,7 @@ from patents.models import PublicationState
 from smes.models import InterestStatus, SeedInterest
 from tests.conftest import make_member
 from tests.factories.patents import LargeCompanyFactory, PatentFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,10 @@ def test_sme_member_browses_published_seeds_only(client_of, city_a, sme_member_a
     client = client_of(sme_member_a)
     page = client.get(url("seed_list", city_a))
     assert [s.title for s in page.context["seeds"]] == ["圧電薄膜による小型振動発電"]
-    assert client.get(url("seed_detail", city_a, pk=draft.pk)).status_code == 404
-    assert client.get(url("seed_detail", city_a, pk=withdrawn.pk)).status_code == 404
-    assert client.post(url("seed_interest", city_a, pk=draft.pk), {"message": "x"}).status_code == 404
+    with assert_db_unchanged():
+        assert client.get(url("seed_detail", city_a, pk=draft.pk)).status_code == 404
+        assert client.get(url("seed_detail", city_a, pk=withdrawn.pk)).status_code == 404
+        assert client.post(url("seed_interest", city_a, pk=draft.pk), {"message": "x"}).status_code == 404
 
 
 def test_seed_page_shows_fit_profile_and_nothing_internal(client_of, city_a, sme_member_a, seeds_a):
@@ -82,21 +84,27 @@ def test_interest_lands_in_the_coordinators_inbox(
     with scopes_disabled():
         interest.refresh_from_db()
     assert (interest.status, interest.acknowledged_by_id) == (InterestStatus.ACKNOWLEDGED, coordinator_a.pk)
-    # SME members never read the inbox.
+    # SME members never read the inbox, nor acknowledge what is in it.
     assert client.get(url("interest_list", city_a)).status_code == 403
+    with assert_db_unchanged():
+        assert client.post(url("interest_acknowledge", city_a, pk=interest.pk)).status_code == 403
 
 
 def test_interest_form_bad_input_is_translated(client_of, city_a, sme_member_a, seeds_a):
     published, _draft, _withdrawn = seeds_a
     client = client_of(sme_member_a)
-    response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": ""})
+    with assert_db_unchanged():
+        response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": ""})
     assert response.status_code == 400
     assert {k: list(v) for k, v in response.context["form"].errors.items()} == {
         "message": ["この項目は必須です。"]
     }
     client.post(url("seed_interest", city_a, pk=published.pk), {"message": "一度目"})
-    response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": "二度目"})
+    with assert_db_unchanged():
+        response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": "二度目"})
     assert response.status_code == 400
+    with scopes_disabled():
+        assert list(SeedInterest.objects.values_list("message", flat=True)) == ["一度目"]
     assert list(response.context["form"].non_field_errors()) == [
         "この技術シーズへの関心はすでに送信済みです。"
     ]

@@ -10,6 +10,7 @@ from smes import selectors, services
 from smes.models import SME, NextAction, PlanStatus, PlanVersion
 from tests.conftest import make_member
 from tests.factories.smes import BusinessPlanFactory, PartnerFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +259,7 @@ def test_sme_member_cannot_give_feedback_or_accept(city_a, plan_a, sme_member_a)
         )
         assert services.plan_transitions_for(plan=plan, user=sme_member_a) == []
         for status in (PlanStatus.FEEDBACK_GIVEN, PlanStatus.ACCEPTED):
-            with pytest.raises(PermissionDenied):
+            with assert_db_unchanged(), pytest.raises(PermissionDenied):
                 services.business_plan_set_status(plan=plan, new_status=status, actor=sme_member_a)
 
 
@@ -280,10 +281,11 @@ def test_comments_by_role_and_internal_ones_hidden_from_the_sme(city_a, plan_a, 
         services.plan_comment_add(
             version=version, actor=coordinator_a, section="risks", body="社長は資金繰りに不安", internal=True
         )
-        with pytest.raises(PermissionDenied):
-            services.plan_comment_add(version=version, actor=sme_member_a, section="risks", body="返信")
-        with pytest.raises(ValidationError):
-            services.plan_comment_add(version=version, actor=coordinator_a, section="nonsense", body="x")
+        with assert_db_unchanged():
+            with pytest.raises(PermissionDenied):
+                services.plan_comment_add(version=version, actor=sme_member_a, section="risks", body="返信")
+            with pytest.raises(ValidationError):
+                services.plan_comment_add(version=version, actor=coordinator_a, section="nonsense", body="x")
         seen_by_sme = [c.body for c in selectors.comments_visible_to(user=sme_member_a, version=version)]
         seen_by_coordinator = [
             c.body for c in selectors.comments_visible_to(user=coordinator_a, version=version)

@@ -19,6 +19,7 @@ from smes.models import (
 )
 from tests.conftest import make_member
 from tests.factories.smes import BusinessPlanFactory, PartnerFactory, ReferralFactory, VisitFactory
+from tests.helpers.db_state import assert_db_unchanged
 from tests.smes.test_pdf import render_pending_pdfs
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +41,19 @@ def errors_of(response) -> dict[str, list[str]]:
 def test_sme_member_gets_404_for_another_sme(client_of, city_a, sme_a, other_sme_a, sme_member_a):
     client = client_of(sme_member_a)
     assert client.get(url("sme_detail", city_a, pk=sme_a.pk)).status_code == 200
-    assert client.get(url("sme_detail", city_a, pk=other_sme_a.pk)).status_code == 404
-    assert client.get(url("sme_edit", city_a, pk=other_sme_a.pk)).status_code == 404
-    assert client.get(url("plan_create", city_a, pk=other_sme_a.pk)).status_code == 404
     with scopes_disabled():
         other_plan = BusinessPlanFactory(sme=other_sme_a)
-    assert client.get(url("plan_detail", city_a, pk=other_plan.pk)).status_code == 404
+    with assert_db_unchanged():
+        assert client.get(url("sme_detail", city_a, pk=other_sme_a.pk)).status_code == 404
+        assert client.get(url("sme_edit", city_a, pk=other_sme_a.pk)).status_code == 404
+        assert (
+            client.post(url("sme_edit", city_a, pk=other_sme_a.pk), {"name_ja": "乗っ取り"}).status_code
+            == 404
+        )
+        assert client.get(url("plan_create", city_a, pk=other_sme_a.pk)).status_code == 404
+        assert client.post(url("plan_create", city_a, pk=other_sme_a.pk), {"title": "x"}).status_code == 404
+        assert client.get(url("plan_detail", city_a, pk=other_plan.pk)).status_code == 404
+        assert client.post(url("plan_edit", city_a, pk=other_plan.pk), {"title": "x"}).status_code == 404
 
 
 def test_sme_mine_redirects_to_own_company(client_of, city_a, sme_a, sme_member_a):
@@ -307,18 +315,21 @@ def test_sme_edit_duplicate_number_is_translated(client_of, city_a, sme_a, other
     with scopes_disabled():
         other_sme_a.corporate_number = "7000012050002"
         other_sme_a.save()
-    response = client_of(sme_member_a).post(
-        url("sme_edit", city_a, pk=sme_a.pk), {"name_ja": sme_a.name_ja, "corporate_number": "7000012050002"}
-    )
+    with assert_db_unchanged():
+        response = client_of(sme_member_a).post(
+            url("sme_edit", city_a, pk=sme_a.pk),
+            {"name_ja": sme_a.name_ja, "corporate_number": "7000012050002"},
+        )
     assert response.status_code == 400
     assert errors_of(response)["corporate_number"] == ["この法人番号は別の企業に登録されています。"]
 
 
 def test_visit_form_bad_input_is_translated(client_of, city_a, sme_a, coordinator_a):
-    response = client_of(coordinator_a).post(
-        url("visit_create", city_a, pk=sme_a.pk),
-        {"visited_on": "2999-01-01", "people_met": "", "action_1": "電話する", "due_2": "2026-12-01"},
-    )
+    with assert_db_unchanged():
+        response = client_of(coordinator_a).post(
+            url("visit_create", city_a, pk=sme_a.pk),
+            {"visited_on": "2999-01-01", "people_met": "", "action_1": "電話する", "due_2": "2026-12-01"},
+        )
     assert response.status_code == 400
     assert errors_of(response) == {
         "visited_on": ["訪問日より前に訪問記録は登録できません。"],
@@ -329,7 +340,8 @@ def test_visit_form_bad_input_is_translated(client_of, city_a, sme_a, coordinato
 
 
 def test_plan_form_bad_input_is_translated(client_of, city_a, sme_a, sme_member_a):
-    response = client_of(sme_member_a).post(url("plan_create", city_a, pk=sme_a.pk), {"title": "   "})
+    with assert_db_unchanged():
+        response = client_of(sme_member_a).post(url("plan_create", city_a, pk=sme_a.pk), {"title": "   "})
     assert response.status_code == 400
     assert errors_of(response) == {"title": [REQUIRED_JA]}
 
@@ -338,7 +350,8 @@ def test_plan_edit_under_review_is_refused_in_japanese(client_of, city_a, sme_a,
     with scope(municipality=city_a):
         plan = BusinessPlanFactory(sme=sme_a)
         services.business_plan_set_status(plan=plan, new_status="submitted", actor=sme_member_a)
-    response = client_of(sme_member_a).post(url("plan_edit", city_a, pk=plan.pk), {"title": "変更"})
+    with assert_db_unchanged():
+        response = client_of(sme_member_a).post(url("plan_edit", city_a, pk=plan.pk), {"title": "変更"})
     assert response.status_code == 400
     assert errors_of(response) == {
         "__all__": ["この計画は審査中または承認済みのため、現在は編集できません。"]
@@ -349,9 +362,10 @@ def test_comment_form_bad_input_is_translated(client_of, city_a, sme_a, sme_memb
     with scope(municipality=city_a):
         plan = BusinessPlanFactory(sme=sme_a)
         services.business_plan_set_status(plan=plan, new_status="submitted", actor=sme_member_a)
-    response = client_of(coordinator_a).post(
-        url("plancomment_create", city_a, pk=plan.pk, number=1), {"section": "nonsense", "body": ""}
-    )
+    with assert_db_unchanged():
+        response = client_of(coordinator_a).post(
+            url("plancomment_create", city_a, pk=plan.pk, number=1), {"section": "nonsense", "body": ""}
+        )
     assert response.status_code == 400
     assert errors_of(response) == {
         "section": ["正しく選択してください。 nonsense は候補にありません。"],
@@ -360,10 +374,11 @@ def test_comment_form_bad_input_is_translated(client_of, city_a, sme_a, sme_memb
 
 
 def test_partner_form_bad_input_is_translated(client_of, city_a, coordinator_a):
-    response = client_of(coordinator_a).post(
-        url("partner_create", city_a),
-        {"name_ja": "", "kind": "bank", "contact_email": "not-an-address", "url": "x y"},
-    )
+    with assert_db_unchanged():
+        response = client_of(coordinator_a).post(
+            url("partner_create", city_a),
+            {"name_ja": "", "kind": "bank", "contact_email": "not-an-address", "url": "x y"},
+        )
     assert response.status_code == 400
     assert errors_of(response) == {
         "name_ja": [REQUIRED_JA],
@@ -378,16 +393,18 @@ def test_referral_forms_bad_input_is_translated(client_of, city_a, city_b, sme_a
         partner_b = PartnerFactory(municipality=city_b)
         referral = ReferralFactory(sme=sme_a)
     client = client_of(coordinator_a)
-    response = client.post(
-        url("referral_create", city_a, pk=sme_a.pk),
-        {"partner": partner_b.pk, "referred_on": "tomorrow", "purpose": ""},
-    )
+    with assert_db_unchanged():
+        response = client.post(
+            url("referral_create", city_a, pk=sme_a.pk),
+            {"partner": partner_b.pk, "referred_on": "tomorrow", "purpose": ""},
+        )
     assert response.status_code == 400
     assert errors_of(response) == {
         "partner": ["正しく選択してください。選択したものは候補にありません。"],
         "referred_on": ["日付を正しく入力してください。"],
         "purpose": [REQUIRED_JA],
     }
-    response = client.post(url("referral_outcome", city_a, pk=referral.pk), {"outcome": "great"})
+    with assert_db_unchanged():
+        response = client.post(url("referral_outcome", city_a, pk=referral.pk), {"outcome": "great"})
     assert response.status_code == 400
     assert errors_of(response) == {"outcome": ["正しく選択してください。 great は候補にありません。"]}

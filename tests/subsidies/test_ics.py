@@ -13,6 +13,7 @@ from subsidies import ics, services
 from subsidies.models import CalendarFeed
 from tests.conftest import make_member
 from tests.factories.subsidies import ProgrammeFactory, ProgrammeWindowFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 
 def test_escape_and_fold():
@@ -133,4 +134,5 @@ def test_feed_page_shows_the_address_once(client_of, city_a, coordinator_a):
     assert client.post(page, {"action": "revoke"}).status_code == 302
     assert client.get(url.removeprefix("http://testserver")).status_code == 404
     sme_user = make_member(city_a, Role.SME_MEMBER)
-    assert client_of(sme_user).post(page, {"action": "issue"}).status_code == 403
+    with assert_db_unchanged():
+        assert client_of(sme_user).post(page, {"action": "issue"}).status_code == 403

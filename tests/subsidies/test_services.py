@@ -17,6 +17,7 @@ from tests.factories.subsidies import (
     ProgrammeTemplateFactory,
     TemplateWindowFactory,
 )
+from tests.helpers.db_state import assert_db_unchanged
 
 
 def _messages(error: ValidationError) -> dict:
@@ -199,7 +200,7 @@ def test_application_goes_from_draft_to_result_reported(
             "rejected",
             "withdrawn",
         ]
-        with pytest.raises(PermissionDenied):
+        with assert_db_unchanged(), pytest.raises(PermissionDenied):
             services.application_set_status(
                 application=application, new_status="granted", actor=sme_member_a, amount_granted_jpy=1
             )
@@ -333,7 +334,7 @@ def test_only_drafts_are_edited(city_a, sme_a, sme_member_a, programme_a, open_w
 def test_notes_are_for_coordinators(city_a, sme_a, sme_member_a, programme_a, open_window_a, coordinator_a):
     application = _app(city_a, sme_a, programme_a, open_window_a)
     with scope(municipality=city_a):
-        with pytest.raises(PermissionDenied):
+        with assert_db_unchanged(), pytest.raises(PermissionDenied):
             services.application_note_add(application=application, actor=sme_member_a, body="x")
         note = services.application_note_add(
             application=application, actor=coordinator_a, body=" 審査員の関心は量産性 "
@@ -345,7 +346,8 @@ def test_notes_are_for_coordinators(city_a, sme_a, sme_member_a, programme_a, op
 def test_window_dates_are_corrected_and_checked(client_of, city_a, open_window_a, coordinator_a):
     client = client_of(coordinator_a)
     edit = reverse("programmewindow_edit", kwargs={"municipality": city_a.slug, "pk": open_window_a.pk})
-    bad = client.post(edit, {"label": "後期", "opens_on": "2026-12-10", "closes_on": "2026-12-01"})
+    with assert_db_unchanged():
+        bad = client.post(edit, {"label": "後期", "opens_on": "2026-12-10", "closes_on": "2026-12-01"})
     assert bad.status_code == 400
     assert "締切日は受付開始日より前にできません。" in bad.content.decode()
     good = client.post(edit, {"label": "後期（延長）", "opens_on": "2026-12-01", "closes_on": "2026-12-20"})

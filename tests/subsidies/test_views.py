@@ -12,6 +12,7 @@ from django_scopes import scope, scopes_disabled
 from subsidies import services
 from subsidies.models import Application, Programme
 from tests.factories.subsidies import ApplicationFactory
+from tests.helpers.db_state import assert_db_unchanged
 
 
 def url(name, city, **kwargs):
@@ -45,13 +46,13 @@ def test_sme_member_sees_only_its_own_applications(client_of, city_a, sme_member
     assert 'data-testid="notes"' not in detail.content.decode()
     for name in ("subsidy_application_detail", "subsidy_application_edit"):
         assert client.get(url(name, city_a, pk=other.pk)).status_code == 404
-    assert (
-        client.post(
+    with assert_db_unchanged():
+        status = client.post(
             url("subsidy_application_status", city_a, pk=other.pk), {"new_status": "submitted"}
-        ).status_code
-        == 404
-    )
-    assert client.post(url("subsidy_application_note", city_a, pk=own.pk), {"body": "x"}).status_code == 403
+        )
+        edit = client.post(url("subsidy_application_edit", city_a, pk=other.pk), {"title": "x"})
+        note = client.post(url("subsidy_application_note", city_a, pk=own.pk), {"body": "x"})
+    assert (status.status_code, edit.status_code, note.status_code) == (404, 404, 403)
 
 
 @pytest.mark.django_db
@@ -157,7 +158,8 @@ def test_coordinator_tracks_an_application_to_a_grant(
     assert response["Location"] == url("subsidy_application_detail", city_a, pk=application.pk)
     status_url = url("subsidy_application_status", city_a, pk=application.pk)
     assert client.post(status_url, {"new_status": "submitted"}).status_code == 302
-    refused = client.post(status_url, {"new_status": "granted", "amount_granted_jpy": "4000001"})
+    with assert_db_unchanged():
+        refused = client.post(status_url, {"new_status": "granted", "amount_granted_jpy": "4000001"})
     assert refused.status_code == 400
     assert "交付額（4,000,001円）は申請額（4,000,000円）を超えられません。" in refused.content.decode()
     assert (
@@ -180,10 +182,11 @@ def test_future_date_on_the_status_form_is_refused(
     with scopes_disabled():
         application = ApplicationFactory(sme=sme_a, programme=programme_a, window=open_window_a)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    response = client_of(coordinator_a).post(
-        url("subsidy_application_status", city_a, pk=application.pk),
-        {"new_status": "submitted", "on": tomorrow.isoformat()},
-    )
+    with assert_db_unchanged():
+        response = client_of(coordinator_a).post(
+            url("subsidy_application_status", city_a, pk=application.pk),
+            {"new_status": "submitted", "on": tomorrow.isoformat()},
+        )
     assert response.status_code == 400
     assert "未来の日付は指定できません。" in response.content.decode()
 
@@ -208,8 +211,11 @@ def test_documents_upload_and_download(client_of, city_a, sme_member_a, other_me
         == 404
     )
     bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
-    response = client.post(url("subsidy_document_upload", city_a, pk=own.pk), {"title": "x", "file": bad})
+    with assert_db_unchanged():
+        response = client.post(url("subsidy_document_upload", city_a, pk=own.pk), {"title": "x", "file": bad})
     assert response.status_code == 400
+    with scopes_disabled():
+        assert list(own.documents.values_list("title", flat=True)) == ["見積書"]
 
 
 @pytest.mark.django_db
