@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class NavItem:
+    """One link of the menu; `group` names the menu entry it sits under (default: the app serving it)."""
+
     label: str | Promise
     url_name: str
     permission: str
     order: int = 100
+    group: str | None = None
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -54,6 +57,8 @@ def _group_of(item: NavItem) -> str | None:
     """None for the dashboard (always its own link); else the app serving the URL, or "admin"."""
     if item.url_name in _CORE_GROUPS:
         return _CORE_GROUPS[item.url_name]
+    if item.group is not None:
+        return item.group
     from django.urls import resolve
 
     app = resolve(reverse(item.url_name, kwargs={"municipality": "x"})).func.__module__.split(".")[0]
@@ -64,6 +69,7 @@ def navigation_for(request) -> list[dict]:
     """The menu: the dashboard, then one entry per group with its links (a group of one is a plain link)."""
     municipality = request.municipality
     groups: dict[str | None, dict] = {}
+    links = []
     for item in sorted(NAV_ITEMS, key=lambda i: i.order):
         if not request.user.has_perm(item.permission, municipality):
             continue
@@ -73,8 +79,16 @@ def navigation_for(request) -> list[dict]:
         group = groups.setdefault(
             key, {"key": key or "dashboard", "label": label, "order": order, "links": []}
         )
-        active = request.path == url or (key is not None and request.path.startswith(url))
-        group["links"].append({"label": item.label, "url": url, "active": active})
+        link = {"label": item.label, "url": url, "active": False, "prefix": key is not None}
+        group["links"].append(link)
+        links.append(link)
+    # The current page's link: its own URL, else the longest link URL it lies under (a meeting page
+    # under .../negotiations/meetings/ belongs to "Meetings", not to the board at .../negotiations/).
+    under = [link for link in links if link["url"] == request.path] or [
+        link for link in links if link["prefix"] and request.path.startswith(link["url"])
+    ]
+    if under:
+        max(under, key=lambda link: len(link["url"]))["active"] = True
     menu = sorted(groups.values(), key=lambda g: g["order"])
     for group in menu:
         group["active"] = any(link["active"] for link in group["links"])

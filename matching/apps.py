@@ -19,6 +19,12 @@ class MatchingConfig(AppConfig):
             NavItem(_("Screening"), "screening_home", "matching.run_screening", order=30),
             NavItem(_("Meeting proposals"), "meetingproposal_list", "matching.propose_meeting", order=40),
             NavItem(_("Screening results"), "shared_candidates", "matching.view_shared_candidates", order=30),
-            NavItem(_("Meetings"), "meeting_list", "matching.list_meetings", order=45),
-            NavItem(_("Symposiums"), "symposium_list", "matching.register_symposium", order=46),
+            NavItem(_("Meetings"), "meeting_list", "matching.list_meetings", order=45, group="negotiations"),
+            NavItem(
+                _("Symposiums"),
+                "symposium_list",
+                "matching.register_symposium",
+                order=46,
+                group="negotiations",
+            ),
         )
