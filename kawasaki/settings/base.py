@@ -147,6 +147,16 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("KAWASAKI_RATE_LOGIN_FAILED", default="5/5m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/5m/key",
 }
+# --- Client address behind proxies (login throttles, API throttles) --------------------------------
+# Behind the documented TLS proxy every request comes from the proxy's address: without these, one
+# person's failed logins would lock out the whole city. How many proxies in front of gunicorn append
+# to X-Forwarded-For (1 for the one proxy in docs/operations.md; 0 when gunicorn faces clients), or a
+# header the outermost proxy sets that the client cannot (e.g. X-Real-IP); never trust more proxies
+# than there are, or the client chooses its own address. Read by kawasaki.adapters.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("KAWASAKI_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("KAWASAKI_TRUSTED_CLIENT_IP_HEADER", default="") or None
+# --- end client address ---------------------------------------------------------------------------
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("KAWASAKI_MFA_ISSUER", default="Kawasaki IP Matching")
 # Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2), so that a code typed
@@ -271,6 +281,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("KAWASAKI_API_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "kawasaki.api.errors.exception_handler",
+    # Anonymous throttles count the client behind the same trusted proxies as the login throttles.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kawasaki IP Matching API",
