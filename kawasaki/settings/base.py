@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kawasaki.uploads.RequestSizeLimitMiddleware",  # 413 before a too-large body is read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -350,3 +351,19 @@ KAWASAKI_IMPORT_MAX_BYTES = env.int("KAWASAKI_IMPORT_MAX_BYTES", default=200 * 1
 KAWASAKI_ATTACHMENT_MAX_BYTES = env.int("KAWASAKI_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Seeds whose right expires within this many months are flagged "expiring soon".
 KAWASAKI_EXPIRY_WARNING_MONTHS = env.int("KAWASAKI_EXPIRY_WARNING_MONTHS", default=12)
+
+# --- Uploads (kawasaki/uploads.py: one policy for every file field) ---------------------------------
+# Largest file accepted per kind of upload, in bytes. The request body limit (RequestSizeLimitMiddleware,
+# and the TLS proxy's client_max_body_size: docs/operations.md) is the largest of these plus 1 MB.
+KAWASAKI_UPLOAD_MAX_BYTES = {
+    "deal_document": env.int("KAWASAKI_UPLOAD_MAX_BYTES_DEAL_DOCUMENT", default=20 * 1024 * 1024),
+    "product_photo": env.int("KAWASAKI_UPLOAD_MAX_BYTES_PRODUCT_PHOTO", default=10 * 1024 * 1024),
+    "subsidy_document": env.int("KAWASAKI_UPLOAD_MAX_BYTES_SUBSIDY_DOCUMENT", default=20 * 1024 * 1024),
+    "seed_attachment": KAWASAKI_ATTACHMENT_MAX_BYTES,
+    "portfolio_import": KAWASAKI_IMPORT_MAX_BYTES,
+}
+# Uploads above this are written to a temporary file instead of memory (Django's default, stated).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form fields other than files: Django's default limit, stated so that it is not raised by accident.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --- end uploads ----------------------------------------------------------------------------------

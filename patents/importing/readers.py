@@ -56,9 +56,10 @@ class RowSource:
 
 
 def max_file_bytes() -> int:
-    from django.conf import settings
+    """The portfolio import's cap: kawasaki.uploads, KAWASAKI_UPLOAD_MAX_BYTES["portfolio_import"]."""
+    from kawasaki.uploads import max_bytes
 
-    return int(getattr(settings, "KAWASAKI_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
+    return max_bytes("portfolio_import")
 
 
 def detect_format(path: Path, name: str) -> str:
