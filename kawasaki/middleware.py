@@ -140,3 +140,22 @@ def record_enrolment_as_mfa(sender, request, user, authenticator, **kwargs) -> N
         record_authentication(
             request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True
         )
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in person or an API token.
+
+    Pages, downloads (PDFs, exports, attachments), .ics feeds and API answers of a signed-in user hold
+    one municipality's data: neither a shared proxy nor the browser's disk cache may keep them (a
+    shared office computer's cache outlives the 8-hour session). Anonymous pages keep their headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kawasaki.middleware.PrivateCacheMiddleware",  # after auth: it asks who is signed in
     "kawasaki.middleware.MfaRequiredMiddleware",
     "kawasaki.middleware.MunicipalityScopeMiddleware",
 ]
