@@ -167,7 +167,9 @@ MFA_TOTP_TOLERANCE = env.int("KAWASAKI_MFA_TOTP_TOLERANCE", default=1)
 # Coordinators and municipality admins must enrol TOTP before using the product. Only the embedded
 # demo may switch this off; production settings refuse to start without it.
 KAWASAKI_REQUIRE_MFA = env.bool("KAWASAKI_REQUIRE_MFA", default=True)
-KAWASAKI_HEALTH_TIMEOUT = env.float("KAWASAKI_HEALTH_TIMEOUT", default=3.0)  # seconds per /health/ check
+KAWASAKI_HEALTH_TIMEOUT = env.float("KAWASAKI_HEALTH_TIMEOUT", default=3.0)  # seconds per readiness check
+# Bearer token for the operator's readiness check /health/ready/ (closed while empty); /health/ is public.
+KAWASAKI_HEALTH_TOKEN = env("KAWASAKI_HEALTH_TOKEN", default="")
 KAWASAKI_INVITATION_TTL = timedelta(days=env.int("KAWASAKI_INVITATION_DAYS", default=7))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -30,4 +30,3 @@ def test_a_page_a_pdf_download_and_an_api_answer_are_not_cached(
     assert download["Cache-Control"] == "private, no-store"
     api = api_client_of(coordinator_a, city_a).get("/api/v1/negotiations/")
     assert (api.status_code, api["Cache-Control"]) == (200, "private, no-store")
-
