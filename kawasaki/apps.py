@@ -8,3 +8,10 @@ class KawasakiConfig(AppConfig):
     name = "kawasaki"
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from .middleware import record_enrolment_as_mfa
+
+        authenticator_added.connect(record_enrolment_as_mfa, dispatch_uid="kawasaki.record_enrolment_as_mfa")

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "meeting.held": pgettext_lazy("audit action", "Meeting held"),
     "meeting.invited": pgettext_lazy("audit action", "SMEs invited to a meeting"),
     "meeting.replied": pgettext_lazy("audit action", "Reply to a meeting invitation"),
+    "meeting.listing_consent": pgettext_lazy("audit action", "Consent to be listed to other SMEs changed"),
     "meeting.registered": pgettext_lazy("audit action", "Registered for a symposium"),
     "meeting.unregistered": pgettext_lazy("audit action", "Symposium registration cancelled"),
     "one_on_one.requested": pgettext_lazy("audit action", "One-on-one meeting requested"),

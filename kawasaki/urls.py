@@ -35,6 +35,8 @@ urlpatterns = [
     path("api/v1/", include("kawasaki.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # Before the admin's own URLs: its password-only login form is replaced by allauth's (MFA, throttles).
+    path("admin/login/", views.AdminLoginRedirectView.as_view(), name="admin_login_redirect"),
     path("admin/", admin.site.urls),
 ]
 # Uploaded files are never served from a public /media/ URL, not even in the demo: each app serves

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -398,3 +401,17 @@ class MfaRequiredView(LoginRequiredMixin, TemplateView):
     """Explains why the user must enrol an authenticator app, with the link to do it."""
 
     template_name = "kawasaki/mfa_required.html"
+
+
+class AdminLoginRedirectView(View):
+    """/admin/login/: the Django admin signs in through allauth's login, with its MFA step and throttles.
+
+    The admin's own form checks the password alone and has no rate limit, so it is never shown; the
+    admin's "next" page is carried over.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:index")
+        return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target})}")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/booklet.pdf", meetings.MeetingBookletView.as_view(), name="meeting_booklet"),
     path("meetings/<int:pk>/invite/", meetings.MeetingInviteView.as_view(), name="meeting_invite"),
     path("meetings/<int:pk>/reply/", meetings.MeetingReplyView.as_view(), name="meeting_reply"),
+    path("meetings/<int:pk>/listing/", meetings.MeetingListingView.as_view(), name="meeting_listing"),
     path("meetings/<int:pk>/hold/", meetings.MeetingHoldView.as_view(), name="meeting_hold"),
     path("meetings/<int:pk>/edit/", meetings.MeetingEditView.as_view(), name="meeting_edit"),
     path("meetings/<int:pk>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),

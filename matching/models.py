@@ -369,6 +369,12 @@ class Participant(models.Model):
     invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # Other SMEs see a symposium's participant only with this consent; never in closed or one-on-one meetings.
+    listed_to_attendees = models.BooleanField(
+        _("listed to the other attending SMEs"),
+        default=False,
+        help_text=_("The SME agreed that other SMEs at the symposium see its name and attendance."),
+    )
 
     objects = ScopedManager(municipality="municipality")
 

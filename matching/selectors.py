@@ -172,5 +172,24 @@ def participants_of(*, meeting: Meeting) -> QuerySet[Participant]:
     return meeting.participants.select_related("sme")
 
 
+def participants_visible_to(
+    *, user: User, municipality: Municipality, meeting: Meeting, participants: list[Participant] | None = None
+) -> list[Participant]:
+    """The participants of a meeting that this person may see, with their replies and attendance.
+
+    Coordinators and the company's staff see every invited SME. An SME member sees its own SME and,
+    at a symposium only, the SMEs that consented to be listed to the other attendees: in a closed
+    meeting or a one-on-one the other SMEs (competitors, often) are not named to each other.
+    `participants` (the meeting's, already loaded) saves the query.
+    """
+    if participants is None:
+        participants = list(participants_of(meeting=meeting))
+    role, party = party_ids(user, municipality)
+    if role != Role.SME_MEMBER:
+        return participants
+    symposium = meeting.kind == MeetingKind.SYMPOSIUM
+    return [p for p in participants if p.sme_id == party or (symposium and p.listed_to_attendees)]
+
+
 def requests_of(*, meeting: Meeting) -> QuerySet[OneOnOneRequest]:
     return meeting.requests.select_related("sme", "company", "meeting").prefetch_related("seeds")

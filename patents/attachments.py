@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kawasaki import uploads
 from kawasaki.images import strip_image_metadata
 
 from .models import AttachmentKind
@@ -77,13 +77,12 @@ ACCEPTED = {
 
 
 def max_file_bytes() -> int:
-    """The largest attachment accepted (setting KAWASAKI_ATTACHMENT_MAX_BYTES, default 10 MB)."""
-    return int(getattr(settings, "KAWASAKI_ATTACHMENT_MAX_BYTES", MAX_FILE_BYTES))
+    """The largest attachment accepted (kawasaki.uploads: KAWASAKI_UPLOAD_MAX_BYTES["seed_attachment"])."""
+    return uploads.max_bytes("seed_attachment")
 
 
 def max_file_mb() -> str:
-    mb = max_file_bytes() / (1024 * 1024)
-    return f"{mb:g}" if mb == int(mb) else f"{mb:.1f}"
+    return uploads.max_mb("seed_attachment")
 
 
 def accepted_labels(kind: str) -> str:
@@ -221,12 +220,12 @@ def inspect_upload(upload, *, kind: str) -> FileType:
     """
     size = getattr(upload, "size", None)
     if size is not None and size > max_file_bytes():
-        raise _refuse(_("The file is larger than %(max_mb)s MB.") % {"max_mb": max_file_mb()})
+        raise _refuse(uploads.too_large_message("seed_attachment"))
     data = _read_all(upload)
     if not data:
         raise _refuse(_("The file is empty."))
     if len(data) > max_file_bytes():
-        raise _refuse(_("The file is larger than %(max_mb)s MB.") % {"max_mb": max_file_mb()})
+        raise _refuse(uploads.too_large_message("seed_attachment"))
     family = _sniff(data[:4096])
     accepted = ACCEPTED.get(kind, ())
     wrong_type = _refuse(

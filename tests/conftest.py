@@ -55,6 +55,27 @@ def totp_now(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+def mark_session_mfa_passed(client, user) -> None:
+    """Record in the client's session that it signed in with password and TOTP, as allauth's login does.
+
+    force_login skips allauth's flow; without these records MfaRequiredMiddleware would (rightly) ask
+    a coordinator's session for its second factor. Users without an authenticator get nothing.
+    """
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
 def make_member(municipality, role, *, email=None, with_mfa=True, **user_kwargs):
     """A user with one membership; staff roles get TOTP so that MFA enforcement lets them in."""
     user = UserFactory(**({"email": email} if email else {}), **user_kwargs)
@@ -97,6 +118,7 @@ def client_of(client):
     def make(user):
         c = Client()
         c.force_login(user)
+        mark_session_mfa_passed(c, user)
         return c
 
     return make

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kawasaki.uploads.RequestSizeLimitMiddleware",  # 413 before a too-large body is read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kawasaki.middleware.PrivateCacheMiddleware",  # after auth: it asks who is signed in
     "kawasaki.middleware.MfaRequiredMiddleware",
     "kawasaki.middleware.MunicipalityScopeMiddleware",
 ]
@@ -147,6 +149,16 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("KAWASAKI_RATE_LOGIN_FAILED", default="5/5m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/5m/key",
 }
+# --- Client address behind proxies (login throttles, API throttles) --------------------------------
+# Behind the documented TLS proxy every request comes from the proxy's address: without these, one
+# person's failed logins would lock out the whole city. How many proxies in front of gunicorn append
+# to X-Forwarded-For (1 for the one proxy in docs/operations.md; 0 when gunicorn faces clients), or a
+# header the outermost proxy sets that the client cannot (e.g. X-Real-IP); never trust more proxies
+# than there are, or the client chooses its own address. Read by kawasaki.adapters.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("KAWASAKI_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("KAWASAKI_TRUSTED_CLIENT_IP_HEADER", default="") or None
+# --- end client address ---------------------------------------------------------------------------
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("KAWASAKI_MFA_ISSUER", default="Kawasaki IP Matching")
 # Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2), so that a code typed
@@ -155,7 +167,9 @@ MFA_TOTP_TOLERANCE = env.int("KAWASAKI_MFA_TOTP_TOLERANCE", default=1)
 # Coordinators and municipality admins must enrol TOTP before using the product. Only the embedded
 # demo may switch this off; production settings refuse to start without it.
 KAWASAKI_REQUIRE_MFA = env.bool("KAWASAKI_REQUIRE_MFA", default=True)
-KAWASAKI_HEALTH_TIMEOUT = env.float("KAWASAKI_HEALTH_TIMEOUT", default=3.0)  # seconds per /health/ check
+KAWASAKI_HEALTH_TIMEOUT = env.float("KAWASAKI_HEALTH_TIMEOUT", default=3.0)  # seconds per readiness check
+# Bearer token for the operator's readiness check /health/ready/ (closed while empty); /health/ is public.
+KAWASAKI_HEALTH_TOKEN = env("KAWASAKI_HEALTH_TOKEN", default="")
 KAWASAKI_INVITATION_TTL = timedelta(days=env.int("KAWASAKI_INVITATION_DAYS", default=7))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -271,6 +285,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("KAWASAKI_API_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "kawasaki.api.errors.exception_handler",
+    # Anonymous throttles count the client behind the same trusted proxies as the login throttles.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kawasaki IP Matching API",
@@ -338,3 +354,19 @@ KAWASAKI_IMPORT_MAX_BYTES = env.int("KAWASAKI_IMPORT_MAX_BYTES", default=200 * 1
 KAWASAKI_ATTACHMENT_MAX_BYTES = env.int("KAWASAKI_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Seeds whose right expires within this many months are flagged "expiring soon".
 KAWASAKI_EXPIRY_WARNING_MONTHS = env.int("KAWASAKI_EXPIRY_WARNING_MONTHS", default=12)
+
+# --- Uploads (kawasaki/uploads.py: one policy for every file field) ---------------------------------
+# Largest file accepted per kind of upload, in bytes. The request body limit (RequestSizeLimitMiddleware,
+# and the TLS proxy's client_max_body_size: docs/operations.md) is the largest of these plus 1 MB.
+KAWASAKI_UPLOAD_MAX_BYTES = {
+    "deal_document": env.int("KAWASAKI_UPLOAD_MAX_BYTES_DEAL_DOCUMENT", default=20 * 1024 * 1024),
+    "product_photo": env.int("KAWASAKI_UPLOAD_MAX_BYTES_PRODUCT_PHOTO", default=10 * 1024 * 1024),
+    "subsidy_document": env.int("KAWASAKI_UPLOAD_MAX_BYTES_SUBSIDY_DOCUMENT", default=20 * 1024 * 1024),
+    "seed_attachment": KAWASAKI_ATTACHMENT_MAX_BYTES,
+    "portfolio_import": KAWASAKI_IMPORT_MAX_BYTES,
+}
+# Uploads above this are written to a temporary file instead of memory (Django's default, stated).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form fields other than files: Django's default limit, stated so that it is not raised by accident.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --- end uploads ----------------------------------------------------------------------------------

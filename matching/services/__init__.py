@@ -12,6 +12,7 @@ from .meetings import (
     meeting_hold,
     meeting_invite,
     meeting_update,
+    participant_listing_set,
     participant_reply,
 )
 from .proposals import meeting_propose, proposal_mark
@@ -47,6 +48,7 @@ __all__ = [
     "meeting_update",
     "one_on_one_request",
     "one_on_one_schedule",
+    "participant_listing_set",
     "participant_reply",
     "proposal_mark",
     "screening_run_execute",

@@ -405,6 +405,25 @@ def participant_reply(*, participant: Participant, actor: User, reply: str) -> P
     return participant
 
 
+def participant_listing_set(*, participant: Participant, actor: User, listed: bool) -> Participant:
+    """The SME's consent (or its withdrawal) to be listed, name and attendance, to the other SMEs of a
+    symposium. Closed meetings and one-on-ones never list SMEs to each other. Side effect: audit entry."""
+    meeting = participant.meeting
+    if meeting.kind != MeetingKind.SYMPOSIUM:
+        raise ValidationError(_("Only at a symposium are SMEs listed to each other."))
+    changes = field_changes(participant, {"listed_to_attendees": listed})
+    participant.listed_to_attendees = listed
+    participant.save(update_fields=["listed_to_attendees"])
+    audit_log(
+        municipality=participant.municipality,
+        actor=actor,
+        action="meeting.listing_consent",
+        obj=participant,
+        changes=changes,
+    )
+    return participant
+
+
 def meeting_hold(*, meeting: Meeting, actor: User, minutes: str, attended_sme_ids: Iterable[int]) -> Meeting:
     """Record that a meeting took place: minutes and attendance.
 

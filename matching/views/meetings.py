@@ -162,7 +162,9 @@ class MeetingDetailView(MeetingObjectMixin, View):
         context = {
             "meeting": meeting,
             "is_coordinator": coordinator,
-            "participants": participants,
+            "participants": selectors.participants_visible_to(
+                user=request.user, municipality=self.municipality, meeting=meeting, participants=participants
+            ),
             "own_participant": own,
             "seeds": selectors.seeds_of_meeting(meeting=meeting),
             "presenters": selectors.presenters_of(meeting=meeting),
@@ -277,6 +279,38 @@ class MeetingReplyView(MeetingObjectMixin, View):
                 messages.success(request, _("Thank you for your reply."))
         else:
             messages.error(request, _("Answer attending or declined."))
+        return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+
+
+class MeetingListingView(MeetingObjectMixin, View):
+    """An SME's consent to be listed to the other SMEs of a symposium (or its withdrawal)."""
+
+    permission_required = "matching.reply_meeting"
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        if is_coordinator(request.user, self.municipality):
+            sme_id = request.POST.get("sme", "")
+            if not sme_id.isdigit():
+                messages.error(request, _("Choose the SME."))
+                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
+        else:
+            _role, sme_id = party_ids(request.user, self.municipality)
+        participant = get_object_or_404(selectors.participants_of(meeting=meeting), sme_id=sme_id)
+        listed = request.POST.get("listed") == "yes"
+        try:
+            meeting_services.participant_listing_set(
+                participant=participant, actor=request.user, listed=listed
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Other attending SMEs now see your company on this page.")
+                if listed
+                else _("Other SMEs no longer see your company on this page."),
+            )
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kawasaki.models import User
 from kawasaki.services import audit_log, field_changes
+from kawasaki.uploads import validate_upload
 
 from ..models import Document, DocumentKind, EntryKind, Negotiation, Side
 from .deals import timeline_entry
@@ -24,6 +25,7 @@ def document_upload(
     timeline entry (visible to the parties)."""
     if kind not in DocumentKind.values or side not in Side.values:
         raise ValidationError(_("Choose a valid kind and side."))
+    validate_upload(upload, kind="deal_document")  # size cap and content, before anything is written
     with transaction.atomic():
         # Lock the deal so that two uploads at once do not get the same version number.
         Negotiation.objects.select_for_update().filter(pk=negotiation.pk).first()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kawasaki.images import image_extension, strip_image_metadata
 from kawasaki.models import User
 from kawasaki.services import audit_log
+from kawasaki.uploads import validate_upload
 
 from ..models import EntryKind, Negotiation, Product, State
 from .deals import PRODUCT_STATES, negotiation_advance_to, timeline_entry
@@ -45,6 +46,7 @@ def product_record(
         created_by=actor,
     )
     if photo is not None:
+        validate_upload(photo, kind="product_photo")
         # Stored under a name of ours, without the picture's metadata (GPS, camera: kawasaki.images).
         photo.seek(0)
         data = strip_image_metadata(photo.read())

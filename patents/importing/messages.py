@@ -29,6 +29,10 @@ XLSX_RATIO = gettext_noop("The spreadsheet part %(name)s is compressed suspiciou
 XLSX_DTD = gettext_noop("The spreadsheet contains an XML document type declaration, which is refused.")
 TOO_MANY_ROWS = gettext_noop("The file has more than %(max)s rows.")
 JSON_LINE = gettext_noop("This line is not a JSON object.")
+LINE_TOO_LONG = gettext_noop("This line is longer than %(max)s characters.")
+JSON_TOO_DEEP = gettext_noop("This line is nested more than %(max)s levels deep.")
+CELL_TOO_LARGE = gettext_noop("A cell in this row is longer than %(max)s characters.")
+TOO_MANY_COLUMNS = gettext_noop("This row has more than %(max)s columns.")
 COMMIT_CHANGED = gettext_noop("The file changed after validation; upload it again.")
 
 # Row-level problems.

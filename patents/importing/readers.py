@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,7 +28,19 @@ XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 FORMULA = object()  # a cell value standing for "this cell holds a formula"
 
-csv.field_size_limit(10 * 1024 * 1024)
+# Limits that keep a hostile file from driving the parser into the ground (memory, recursion): each is
+# reported with the row it was met in. A patent's longest text (its claims) fits well within a cell.
+MAX_CELL_CHARS = 100_000
+MAX_COLUMNS = 200
+MAX_LINE_CHARS = 1_000_000  # one JSON Lines record
+MAX_JSON_DEPTH = 20  # a record is an object of values and lists: two levels are enough
+
+csv.field_size_limit(MAX_CELL_CHARS)
+
+
+def row_problem(row: int, message: str, **params) -> ImportProblem:
+    """A problem of one row that the reader met; the validator reports it as that row's problem."""
+    return ImportProblem(row, "", message, params)
 
 
 class FileRefused(Exception):
@@ -51,14 +64,16 @@ class RowSource:
     header_row: int
     headers: list[str]
     estimated_rows: int
-    rows: Iterator[tuple[int, list]]  # (row number as the user sees it, cell values)
+    # (row number as the user sees it, cell values), or the problem that refused the row.
+    rows: Iterator[tuple[int, list | ImportProblem | None]]
     close: Callable[[], None] = lambda: None
 
 
 def max_file_bytes() -> int:
-    from django.conf import settings
+    """The portfolio import's cap: kawasaki.uploads, KAWASAKI_UPLOAD_MAX_BYTES["portfolio_import"]."""
+    from kawasaki.uploads import max_bytes
 
-    return int(getattr(settings, "KAWASAKI_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
+    return max_bytes("portfolio_import")
 
 
 def detect_format(path: Path, name: str) -> str:
@@ -149,6 +164,8 @@ def _open_csv(path: Path) -> RowSource:
             bad = _first_undecodable_line(path, encoding) or row_number + 1
             raise _refuse(M.FILE_DECODE_ROW, row=bad, encoding=encoding) from None
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise _refuse(M.CELL_TOO_LARGE, row=row_number + 1, max=MAX_CELL_CHARS) from None
             raise _refuse(M.FILE_CSV, row=row_number + 1, detail=str(error)) from None
         row_number += 1
         return row
@@ -163,10 +180,15 @@ def _open_csv(path: Path) -> RowSource:
         text.close()
         raise _refuse(M.FILE_EMPTY)
     header_row = row_number
+    if len(header) > MAX_COLUMNS:
+        text.close()
+        raise _refuse(M.TOO_MANY_COLUMNS, row=header_row, max=MAX_COLUMNS)
 
     def rows() -> Iterator[tuple[int, list]]:
         while (row := next_row()) is not None:
-            if any(c.strip() for c in row):
+            if len(row) > MAX_COLUMNS:
+                yield row_number, row_problem(row_number, M.TOO_MANY_COLUMNS, max=MAX_COLUMNS)
+            elif any(c.strip() for c in row):
                 yield row_number, row
 
     return RowSource(
@@ -223,14 +245,27 @@ def _open_xlsx(path: Path) -> RowSource:
             return FORMULA
         return cell.value
 
+    # A row holds at most Excel's 16,384 cells, so reading it whole is bounded; values past the
+    # accepted columns name the row.
     iterator = sheet.iter_rows()
+
+    def limit_problem(number: int, values: list) -> ImportProblem | None:
+        if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+            return row_problem(number, M.TOO_MANY_COLUMNS, max=MAX_COLUMNS)
+        if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+            return row_problem(number, M.CELL_TOO_LARGE, max=MAX_CELL_CHARS)
+        return None
+
     header = None
     header_row = 0
     for cells in iterator:
         header_row += 1
         values = [cell_value(c) for c in cells]
         if any(v not in (None, "") for v in values):
-            header = ["" if v is None or v is FORMULA else str(v) for v in values]
+            if (problem := limit_problem(header_row, values)) is not None:
+                workbook.close()
+                raise FileRefused(problem)
+            header = ["" if v is None or v is FORMULA else str(v) for v in values[:MAX_COLUMNS]]
             break
     if header is None:
         workbook.close()
@@ -242,7 +277,8 @@ def _open_xlsx(path: Path) -> RowSource:
             number += 1
             values = [cell_value(c) for c in cells]
             if any(v not in (None, "") for v in values):
-                yield number, values
+                problem = limit_problem(number, values)
+                yield number, problem if problem is not None else values[:MAX_COLUMNS]
 
     estimated = max(0, (sheet.max_row or 0) - header_row)
     return RowSource("xlsx", "", header_row, header, estimated, rows(), workbook.close)
@@ -251,11 +287,59 @@ def _open_xlsx(path: Path) -> RowSource:
 # --- JSON Lines -----------------------------------------------------------------------------------
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(line: str) -> int:
+    """How deeply the brackets of a JSON text nest (those inside strings do not count)."""
+    if line.count("[") + line.count("{") <= MAX_JSON_DEPTH:
+        return min(line.count("[") + line.count("{"), MAX_JSON_DEPTH)  # cannot be deeper: no scan needed
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", line)):
+        depth += 1 if bracket.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class _TooLong(str):
+    """A line cut at MAX_LINE_CHARS: the rest of it was skipped unread into memory."""
+
+
+def _bounded_lines(text) -> Iterator[tuple[int, str]]:
+    """(line number, line) like enumerate(text, 1), but a line never holds more than MAX_LINE_CHARS."""
+    number = 0
+    while True:
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            while (rest := text.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
+            yield number, _TooLong("")
+            continue
+        yield number, line
+
+
+def _parse_line(number: int, line: str) -> dict | ImportProblem | None:
+    """The object on one line, the problem that refused it, or None when it is not a JSON object."""
+    if isinstance(line, _TooLong):
+        return row_problem(number, M.LINE_TOO_LONG, max=MAX_LINE_CHARS)
+    if json_depth(line) > MAX_JSON_DEPTH:
+        return row_problem(number, M.JSON_TOO_DEEP, max=MAX_JSON_DEPTH)
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
 def _open_jsonl(path: Path) -> RowSource:
     with open(path, "rb") as fh:
         encoding = sniff_encoding(fh.read(1 << 16))
     text = open(path, encoding=encoding)  # noqa: SIM115 - closed by RowSource.close
-    lines = enumerate(text, start=1)
+    lines = _bounded_lines(text)
     first = None
     try:
         for number, line in lines:
@@ -268,14 +352,17 @@ def _open_jsonl(path: Path) -> RowSource:
     if first is None:
         text.close()
         raise _refuse(M.FILE_EMPTY)
-    try:
-        first_obj = json.loads(first[1])
-    except ValueError:
-        first_obj = None
+    first_obj = _parse_line(*first)
+    if isinstance(first_obj, ImportProblem):
+        text.close()
+        raise FileRefused(first_obj)
     if not isinstance(first_obj, dict):
         text.close()
         raise _refuse(M.JSON_LINE, row=first[0])
     headers = list(first_obj.keys())
+    if len(headers) > MAX_COLUMNS:
+        text.close()
+        raise _refuse(M.TOO_MANY_COLUMNS, row=first[0], max=MAX_COLUMNS)
 
     def values_of(obj: dict) -> list:
         return [obj.get(h) for h in headers]
@@ -290,17 +377,16 @@ def _open_jsonl(path: Path) -> RowSource:
                 return
             except UnicodeDecodeError:
                 raise _refuse(M.FILE_DECODE_ROW, row=number + 1, encoding=encoding) from None
-            if not line.strip():
+            if not isinstance(line, _TooLong) and not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                obj = None
-            if not isinstance(obj, dict):
+            obj = _parse_line(number, line)
+            if isinstance(obj, ImportProblem):
+                yield number, obj
+            elif obj is None:
                 # Reported as a row problem by the validator through a sentinel row.
                 yield number, None
-                continue
-            yield number, values_of(obj)
+            else:
+                yield number, values_of(obj)
 
     # The first object names the columns; the header row number is that of the first object.
     return RowSource("jsonl", encoding, 0, headers, _count_lines(path), rows(), text.close)

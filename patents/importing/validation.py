@@ -155,10 +155,14 @@ class RowValidator:
         index = self.columns[field][0]
         return values[index] if index < len(values) else None
 
-    def validate(self, row: int, values: list | None) -> tuple[dict | None, list[ImportProblem]]:
+    def validate(
+        self, row: int, values: list | ImportProblem | None
+    ) -> tuple[dict | None, list[ImportProblem]]:
         """Clean field values of one row, or the problems found (every one, not only the first)."""
         if values is None:
             return None, [ImportProblem(row, "", M.JSON_LINE)]
+        if isinstance(values, ImportProblem):  # a limit the reader met (line length, nesting, columns)
+            return None, [values]
         problems: list[ImportProblem] = []
         record: dict = {}
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from kawasaki.models import AuditEntry, Municipality, User
 from kawasaki.services import audit_log
+from kawasaki.uploads import validate_upload
 
 from ..importing import FileRefused, ImportProblem, RowValidator, detect_column_set, open_rows
 from ..importing import messages as M
-from ..importing.readers import MAX_ROWS, max_file_bytes
+from ..importing.readers import MAX_ROWS
 from ..models import ImportState, LargeCompany, Patent, PortfolioImport
 from ..signals import portfolio_committed
 
@@ -45,12 +46,9 @@ def portfolio_import_start(
 
     if company.municipality_id != municipality.pk:
         raise ValidationError(_("This company does not take part here."))
-    if (upload.size or 0) > max_file_bytes():
-        raise ValidationError(
-            {"file": _(M.FILE_TOO_LARGE) % {"max_mb": round(max_file_bytes() / (1024 * 1024), 1)}}
-        )
     if upload.size == 0:
         raise ValidationError({"file": _(M.FILE_EMPTY)})
+    validate_upload(upload, kind="portfolio_import")  # size cap and content; the rows are checked later
     name = Path(upload.name or "upload").name[:255]
     with transaction.atomic():
         portfolio_import = PortfolioImport(

@@ -174,7 +174,8 @@ def test_login_with_email_and_wrong_password(city_a):
     assert client.get(reverse("dashboard", kwargs={"municipality": "city-a"})).status_code == 200
 
 
-@pytest.mark.django_db
+# A real commit: allauth announces the new authenticator on commit, inside the request.
+@pytest.mark.django_db(transaction=True)
 def test_coordinator_without_totp_must_enrol_then_gets_in(city_a):
     user = make_member(city_a, Role.COORDINATOR, email="new-coord@example.jp", with_mfa=False)
     client = Client()
@@ -198,6 +199,7 @@ def test_coordinator_without_totp_must_enrol_then_gets_in(city_a):
     )
     assert wrong.status_code == 200
     assert not Authenticator.objects.filter(user=user).exists()
+    # Enrolment (a valid code typed) counts as this session's second factor.
     done = client.post(reverse("mfa_activate_totp"), {"code": totp_now(secret)})
     assert done.status_code == 302
     types = sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True))

@@ -66,6 +66,7 @@ NON_TENANT_URLS: dict[str, int] = {
     "home": 302,  # to the login page
     "invitation_accept": 404,  # probed with an unknown token
     "mfa_required": 302,
+    "admin_login_redirect": 302,  # to allauth's login
     "api_whoami": 401,
 }
 

@@ -58,7 +58,7 @@ def test_lists_show_only_own_deals(client_of, deal_a, parties_a, coordinator_a):
 
 @pytest.mark.django_db
 def test_party_uploads_a_draft_and_only_parties_download_it(client_of, deal_a, parties_a, coordinator_a):
-    upload = SimpleUploadedFile("draft.pdf", b"%PDF-1.4 draft", content_type="application/pdf")
+    upload = SimpleUploadedFile("draft.pdf", b"%PDF-1.4 draft\n%%EOF\n", content_type="application/pdf")
     response = client_of(parties_a["company"]).post(
         f"{BASE}/deals/{deal_a.pk}/documents/",
         {"kind": "licence_draft", "title": "実施許諾契約書案", "file": upload, "side": "coordinator"},
@@ -80,16 +80,20 @@ def test_party_uploads_a_draft_and_only_parties_download_it(client_of, deal_a, p
     }
     assert codes == {"coordinator": 200, "company": 200, "sme": 200, "other_company": 404, "other_sme": 404}
     download = client_of(parties_a["sme"]).get(url)
-    assert (download.content, download["Content-Type"]) == (b"%PDF-1.4 draft", "application/pdf")
+    assert (download.content, download["Content-Type"]) == (b"%PDF-1.4 draft\n%%EOF\n", "application/pdf")
     assert download["Content-Disposition"].startswith('attachment; filename="draft')
     # Second draft from the SME side is version 2; a non-party cannot upload.
     client_of(parties_a["sme"]).post(
         f"{BASE}/deals/{deal_a.pk}/documents/",
-        {"kind": "licence_draft", "title": "修正案", "file": SimpleUploadedFile("v2.pdf", b"%PDF v2")},
+        {
+            "kind": "licence_draft",
+            "title": "修正案",
+            "file": SimpleUploadedFile("v2.pdf", b"%PDF-1.4 v2\n%%EOF\n"),
+        },
     )
     blocked = client_of(parties_a["other_sme"]).post(
         f"{BASE}/deals/{deal_a.pk}/documents/",
-        {"kind": "licence_draft", "title": "x", "file": SimpleUploadedFile("x.pdf", b"%PDF x")},
+        {"kind": "licence_draft", "title": "x", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 x\n%%EOF\n")},
     )
     assert blocked.status_code == 404
     with scopes_disabled():

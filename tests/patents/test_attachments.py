@@ -270,14 +270,17 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(client_of, cit
 
 
 def test_a_file_over_the_documented_limit_is_refused(client_of, city_a, seed, staff_a, settings):
-    settings.KAWASAKI_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.KAWASAKI_UPLOAD_MAX_BYTES = {
+        **settings.KAWASAKI_UPLOAD_MAX_BYTES,
+        "seed_attachment": 1024 * 1024,
+    }
     content = b"a,b\n" + b"1,2\n" * (300 * 1024)
     with assert_db_unchanged():
         response = upload(
             client_of(staff_a), city_a, seed, name="big.csv", content=content, kind="experiment_data"
         )
     assert response.status_code == 400
-    assert errors_of(response) == ["ファイルが 1 MB を超えています。"]
+    assert errors_of(response) == ["ファイルが大きすぎます。シーズの添付ファイルは 1 MB までです。"]
     assert stored_files() == []
     page = client_of(staff_a).get(url("patent_detail", city_a, pk=seed.pk)).content.decode()
     assert "1 MB まで" in page  # the limit is stated beside the upload field

@@ -237,11 +237,14 @@ def test_empty_file_is_refused_at_upload(company_a, staff_a):
 
 
 def test_oversized_file_is_refused(company_a, staff_a, settings):
-    settings.KAWASAKI_IMPORT_MAX_BYTES = 1024 * 1024
+    settings.KAWASAKI_UPLOAD_MAX_BYTES = {
+        **settings.KAWASAKI_UPLOAD_MAX_BYTES,
+        "portfolio_import": 1024 * 1024,
+    }
     with pytest.raises(ValidationError) as error, translation.override("en"):
         upload_and_validate(company_a, staff_a, "p.csv", b"number,title\n" + b"JP1,x\n" * 200_000)
     assert error.value.message_dict == {
-        "file": ["The file is larger than 1.0 MB; split it into smaller files."]
+        "file": ["The file is too large: portfolio imports may be at most 1 MB."]
     }
 
 

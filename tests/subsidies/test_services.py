@@ -373,4 +373,6 @@ def test_oversized_document_is_refused(city_a, sme_a, programme_a, open_window_a
     )
     with scope(municipality=city_a), translation.override("ja"), pytest.raises(ValidationError) as error:
         services.application_document_add(application=application, actor=coordinator_a, title="大", file=big)
-    assert error.value.message_dict == {"file": ["ファイルが20MBを超えています。"]}
+    assert error.value.message_dict == {
+        "file": ["ファイルが大きすぎます。補助金申請の書類は 20 MB までです。"]
+    }

@@ -195,7 +195,7 @@ def test_future_date_on_the_status_form_is_refused(
 def test_documents_upload_and_download(client_of, city_a, sme_member_a, other_member_a, two_applications):
     own, _other = two_applications
     client = client_of(sme_member_a)
-    upload = SimpleUploadedFile("見積書.pdf", b"%PDF-1.4 quote", content_type="application/pdf")
+    upload = SimpleUploadedFile("見積書.pdf", b"%PDF-1.4 quote\n%%EOF\n", content_type="application/pdf")
     response = client.post(
         url("subsidy_document_upload", city_a, pk=own.pk), {"title": "見積書", "file": upload}
     )
@@ -204,7 +204,7 @@ def test_documents_upload_and_download(client_of, city_a, sme_member_a, other_me
         document = own.documents.get()
     download = client.get(url("subsidy_document_download", city_a, pk=document.pk))
     assert download.status_code == 200
-    assert download.content == b"%PDF-1.4 quote"
+    assert download.content == b"%PDF-1.4 quote\n%%EOF\n"
     assert download["Content-Disposition"].startswith("attachment;")
     assert (
         client_of(other_member_a).get(url("subsidy_document_download", city_a, pk=document.pk)).status_code
