@@ -53,6 +53,7 @@ def annual_report_pdf(*, municipality: Municipality, fiscal_year: int, language:
             "results_chart": results_chart(municipality=municipality, fiscal_year=fiscal_year),
             "funnel_chart": funnel_chart(municipality=municipality, funnel=funnel),
             "products": selectors.products_launched_in(municipality=municipality, fiscal_year=fiscal_year),
+            "council": tables.council_rows(municipality=municipality, fiscal_year=fiscal_year),
             "generated_at": timezone.localtime(),
         }
         return render_pdf(

@@ -77,12 +77,15 @@ def test_every_deal_dates_run_in_order_and_in_the_past(seeded):
             chain.append(deal.nda_signed_on)
         terms = LicenceTerms.objects.filter(negotiation=deal).first()
         if terms is not None:
-            assert deal.nda_signed_on and terms.signed_on >= deal.nda_signed_on, deal
+            assert deal.nda_signed_on, deal
+            assert terms.signed_on >= deal.nda_signed_on, deal
             chain.append(terms.signed_on)
         for product in Product.objects.filter(negotiation=deal):
-            assert terms is not None and product.launch_date >= terms.signed_on, deal
+            assert terms is not None, deal
+            assert product.launch_date >= terms.signed_on, deal
             chain.append(product.launch_date)
-        assert chain == sorted(chain) and chain[-1] <= today, deal
+        assert chain == sorted(chain), deal
+        assert chain[-1] <= today, deal
     for visit in Visit.objects.all():
         assert visit.visited_on <= today
     for meeting in Meeting.objects.filter(status=MeetingStatus.HELD):
@@ -126,9 +129,11 @@ def test_products_follow_from_the_seed_and_are_japanese(seeded):
     for product in products:
         deal = product.negotiation
         # A Japanese SME's product is described in Japanese and owes nothing to NASA's spinoff stories.
-        assert JAPANESE.search(product.name) and JAPANESE.search(product.description), product
+        assert JAPANESE.search(product.name), product
+        assert JAPANESE.search(product.description), product
         for text in (product.name, product.description, product.source_note):
-            assert "NASA" not in text and "Spinoff" not in text, product
+            assert "NASA" not in text, product
+            assert "Spinoff" not in text, product
         assert JAPANESE.search(deal.sme.name_ja)
         assert "NASA" not in deal.company.name_ja
         assert deal.seeds.exists()
@@ -144,7 +149,8 @@ def test_each_city_has_its_own_smes_partners_and_companies(seeded):
 
     for model in (SME, Partner, LargeCompany):
         k, s = names(model, kawasaki), names(model, sagamihara)
-        assert k and s, model
+        assert k, model
+        assert s, model
         if model is LargeCompany:
             # The public-domain NASA portfolio is offered in both cities; every other company is a city's own.
             assert k & s == {n for n in k if n.startswith("NASA")}
@@ -154,7 +160,8 @@ def test_each_city_has_its_own_smes_partners_and_companies(seeded):
     for sme in SME.objects.all():
         assert sme.corporate_number, sme
         validate_corporate_number(sme.corporate_number)
-        assert JAPANESE.search(sme.name_ja) and JAPANESE.search(sme.products)
+        assert JAPANESE.search(sme.name_ja)
+        assert JAPANESE.search(sme.products)
     assert SME.objects.values("corporate_number").distinct().count() == SME.objects.count()
 
 
