@@ -1,5 +1,6 @@
-"""Demo data of the reports app: the council's targets for each year of the demo story, and the yearly
-sales the SMEs reported for their launched products (from negotiations/demo_data/deals.json).
+"""Demo data of the reports app: the council's targets for each year of the demo story, the English case
+studies of the launched products, and the yearly sales the SMEs reported for them (both from
+negotiations/demo_data/deals.json).
 
 Idempotent: targets are set to the same values again (nothing changes, nothing is audited); a year's
 sales already reported are left as they are.
@@ -14,7 +15,7 @@ from negotiations.demo import story, story_first_year
 from negotiations.models import Product
 
 from . import services
-from .models import ProductSales
+from .models import CaseStudy, ProductSales
 
 # What each city's council asked for, per year of the story (a programme that grows, and a target that
 # is not always met).
@@ -55,6 +56,13 @@ def reports_demo(context: dict) -> None:
             found = Product.objects.filter(municipality=municipality, name=product["name"]).first()
             if found is None:
                 continue
+            if product.get("description_en") and not CaseStudy.objects.filter(product=found).exists():
+                services.case_study_save(
+                    product=found,
+                    actor=context["users"].get("coordinator"),
+                    title_en=product["name_en"],
+                    text_en=product["description_en"],
+                )
             for sales in deal.get("sales", []):
                 year = first_year + sales["fy"]
                 # Sales are reported once the fiscal year is over.

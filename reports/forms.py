@@ -37,3 +37,17 @@ class ProductSalesForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [(y, _("FY%(year)d") % {"year": y}) for y in years]
+
+
+class CaseStudyForm(forms.Form):
+    """The English title and text of a product's case study."""
+
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    text_en = forms.CharField(
+        label=_("Case study in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What the SME made from the licensed seed and what it changed, for the English annual report."
+        ),
+    )

@@ -94,3 +94,33 @@ class ProductSales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} FY{self.fiscal_year}"
+
+
+class CaseStudy(models.Model):
+    """The English text of a launched product's case study in the annual report (the Japanese one is
+    the product's own name and description)."""
+
+    municipality = municipality_fk()
+    product = models.OneToOneField(
+        "negotiations.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    text_en = models.TextField(_("case study in English"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def __str__(self) -> str:
+        return self.title_en or str(self.product)

@@ -37,3 +37,4 @@ rules.add_perm("reports.set_targets", is_municipality_admin)
 rules.add_perm("reports.view_product_sales", is_coordinator | is_sme_member | is_company_staff)
 # Object-level, on a product.
 rules.add_perm("reports.report_product_sales", is_coordinator | is_sme_of_product)
+rules.add_perm("reports.edit_case_study", is_coordinator)

@@ -54,7 +54,7 @@ from patents.models import LargeCompany, Patent, PublicationState
 from smes.models import SME, SeedInterest, Visit
 from subsidies.models import Application, ApplicationStatus
 
-from .models import Figure, KpiTarget, ProductSales
+from .models import CaseStudy, Figure, KpiTarget, ProductSales
 
 PIPELINE = [
     "interest",
@@ -465,3 +465,13 @@ def latest_sales(*, products: list[Product]) -> dict[int, ProductSales]:
     for report in ProductSales.objects.filter(product__in=products).order_by("product_id", "fiscal_year"):
         latest[report.product_id] = report
     return latest
+
+
+def case_study_of(*, product: Product) -> CaseStudy | None:
+    """The English case study of a product, if one was written."""
+    return CaseStudy.objects.filter(municipality=product.municipality, product=product).first()
+
+
+def case_studies_by_product(*, products) -> dict[int, CaseStudy]:
+    """The English case studies of some products, by product id."""
+    return {c.product_id: c for c in CaseStudy.objects.filter(product__in=products)}

@@ -11,9 +11,9 @@ from kawasaki.models import Municipality, User
 from kawasaki.services import audit_log
 from negotiations.models import Product
 
-from .models import Figure, KpiTarget, ProductSales
+from .models import CaseStudy, Figure, KpiTarget, ProductSales
 
-__all__ = ["kpi_targets_set", "product_sales_record"]
+__all__ = ["case_study_save", "kpi_targets_set", "product_sales_record"]
 
 
 def _check_year(municipality: Municipality, fiscal_year: int, *, latest: int) -> None:
@@ -139,3 +139,34 @@ def product_sales_record(
             },
         )
     return report
+
+
+def case_study_save(*, product: Product, actor: User, title_en: str, text_en: str) -> CaseStudy:
+    """Write the English title and text of a product's case study (the English annual report uses them;
+    empty: the report shows the Japanese text with a note). Side effect: audit entry with the changes."""
+    title_en, text_en = title_en.strip(), text_en.strip()
+    if text_en and not title_en:
+        raise ValidationError({"title_en": _("Give the English title too.")})
+    with transaction.atomic():
+        study = CaseStudy.objects.select_for_update().filter(product=product).first() or CaseStudy(
+            municipality=product.municipality, product=product
+        )
+        changes = {
+            key: {"old": getattr(study, key) if study.pk else "", "new": value}
+            for key, value in (("title_en", title_en), ("text_en", text_en))
+            if (getattr(study, key) if study.pk else "") != value
+        }
+        study.title_en = title_en
+        study.text_en = text_en
+        study.updated_by = actor
+        study.full_clean(exclude=["municipality", "product"])
+        study.save()
+        if changes:
+            audit_log(
+                municipality=product.municipality,
+                actor=actor,
+                action="case_study.saved",
+                obj=product,
+                changes=changes,
+            )
+    return study

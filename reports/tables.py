@@ -100,9 +100,11 @@ def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None
 
 
 def companies_table(*, municipality: Municipality) -> Table:
+    # The company's name in the report's language (the English report names it in English where it can).
+    names = {c.pk: c.name for c in selectors.companies_reported(municipality=municipality)}
     rows = [
         [
-            r["company"],
+            names.get(r["company_id"], r["company"]),
             r["seeds_published"],
             r["interest_received"],
             r["meetings"],

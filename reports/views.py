@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
 from . import pdf, selectors, services, tables
-from .forms import KpiTargetsForm, ProductSalesForm
+from .forms import CaseStudyForm, KpiTargetsForm, ProductSalesForm
 
 
 def _fiscal_year(request, municipality) -> int:
@@ -141,6 +141,8 @@ class ProductSalesView(ServiceFormMixin, TenantObjectMixin, View):
             "terms": getattr(product.negotiation, "terms", None),
             "reports": selectors.sales_of_product(product=product),
             "can_report": self.can_report(),
+            "can_edit_case_study": self.request.user.has_perm("reports.edit_case_study", product),
+            "case_study": selectors.case_study_of(product=product),
             **kwargs,
         }
 
@@ -156,6 +158,44 @@ class ProductSalesView(ServiceFormMixin, TenantObjectMixin, View):
             fiscal_year=form.cleaned_data["fiscal_year"],
             sales_yen=form.cleaned_data["sales_yen"],
             royalty_base_yen=form.cleaned_data["royalty_base_yen"],
+        )
+
+    def get_success_url(self, result) -> str:
+        return self.tenant_url("report_product_sales", pk=result.product_id)
+
+
+class CaseStudyView(ServiceFormMixin, TenantObjectMixin, View):
+    """A coordinator writes the English text of a product's case study for the English annual report."""
+
+    permission_required = "reports.view_reports"
+    form_class = CaseStudyForm
+    template_name = "reports/case_study_form.html"
+    success_message = _("The case study was saved.")
+
+    def get_queryset(self):
+        return selectors.products_with_sales_visible_to(
+            user=self.request.user, municipality=self.municipality
+        )
+
+    def get_object(self):
+        product = super().get_object()
+        if not self.request.user.has_perm("reports.edit_case_study", product):
+            raise PermissionDenied
+        return product
+
+    def get_initial(self) -> dict:
+        study = selectors.case_study_of(product=self.get_object())
+        return {"title_en": study.title_en, "text_en": study.text_en} if study else {}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {"product": self.get_object(), **kwargs}
+
+    def perform(self, form):
+        return services.case_study_save(
+            product=self.get_object(),
+            actor=self.request.user,
+            title_en=form.cleaned_data["title_en"],
+            text_en=form.cleaned_data["text_en"],
         )
 
     def get_success_url(self, result) -> str:

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from kawasaki.models import AuditEntry, Membership, Role
 from matching.models import Decision, Meeting, Participant, ScreeningCandidate, ScreeningRun
 from negotiations.models import Negotiation, Product
-from reports import selectors, services
+from reports import pdf, selectors, services
 from reports.models import KpiTarget, ProductSales
 from smes.models import Visit
 from tests.conftest import make_member
@@ -266,7 +266,7 @@ def test_sales_record_refuses_a_year_before_launch_and_a_base_above_sales(city_a
             services.product_sales_record(
                 product=launched, actor=member, fiscal_year=2023, sales_yen=1, royalty_base_yen=1
             )
-        assert "FY2024" in before.value.message_dict["fiscal_year"][0]
+        assert "2024" in before.value.message_dict["fiscal_year"][0]
         with pytest.raises(ValidationError) as above:
             services.product_sales_record(
                 product=launched, actor=member, fiscal_year=2024, sales_yen=100, royalty_base_yen=200
@@ -380,3 +380,49 @@ def test_api_council_figures(api_client_of, city_a, city_b, pair, launched):
     other = make_member(city_b, Role.REPORTING)
     body_b = api_client_of(other, city_b).get(reverse("api_kpi_council"), {"fiscal_year": 2024}).json()
     assert all(r["count"] == 0 for r in body_b["funnel"])
+
+
+@pytest.mark.django_db
+def test_english_annual_report_tells_cases_in_english_and_marks_japanese_only_ones(
+    client_of, city_a, coordinator_a, launched
+):
+    with scopes_disabled():
+        other = Product.objects.create(
+            municipality=city_a,
+            negotiation=launched.negotiation,
+            name="片手で開ける容器",
+            description="日本語の説明だけ",
+            launch_date=APRIL_1 - dt.timedelta(days=2),
+        )
+    url = reverse("report_case_study", kwargs={"municipality": city_a.slug, "pk": launched.pk})
+    assert (
+        client_of(coordinator_a).post(url, {"title_en": "", "text_en": "Text without a title"}).status_code
+        == 400
+    )
+    response = client_of(coordinator_a).post(
+        url, {"title_en": "One-hand lid", "text_en": "A lid for weak hands."}
+    )
+    assert response.status_code == 302
+    with scope(municipality=city_a):
+        english = {
+            c["title"]: c for c in pdf.case_studies(municipality=city_a, fiscal_year=2024, language="en")
+        }
+        japanese = {
+            c["title"]: c for c in pdf.case_studies(municipality=city_a, fiscal_year=2024, language="ja")
+        }
+    assert english["One-hand lid"]["text"] == "A lid for weak hands."
+    assert english["One-hand lid"]["japanese_only"] is False
+    assert english["片手で開ける容器"]["japanese_only"] is True
+    assert english["片手で開ける容器"]["text"] == "日本語の説明だけ"
+    assert set(japanese) == {"P0", "片手で開ける容器"}
+    assert not any(c["japanese_only"] for c in japanese.values())
+    assert other.pk
+    # Company staff and SME members may not write the council's case studies.
+    staff = make_member(city_a, Role.COMPANY_STAFF)
+    with scopes_disabled():
+        Membership.objects.filter(user=staff).update(company=launched.negotiation.company)
+    assert client_of(staff).post(url, {"title_en": "x", "text_en": "y"}).status_code == 403
+    with scopes_disabled():
+        from reports.models import CaseStudy
+
+        assert CaseStudy.objects.get(product=launched).title_en == "One-hand lid"

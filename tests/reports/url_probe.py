@@ -44,12 +44,14 @@ ROLE_MATRIX = {
     "report_targets": frozenset({Role.MUNICIPALITY_ADMIN}),
     "report_sales_list": STAFF | {Role.SME_MEMBER, Role.COMPANY_STAFF},
     "report_product_sales": STAFF | {Role.SME_MEMBER, Role.COMPANY_STAFF},
+    "report_case_study": STAFF,
 }
 
 PROBE_OBJECTS = {
     "report_table_export": lambda municipality, user: {"table": "summary", "fmt": "csv"},
     "report_company_pdf": _company,
     "report_product_sales": _product,
+    "report_case_study": _product,
 }
 
 NON_TENANT_URLS = {
