@@ -308,7 +308,7 @@ def year_funnel(*, municipality: Municipality, fiscal_year: int) -> list[dict]:
     figure before it (None for the first, or when the one before is 0), its target and the share of the
     target reached (None without a target)."""
     start, end = municipality.fiscal_year_bounds(fiscal_year)
-    counts = {
+    counts: dict[str, int] = {
         Figure.VISITS: Visit.objects.filter(
             municipality=municipality, visited_on__gte=start, visited_on__lte=end
         ).count(),

@@ -58,7 +58,8 @@ def kpi_targets_set(
                 continue
             changes[figure] = {"old": old_value, "new": value}
             if value is None:
-                old.delete()  # type: ignore[union-attr] - old_value differs from None, so a row exists
+                if old is not None:
+                    old.delete()
             elif old is None:
                 KpiTarget.objects.create(
                     municipality=municipality,
