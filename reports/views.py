@@ -167,7 +167,7 @@ class ProductSalesView(ServiceFormMixin, TenantObjectMixin, View):
 class CaseStudyView(ServiceFormMixin, TenantObjectMixin, View):
     """A coordinator writes the English text of a product's case study for the English annual report."""
 
-    permission_required = "reports.view_reports"
+    permission_required = "reports.edit_case_study"
     form_class = CaseStudyForm
     template_name = "reports/case_study_form.html"
     success_message = _("The case study was saved.")
