@@ -96,6 +96,10 @@ ACTION_LABELS = {
     ),
     "subsidy_application.note_added": pgettext_lazy("audit action", "Note on a subsidy application"),
     "subsidy_application.reminder_sent": pgettext_lazy("audit action", "Deadline reminder sent"),
+    # Reports
+    "kpi_targets.set": pgettext_lazy("audit action", "KPI targets set"),
+    "product_sales.reported": pgettext_lazy("audit action", "Product sales reported"),
+    "case_study.saved": pgettext_lazy("audit action", "English case study saved"),
     "subsidy_calendar_feed.issued": pgettext_lazy("audit action", "Calendar feed issued"),
     "subsidy_calendar_feed.revoked": pgettext_lazy("audit action", "Calendar feed revoked"),
 }

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from kawasaki.api.base import TenantAPIMixin
 
 from . import selectors
+from .models import Figure
 
 FY_PARAM = OpenApiParameter(
     "fiscal_year", OpenApiTypes.INT, description="Fiscal year (April to March); default: current"
@@ -121,3 +122,55 @@ class KpiCompaniesView(KpiView):
     )
     def get(self, request):
         return Response(selectors.per_company(municipality=self.municipality))
+
+
+class FunnelFigureSerializer(serializers.Serializer):
+    figure = serializers.ChoiceField(choices=Figure.values)
+    count = serializers.IntegerField()
+    conversion = serializers.FloatField(allow_null=True)
+    target = serializers.IntegerField(allow_null=True)
+    target_reached = serializers.FloatField(allow_null=True)
+
+
+class KpiCouncilView(KpiView):
+    """What a council asks for in one fiscal year: the funnel (visits, matches, meetings, NDAs, licences,
+    products) with conversions and the targets set for the year, the median days from the first
+    meeting to the licence, and the sales reported after launch with their royalty base."""
+
+    @extend_schema(
+        operation_id="kpi_council",
+        parameters=[FY_PARAM],
+        responses=inline_serializer(
+            "KpiCouncil",
+            {
+                "fiscal_year": serializers.IntegerField(),
+                "funnel": FunnelFigureSerializer(many=True),
+                "meeting_to_licence": inline_serializer(
+                    "MeetingToLicence",
+                    {
+                        "licences": serializers.IntegerField(),
+                        "median_days": serializers.FloatField(allow_null=True),
+                        "without_meeting": serializers.IntegerField(),
+                    },
+                ),
+                "sales": inline_serializer(
+                    "SalesFollowUp",
+                    {
+                        "products_reported": serializers.IntegerField(),
+                        "products_not_reported": serializers.IntegerField(),
+                        "sales_yen": serializers.IntegerField(),
+                        "royalty_base_yen": serializers.IntegerField(),
+                        "royalty_yen": serializers.IntegerField(),
+                    },
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        year = self.fiscal_year(request)
+        return Response(
+            {
+                "fiscal_year": year,
+                **selectors.council_figures(municipality=self.municipality, fiscal_year=year),
+            }
+        )

@@ -17,4 +17,8 @@ class ReportsConfig(AppConfig):
         from . import dashboard  # noqa: F401 - registers the results panel
 
         register_group("reports", order=80, label=_("Reports"))
-        register_nav(NavItem(_("Reports"), "report_dashboard", "reports.view_reports", order=800))
+        register_nav(
+            NavItem(_("Reports"), "report_dashboard", "reports.view_reports", order=800),
+            NavItem(_("KPI targets"), "report_targets", "reports.set_targets", order=801),
+            NavItem(_("Sales after launch"), "report_sales_list", "reports.view_product_sales", order=802),
+        )

@@ -37,6 +37,36 @@ def funnel_chart(*, municipality: Municipality, funnel: list[dict] | None = None
     )
 
 
+def case_studies(*, municipality: Municipality, fiscal_year: int, language: str) -> list[dict]:
+    """The annual report's case pages: one per product launched in the year, in the report's language.
+    In English, a case with no English text written shows the Japanese one, marked `japanese_only`."""
+    products = list(selectors.products_launched_in(municipality=municipality, fiscal_year=fiscal_year))
+    english = language.startswith("en")
+    studies = selectors.case_studies_by_product(products=products) if english else {}
+    cases = []
+    for product in products:
+        deal = product.negotiation
+        study = studies.get(product.pk)
+        translated = study is not None and bool(study.text_en)
+        terms = getattr(deal, "terms", None)
+        cases.append(
+            {
+                "title": study.title_en if translated else product.name,
+                "text": study.text_en if translated else product.description,
+                "japanese_only": english and not translated,
+                "sme": deal.sme.name,
+                "company": deal.company.name,
+                # Seed titles are written in Japanese; the English report names the seeds by number.
+                "seeds": [seed.number if english else str(seed) for seed in deal.seeds.all()],
+                "licence": terms,
+                "launch_date": product.launch_date,
+                "price_yen": product.price_yen,
+                "source_note": product.source_note,
+            }
+        )
+    return cases
+
+
 def annual_report_pdf(*, municipality: Municipality, fiscal_year: int, language: str = "ja") -> bytes:
     """The council report: the year's figures against previous years, the charts, one page per product."""
     # The tables and charts carry translated labels: build them in the report's language too.
@@ -52,7 +82,8 @@ def annual_report_pdf(*, municipality: Municipality, fiscal_year: int, language:
             ),
             "results_chart": results_chart(municipality=municipality, fiscal_year=fiscal_year),
             "funnel_chart": funnel_chart(municipality=municipality, funnel=funnel),
-            "products": selectors.products_launched_in(municipality=municipality, fiscal_year=fiscal_year),
+            "cases": case_studies(municipality=municipality, fiscal_year=fiscal_year, language=language),
+            "council": tables.council_rows(municipality=municipality, fiscal_year=fiscal_year),
             "generated_at": timezone.localtime(),
         }
         return render_pdf(

@@ -17,6 +17,16 @@ Definitions (also in docs/kpis.md):
 - subsidies: applications submitted in the fiscal year (`submitted_on`), excluding withdrawn ones,
   with yen requested; granted
   ones (granted or result reported) by `decided_on`, with yen granted.
+- the council's funnel of a fiscal year (`year_funnel`): visits (`visited_on`), matches (screening
+  candidates shortlisted, by the day of the decision), meetings held (start), NDAs (`nda_signed_on`),
+  licences (`signed_on`), products (`launch_date`); conversion is a figure over the one before it in the
+  same year; each figure with the target the municipality set for the year (`KpiTarget`);
+- meeting to licence: for each licence signed in the fiscal year, days from the first held meeting the
+  SME attended with the licensing company (its own meeting, or a symposium where it presented) up to
+  the signing date; the median, and how many licences had no such meeting;
+- sales: the yearly sales the SMEs reported for the fiscal year (`ProductSales`), the royalty base, the
+  running royalty on it (the licence's rate), and the products launched by the year's end that have no
+  report for it.
 """
 
 from __future__ import annotations
@@ -25,11 +35,14 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
-from kawasaki.models import Municipality
-from matching.models import Meeting, MeetingKind, MeetingStatus, ScreeningCandidate
+from kawasaki.models import Municipality, Role, User
+from kawasaki.selectors import membership_in
+from matching.models import Decision, Meeting, MeetingKind, MeetingStatus, Participant, ScreeningCandidate
 from negotiations.models import (
     EntryKind,
     LicenceTerms,
@@ -40,6 +53,8 @@ from negotiations.models import (
 from patents.models import LargeCompany, Patent, PublicationState
 from smes.models import SME, SeedInterest, Visit
 from subsidies.models import Application, ApplicationStatus
+
+from .models import CaseStudy, Figure, KpiTarget, ProductSales
 
 PIPELINE = [
     "interest",
@@ -277,3 +292,186 @@ def products_of_company(*, municipality: Municipality, company: LargeCompany) ->
     return Product.objects.filter(municipality=municipality, negotiation__company=company).select_related(
         "negotiation__sme"
     )
+
+
+def kpi_targets(*, municipality: Municipality, fiscal_year: int) -> dict[str, int]:
+    """The targets the municipality set for a fiscal year, by figure (figures without one are absent)."""
+    return dict(
+        KpiTarget.objects.filter(municipality=municipality, fiscal_year=fiscal_year).values_list(
+            "figure", "target"
+        )
+    )
+
+
+def year_funnel(*, municipality: Municipality, fiscal_year: int) -> list[dict]:
+    """The council's funnel of one fiscal year, in order: each figure's count, the conversion from the
+    figure before it (None for the first, or when the one before is 0), its target and the share of the
+    target reached (None without a target)."""
+    start, end = municipality.fiscal_year_bounds(fiscal_year)
+    counts: dict[str, int] = {
+        Figure.VISITS: Visit.objects.filter(
+            municipality=municipality, visited_on__gte=start, visited_on__lte=end
+        ).count(),
+        Figure.MATCHES: ScreeningCandidate.objects.filter(
+            municipality=municipality,
+            decision=Decision.SHORTLISTED,
+            decided_at__date__gte=start,
+            decided_at__date__lte=end,
+        ).count(),
+        Figure.MEETINGS: Meeting.objects.filter(
+            municipality=municipality,
+            status=MeetingStatus.HELD,
+            starts_at__date__gte=start,
+            starts_at__date__lte=end,
+        ).count(),
+        Figure.NDAS: Negotiation.objects.filter(
+            municipality=municipality, nda_signed_on__gte=start, nda_signed_on__lte=end
+        ).count(),
+        Figure.LICENCES: LicenceTerms.objects.filter(
+            municipality=municipality, signed_on__gte=start, signed_on__lte=end
+        ).count(),
+        Figure.PRODUCTS: Product.objects.filter(
+            municipality=municipality, launch_date__gte=start, launch_date__lte=end
+        ).count(),
+    }
+    targets = kpi_targets(municipality=municipality, fiscal_year=fiscal_year)
+    rows = []
+    previous: int | None = None
+    for figure in Figure.values:
+        count = counts[figure]
+        target = targets.get(figure)
+        rows.append(
+            {
+                "figure": figure,
+                "count": count,
+                "conversion": round(count / previous, 4) if previous else None,
+                "target": target,
+                "target_reached": round(count / target, 4) if target else None,
+            }
+        )
+        previous = count
+    return rows
+
+
+def _first_meetings(municipality: Municipality) -> dict[tuple[int, int], dt.date]:
+    """(SME, company) → the day of the first held meeting the SME attended with the company (the
+    meeting's company, or a presenting company of a symposium)."""
+    attended = Participant.objects.filter(
+        municipality=municipality, attended=True, meeting__status=MeetingStatus.HELD
+    )
+    first: dict[tuple[int, int], dt.date] = {}
+    rows = list(
+        attended.exclude(meeting__company=None).values_list(
+            "sme_id", "meeting__company_id", "meeting__starts_at"
+        )
+    )
+    rows += list(
+        attended.filter(meeting__company=None)
+        .exclude(meeting__presenting_companies=None)
+        .values_list("sme_id", "meeting__presenting_companies", "meeting__starts_at")
+    )
+    for sme_id, company_id, starts_at in rows:
+        day = timezone.localtime(starts_at).date()
+        key = (sme_id, company_id)
+        if key not in first or day < first[key]:
+            first[key] = day
+    return first
+
+
+def meeting_to_licence(*, municipality: Municipality, fiscal_year: int) -> dict:
+    """Days from the first meeting to the licence, for the licences signed in the fiscal year."""
+    start, end = municipality.fiscal_year_bounds(fiscal_year)
+    licences = LicenceTerms.objects.filter(
+        municipality=municipality, signed_on__gte=start, signed_on__lte=end
+    ).values_list("negotiation__sme_id", "negotiation__company_id", "signed_on")
+    first = _first_meetings(municipality)
+    days = []
+    without = 0
+    for sme_id, company_id, signed_on in licences:
+        met = first.get((sme_id, company_id))
+        if met is None or met > signed_on:
+            without += 1
+        else:
+            days.append((signed_on - met).days)
+    return {
+        "licences": len(days) + without,
+        "median_days": statistics.median(days) if days else None,
+        "without_meeting": without,
+    }
+
+
+def sales_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
+    """The sales reported for a fiscal year, their royalty base and running royalty, and the products
+    launched by the year's end without a report for it."""
+    _start, end = municipality.fiscal_year_bounds(fiscal_year)
+    reports = list(
+        ProductSales.objects.filter(municipality=municipality, fiscal_year=fiscal_year).select_related(
+            "product__negotiation__terms"
+        )
+    )
+    royalty = Decimal(0)
+    for report in reports:
+        terms = getattr(report.product.negotiation, "terms", None)
+        if terms is not None:
+            royalty += Decimal(report.royalty_base_yen) * terms.royalty_percent / 100
+    launched = Product.objects.filter(municipality=municipality, launch_date__lte=end)
+    return {
+        "products_reported": len(reports),
+        "products_not_reported": launched.exclude(pk__in=[r.product_id for r in reports]).count(),
+        "sales_yen": sum(r.sales_yen for r in reports),
+        "royalty_base_yen": sum(r.royalty_base_yen for r in reports),
+        "royalty_yen": int(royalty.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+    }
+
+
+def council_figures(*, municipality: Municipality, fiscal_year: int) -> dict:
+    """What the council asks for in one fiscal year: the funnel against its targets, the time from
+    first meeting to licence, and the sales follow-up."""
+    return {
+        "funnel": year_funnel(municipality=municipality, fiscal_year=fiscal_year),
+        "meeting_to_licence": meeting_to_licence(municipality=municipality, fiscal_year=fiscal_year),
+        "sales": sales_summary(municipality=municipality, fiscal_year=fiscal_year),
+    }
+
+
+def products_with_sales_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Product]:
+    """The launched products whose sales a user may see: coordinators all, an SME member its SME's,
+    company staff those made under their company's licences; nobody else any."""
+    products = Product.objects.filter(municipality=municipality).select_related(
+        "negotiation__sme", "negotiation__company", "negotiation__terms"
+    )
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None:
+        return products.none()
+    if membership.role in (Role.MUNICIPALITY_ADMIN, Role.COORDINATOR):
+        return products.order_by("-launch_date", "name")
+    if membership.role == Role.SME_MEMBER and membership.sme_id:
+        return products.filter(negotiation__sme_id=membership.sme_id).order_by("-launch_date", "name")
+    if membership.role == Role.COMPANY_STAFF and membership.company_id:
+        return products.filter(negotiation__company_id=membership.company_id).order_by("-launch_date", "name")
+    return products.none()
+
+
+def sales_of_product(*, product: Product) -> QuerySet[ProductSales]:
+    """A product's yearly sales reports, latest year first."""
+    return ProductSales.objects.filter(municipality=product.municipality, product=product).order_by(
+        "-fiscal_year"
+    )
+
+
+def latest_sales(*, products: list[Product]) -> dict[int, ProductSales]:
+    """Each product's latest yearly sales report, by product id (products without one are absent)."""
+    latest: dict[int, ProductSales] = {}
+    for report in ProductSales.objects.filter(product__in=products).order_by("product_id", "fiscal_year"):
+        latest[report.product_id] = report
+    return latest
+
+
+def case_study_of(*, product: Product) -> CaseStudy | None:
+    """The English case study of a product, if one was written."""
+    return CaseStudy.objects.filter(municipality=product.municipality, product=product).first()
+
+
+def case_studies_by_product(*, products) -> dict[int, CaseStudy]:
+    """The English case studies of some products, by product id."""
+    return {c.product_id: c for c in CaseStudy.objects.filter(product__in=products)}

@@ -14,6 +14,7 @@ from kawasaki.models import Municipality
 from negotiations.models import State
 
 from . import selectors
+from .models import Figure
 
 
 @dataclass
@@ -26,6 +27,16 @@ class Table:
 
 def state_label(state: str) -> str:
     return str(State(state).label)
+
+
+def council_rows(*, municipality: Municipality, fiscal_year: int) -> dict:
+    """The council's figures of a year (selectors.council_figures), each funnel figure with its label
+    in the active language (the page and the PDF)."""
+    figures = selectors.council_figures(municipality=municipality, fiscal_year=fiscal_year)
+    labels = dict(Figure.choices)
+    for row in figures["funnel"]:
+        row["label"] = str(labels[row["figure"]])
+    return figures
 
 
 def results_table(*, municipality: Municipality, last_year: int) -> Table:
@@ -89,9 +100,11 @@ def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None
 
 
 def companies_table(*, municipality: Municipality) -> Table:
+    # The company's name in the report's language (the English report names it in English where it can).
+    names = {c.pk: c.name for c in selectors.companies_reported(municipality=municipality)}
     rows = [
         [
-            r["company"],
+            names.get(r["company_id"], r["company"]),
             r["seeds_published"],
             r["interest_received"],
             r["meetings"],

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from kawasaki.views import TenantViewMixin
+from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
-from . import pdf, selectors, tables
+from . import pdf, selectors, services, tables
+from .forms import CaseStudyForm, KpiTargetsForm, ProductSalesForm
 
 
 def _fiscal_year(request, municipality) -> int:
@@ -42,8 +45,161 @@ class ReportDashboardView(TenantViewMixin, TemplateView):
             results_chart=pdf.results_chart(municipality=municipality, fiscal_year=fy),
             funnel_chart=pdf.funnel_chart(municipality=municipality, funnel=funnel),
             companies=selectors.companies_reported(municipality=municipality),
+            council=tables.council_rows(municipality=municipality, fiscal_year=fy),
+            can_set_targets=self.request.user.has_perm("reports.set_targets", municipality),
             **kwargs,
         )
+
+
+class KpiTargetsView(ServiceFormMixin, TenantViewMixin, View):
+    """The municipality admin sets the year's targets; the report pages show them against the actuals."""
+
+    permission_required = "reports.set_targets"
+    form_class = KpiTargetsForm
+    template_name = "reports/targets_form.html"
+    success_message = _("The targets were saved.")
+
+    @property
+    def fiscal_year(self) -> int:
+        return _fiscal_year(self.request, self.municipality)
+
+    def get_initial(self) -> dict:
+        return selectors.kpi_targets(municipality=self.municipality, fiscal_year=self.fiscal_year)
+
+    def get_context_data(self, **kwargs) -> dict:
+        current = self.municipality.fiscal_year_of(timezone.localdate())
+        return {
+            "fiscal_year": self.fiscal_year,
+            "years": list(range(current + 1, current - 5, -1)),
+            "funnel": tables.council_rows(municipality=self.municipality, fiscal_year=self.fiscal_year)[
+                "funnel"
+            ],
+            **kwargs,
+        }
+
+    def perform(self, form):
+        return services.kpi_targets_set(
+            municipality=self.municipality,
+            actor=self.request.user,
+            fiscal_year=self.fiscal_year,
+            targets=form.targets(),
+        )
+
+    def get_success_url(self, result) -> str:
+        return f"{self.tenant_url('report_targets')}?fy={self.fiscal_year}"
+
+
+class ProductSalesListView(TenantViewMixin, TemplateView):
+    """The launched products a user may follow up: their SME's, their company's licences', or all."""
+
+    permission_required = "reports.view_product_sales"
+    template_name = "reports/product_sales_list.html"
+
+    def get_context_data(self, **kwargs):
+        products = list(
+            selectors.products_with_sales_visible_to(user=self.request.user, municipality=self.municipality)
+        )
+        latest = selectors.latest_sales(products=products)
+        return super().get_context_data(rows=[(p, latest.get(p.pk)) for p in products], **kwargs)
+
+
+class ProductSalesView(ServiceFormMixin, TenantObjectMixin, View):
+    """A product's yearly sales: its SME (or a coordinator) reports them, the licensing company reads the
+    royalty base."""
+
+    permission_required = "reports.view_product_sales"
+    form_class = ProductSalesForm
+    template_name = "reports/product_sales.html"
+    success_message = _("The sales were recorded.")
+
+    def get_queryset(self):
+        return selectors.products_with_sales_visible_to(
+            user=self.request.user, municipality=self.municipality
+        )
+
+    def years(self) -> list[int]:
+        product = self.get_object()
+        first = self.municipality.fiscal_year_of(product.launch_date)
+        current = self.municipality.fiscal_year_of(timezone.localdate())
+        return list(range(current, first - 1, -1))
+
+    def get_form_kwargs(self) -> dict:
+        return {"years": self.years()}
+
+    def get_initial(self) -> dict:
+        years = self.years()
+        # The year just ended is the one usually reported, when the product was on sale then.
+        return {"fiscal_year": years[1] if len(years) > 1 else years[0]}
+
+    def can_report(self) -> bool:
+        return self.request.user.has_perm("reports.report_product_sales", self.get_object())
+
+    def get_context_data(self, **kwargs) -> dict:
+        product = self.get_object()
+        return {
+            "product": product,
+            "terms": getattr(product.negotiation, "terms", None),
+            "reports": selectors.sales_of_product(product=product),
+            "can_report": self.can_report(),
+            "can_edit_case_study": self.request.user.has_perm("reports.edit_case_study", product),
+            "case_study": selectors.case_study_of(product=product),
+            **kwargs,
+        }
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_report():
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.product_sales_record(
+            product=self.get_object(),
+            actor=self.request.user,
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            sales_yen=form.cleaned_data["sales_yen"],
+            royalty_base_yen=form.cleaned_data["royalty_base_yen"],
+        )
+
+    def get_success_url(self, result) -> str:
+        return self.tenant_url("report_product_sales", pk=result.product_id)
+
+
+class CaseStudyView(ServiceFormMixin, TenantObjectMixin, View):
+    """A coordinator writes the English text of a product's case study for the English annual report."""
+
+    permission_required = "reports.edit_case_study"
+    form_class = CaseStudyForm
+    template_name = "reports/case_study_form.html"
+    success_message = _("The case study was saved.")
+
+    def get_queryset(self):
+        return selectors.products_with_sales_visible_to(
+            user=self.request.user, municipality=self.municipality
+        )
+
+    def get_object(self):
+        product = super().get_object()
+        if not self.request.user.has_perm("reports.edit_case_study", product):
+            raise PermissionDenied
+        return product
+
+    def get_initial(self) -> dict:
+        study = selectors.case_study_of(product=self.get_object())
+        return {"title_en": study.title_en, "text_en": study.text_en} if study else {}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {"product": self.get_object(), **kwargs}
+
+    def perform(self, form):
+        return services.case_study_save(
+            product=self.get_object(),
+            actor=self.request.user,
+            title_en=form.cleaned_data["title_en"],
+            text_en=form.cleaned_data["text_en"],
+        )
+
+    def get_success_url(self, result) -> str:
+        return self.tenant_url("report_product_sales", pk=result.product_id)
 
 
 class ReportTableExportView(TenantViewMixin, View):

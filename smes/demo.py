@@ -1,12 +1,8 @@
 """Demo data of the smes app: SME profiles, visits, business plans in every state, partners, referrals.
 
-Two kinds of SME, both labelled in `source_note` so nobody mistakes them for real programme members:
-- profiles made from real NASA Spinoff stories (public domain; the records used are copied verbatim in
-  demo_data/nasa_spinoffs.jsonl; which ones, and the needs written from each story, in
-  demo_data/nasa_smes.json): the US company and its product;
-- about twenty hand-written Japanese SMEs (fictional, labelled as samples: demo_data/sample_smes.json).
-
-Partners and the business plan's text are in demo_data/ too (README.md there says where each came from).
+Each demo municipality has its own hand-written Japanese SMEs and partners (fictional, labelled as
+samples: demo_data/<slug>_smes.json and demo_data/<slug>_partners.json); no two cities share a name.
+The business plan's text is in demo_data/ too (README.md there says where each came from).
 
 Idempotent: SMEs by (municipality, name_ja), partners by name, plans by (SME, title); visits and
 referrals are added only to an SME that has none.
@@ -15,7 +11,6 @@ referrals are added only to an SME that has none.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from pathlib import Path
 
@@ -32,11 +27,13 @@ from .validators import corporate_number_check_digit
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 SAMPLE_NOTE = "サンプル（架空の企業・手書き） / Hand-written sample, fictional company"
-NASA_NOTE = "NASA Spinoff の実話に基づくデモ（米国企業・パブリックドメイン） / Demo from a NASA Spinoff story (public domain)"
+# Per city: the made-up registry office code of its corporate numbers, and its postal code prefix.
+CITY_CODES = {"kawasaki": ("020101", "21"), "sagamihara": ("020102", "25")}
 
 
-def _corporate_number(base: str) -> str:
+def corporate_number(office: str, index: int) -> str:
     """A well-formed number for a fictional company: the check digit computed from a made-up base."""
+    base = f"{office}{index + 1:06d}"
     return f"{corporate_number_check_digit(base)}{base}"
 
 
@@ -44,19 +41,17 @@ def _load(name: str):
     return json.loads((DEMO_DATA / name).read_text(encoding="utf-8"))
 
 
-def _nasa_records() -> dict[str, dict]:
-    rows = {}
-    with (DEMO_DATA / "nasa_spinoffs.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            rows[record["id"]] = record
-    return rows
+def demo_smes_data(slug: str) -> list[dict]:
+    """The hand-written SMEs of a demo municipality (none for a city without a file)."""
+    path = DEMO_DATA / f"{slug}_smes.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def _smes(municipality, *, japanese: bool) -> list[SME]:
-    """The demo SMEs of a municipality: the hand-written samples (Kawasaki only), then the NASA stories."""
+def _smes(municipality) -> list[SME]:
+    """The demo SMEs of a municipality, in the order of its file."""
+    office, postal = CITY_CODES.get(municipality.slug, ("020199", "20"))
     smes = []
-    for index, sample in enumerate(_load("sample_smes.json") if japanese else []):
+    for index, sample in enumerate(demo_smes_data(municipality.slug)):
         sme = SME.objects.filter(municipality=municipality, name_ja=sample["name_ja"]).first()
         if sme is None:
             sme = services.sme_create(
@@ -66,9 +61,9 @@ def _smes(municipality, *, japanese: bool) -> list[SME]:
                     "name_ja": sample["name_ja"],
                     "name_kana": sample["name_kana"],
                     "name_en": sample["name_en"],
-                    "corporate_number": _corporate_number(f"0201{municipality.pk % 100:02d}{index:06d}"),
-                    "postal_code": f"21{index % 5}-00{index:02d}",
-                    "address": f"神奈川県川崎市{sample['ward']}（サンプル住所）{index + 1}-1",
+                    "corporate_number": corporate_number(office, index),
+                    "postal_code": f"{postal}{index % 5}-{index * 37 % 10000:04d}",
+                    "address": f"神奈川県{municipality.name_ja}{sample['ward']}（サンプル住所）{index + 1}-1",
                     "industry": sample["industry"],
                     "industry_detail": sample["industry_detail"],
                     "employees": sample["employees"],
@@ -86,37 +81,13 @@ def _smes(municipality, *, japanese: bool) -> list[SME]:
             )
             SME.objects.filter(pk=sme.pk).update(source_note=SAMPLE_NOTE)
         smes.append(sme)
-    records = _nasa_records()
-    for story in _load("nasa_smes.json"):
-        company = story["company"]
-        record = records[story["record_id"]]
-        existing = SME.objects.filter(municipality=municipality, name_en=company).first()
-        if existing is not None:
-            smes.append(existing)
-            continue
-        sme = services.sme_create(
-            municipality=municipality,
-            actor=None,
-            data={
-                "name_ja": company,
-                "name_en": company,
-                "industry": story["industry"],
-                "products": html.unescape(record["title"]),
-                "capabilities": html.unescape(record["abstract"]),
-                "needs": story["needs"],
-                "needs_tags": story["needs_tags"],
-                "consent_to_share": True,
-            },
-        )
-        note = f"{NASA_NOTE}: {record['case_number']} ({record['center']})"
-        SME.objects.filter(pk=sme.pk).update(source_note=note[:300])
-        smes.append(sme)
     return smes
 
 
 def _partners(municipality) -> list[Partner]:
     partners = []
-    for data in _load("partners.json"):
+    path = DEMO_DATA / f"{municipality.slug}_partners.json"
+    for data in json.loads(path.read_text(encoding="utf-8")) if path.exists() else []:
         partner = Partner.objects.filter(municipality=municipality, name_ja=data["name_ja"]).first()
         if partner is None:
             partner = services.partner_create(municipality=municipality, actor=None, data=data)
@@ -236,8 +207,9 @@ def _plans(smes, sme_user, coordinator) -> None:
 
 
 def _interest(sme, sme_user) -> None:
+    # The vibration harvester of the sample electric company: the seed the SME's needs point to.
     seed = Patent.objects.filter(
-        municipality=sme.municipality, publication_state=PublicationState.PUBLISHED
+        municipality=sme.municipality, number="JP7000101B2", publication_state=PublicationState.PUBLISHED
     ).first()
     if seed is None or SeedInterest.objects.filter(sme=sme, patent=seed).exists():
         return
@@ -252,10 +224,13 @@ def smes_demo(context) -> None:
     coordinator = context["users"]["coordinator"]
     sme_user = context["users"]["sme"]
     for slug, municipality in context["municipalities"].items():
-        smes = _smes(municipality, japanese=slug == "kawasaki")
+        smes = _smes(municipality)
         partners = _partners(municipality)
+        if not smes:
+            continue
         _visits(smes, coordinator, today)
-        _referrals(smes, partners, coordinator, today)
+        if partners:
+            _referrals(smes, partners, coordinator, today)
         if slug == "kawasaki":
             # The demo SME account acts for the first sample company.
             Membership.objects.filter(user=sme_user, municipality=municipality, role=Role.SME_MEMBER).update(

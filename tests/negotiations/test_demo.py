@@ -1,41 +1,174 @@
-"""The demo data: a deal in every state, launched products from the NASA spinoff stories; idempotent.
+"""The demo tells each city's programme as it could have happened: the whole seed is run (every app's
+step), then the story's invariants are checked on what the services recorded; a second run adds nothing."""
 
-Runs the core's accounts and this app's step only (the other apps' demo steps are tested in their own
-suites), so the fallback companies and SMEs of matching.demo.demo_companies_and_smes are what it uses."""
+import datetime as dt
+import re
 
 import pytest
+from django.apps import apps
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_scopes import scopes_disabled
 
 from kawasaki import demo
-from negotiations.models import Negotiation, Product, State, Task
+from kawasaki.models import Municipality
+from matching.models import Meeting, MeetingStatus, Participant
+from negotiations.models import LicenceTerms, Negotiation, Product, State, Task
+from patents.models import LargeCompany
+from smes.models import SME, Partner, Visit
+from smes.validators import validate_corporate_number
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _counts():
+    return (
+        Negotiation.objects.count(),
+        Product.objects.count(),
+        LicenceTerms.objects.count(),
+        Meeting.objects.count(),
+        Visit.objects.count(),
+        Task.objects.count(),
+        SME.objects.count(),
+        Partner.objects.count(),
+    )
+
+
+@pytest.fixture
+def seeded(db, monkeypatch):
+    autodiscover_modules("demo")
+    # In app order, as `manage.py seed_demo` runs them: another test module importing one app's demo
+    # at collection would put its step ahead of the apps it builds on.
+    order = [config.name for config in apps.get_app_configs()]
+    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
+    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
+    demo.seed_demo()
+    with scopes_disabled():
+        yield {m.slug: m for m in Municipality.objects.all()}
 
 
 @pytest.mark.django_db
-def test_seed_demo_has_every_state_and_runs_twice(monkeypatch):
-    # Every app's demo module is imported here, in app order, before this test picks its steps: a demo
-    # module imported first at collection would put its steps ahead of the apps it builds on.
-    autodiscover_modules("demo")
-    from negotiations.demo import negotiations_demo
+def test_seed_demo_has_every_state_and_runs_twice(seeded):
+    kawasaki = seeded["kawasaki"]
+    assert set(Negotiation.objects.filter(municipality=kawasaki).values_list("state", flat=True)) == set(
+        State.values
+    )
+    assert all(d.drop_reason and d.drop_note for d in Negotiation.objects.filter(state=State.DROPPED))
+    counts = _counts()
+    demo.seed_demo()
+    with scopes_disabled():
+        assert _counts() == counts
 
-    monkeypatch.setattr(demo, "DEMO_STEPS", [negotiations_demo])
-    seed_demo = demo.seed_demo
-    seed_demo()
-    with scopes_disabled():
-        counts = (Negotiation.objects.count(), Product.objects.count(), Task.objects.count())
-        assert set(Negotiation.objects.values_list("state", flat=True)) == set(State.values)
-        assert sorted(Product.objects.values_list("source_note", flat=True)) == [
-            "NASA Spinoff GSFC-SO-124 (public domain)",
-            "NASA Spinoff GSFC-SO-29 (public domain)",
-            "NASA Spinoff GSFC-SO-46 (public domain)",
-        ]
-        dropped = Negotiation.objects.filter(state=State.DROPPED)
-        assert all(d.drop_reason for d in dropped)
-        # Without the meetings demo, no task is put on a meeting.
-        assert not Task.objects.filter(meeting__isnull=False).exists()
-    seed_demo()
-    with scopes_disabled():
-        assert (Negotiation.objects.count(), Product.objects.count(), Task.objects.count()) == counts
+
+@pytest.mark.django_db
+def test_every_deal_dates_run_in_order_and_in_the_past(seeded):
+    today = timezone.localdate()
+    deals = Negotiation.objects.exclude(state__in=[State.INTEREST, State.INTRODUCED])
+    assert deals.count() >= 15
+    for deal in deals:
+        held = sorted(
+            timezone.localtime(m.starts_at).date()
+            for m in Meeting.objects.filter(
+                company=deal.company,
+                status=MeetingStatus.HELD,
+                pk__in=Participant.objects.filter(sme=deal.sme, attended=True).values("meeting_id"),
+            )
+        )
+        assert held, deal
+        assert held[-1] <= today
+        chain = [held[0]]
+        if deal.nda_signed_on:
+            assert deal.nda_signed_on >= held[0], deal
+            assert deal.nda_expires_on > deal.nda_signed_on
+            chain.append(deal.nda_signed_on)
+        terms = LicenceTerms.objects.filter(negotiation=deal).first()
+        if terms is not None:
+            assert deal.nda_signed_on, deal
+            assert terms.signed_on >= deal.nda_signed_on, deal
+            chain.append(terms.signed_on)
+        for product in Product.objects.filter(negotiation=deal):
+            assert terms is not None, deal
+            assert product.launch_date >= terms.signed_on, deal
+            chain.append(product.launch_date)
+        assert chain == sorted(chain), deal
+        assert chain[-1] <= today, deal
+    for visit in Visit.objects.all():
+        assert visit.visited_on <= today
+    for meeting in Meeting.objects.filter(status=MeetingStatus.HELD):
+        assert timezone.localtime(meeting.starts_at).date() <= today
+
+
+@pytest.mark.django_db
+def test_story_spans_fiscal_years_with_believable_terms(seeded):
+    for municipality in seeded.values():
+        licences = LicenceTerms.objects.filter(municipality=municipality)
+        products = Product.objects.filter(municipality=municipality)
+        assert len({municipality.fiscal_year_of(t.signed_on) for t in licences}) >= 2
+        assert len({municipality.fiscal_year_of(p.launch_date) for p in products}) >= 2
+        # Not one price for all: each licence and product has its own figures, in a believable range.
+        assert len({(t.royalty_percent, t.upfront_fee_yen) for t in licences}) == licences.count()
+        assert len({p.price_yen for p in products}) == products.count()
+        for terms in licences:
+            assert 1 <= terms.royalty_percent <= 10
+            assert 100_000 <= terms.upfront_fee_yen <= 5_000_000
+    # The story's own placement: its last date is before today, whatever today is. (Imported here: a
+    # demo module imported at collection would put its steps ahead of the apps it builds on.)
+    from negotiations.demo import story, story_date, story_first_year
+
+    today = dt.date(2027, 4, 1)
+    first = story_first_year(today)
+    dates = [
+        story_date(first, deal[key])
+        for city in story().values()
+        for deal in city["deals"]
+        for key in ("visit", "meeting", "nda", "licence", "product", "opened")
+        if key in deal
+    ]
+    assert max(dates) < today
+    assert first == 2024
+
+
+@pytest.mark.django_db
+def test_products_follow_from_the_seed_and_are_japanese(seeded):
+    products = Product.objects.select_related("negotiation__sme", "negotiation__company")
+    assert products.count() >= 8
+    for product in products:
+        deal = product.negotiation
+        # A Japanese SME's product is described in Japanese and owes nothing to NASA's spinoff stories.
+        assert JAPANESE.search(product.name), product
+        assert JAPANESE.search(product.description), product
+        for text in (product.name, product.description, product.source_note):
+            assert "NASA" not in text, product
+            assert "Spinoff" not in text, product
+        assert JAPANESE.search(deal.sme.name_ja)
+        assert "NASA" not in deal.company.name_ja
+        assert deal.seeds.exists()
+        assert all(seed.company_id == deal.company_id for seed in deal.seeds.all())
+
+
+@pytest.mark.django_db
+def test_each_city_has_its_own_smes_partners_and_companies(seeded):
+    kawasaki, sagamihara = seeded["kawasaki"], seeded["sagamihara"]
+
+    def names(model, municipality):
+        return set(model.objects.filter(municipality=municipality).values_list("name_ja", flat=True))
+
+    for model in (SME, Partner, LargeCompany):
+        k, s = names(model, kawasaki), names(model, sagamihara)
+        assert k, model
+        assert s, model
+        if model is LargeCompany:
+            # The public-domain NASA portfolio is offered in both cities; every other company is a city's own.
+            assert k & s == {n for n in k if n.startswith("NASA")}
+        else:
+            assert not k & s, model
+    assert Negotiation.objects.filter(municipality=sagamihara).count() >= 6
+    for sme in SME.objects.all():
+        assert sme.corporate_number, sme
+        validate_corporate_number(sme.corporate_number)
+        assert JAPANESE.search(sme.name_ja)
+        assert JAPANESE.search(sme.products)
+    assert SME.objects.values("corporate_number").distinct().count() == SME.objects.count()
 
 
 @pytest.mark.django_db

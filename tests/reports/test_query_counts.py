@@ -70,11 +70,13 @@ def page(name, city, **kwargs):
 @pytest.mark.parametrize(
     ("name", "kwargs", "ceiling"),
     [
-        # Before: 98, 81, 81 and 99 queries (every table and summary built twice or more).
-        ("report_dashboard", {}, 70),
-        ("report_table_export", {"table": "companies", "fmt": "csv"}, 11),
+        # Before: 98, 81, 81 and 99 queries (every table and summary built twice or more). The council's
+        # figures (funnel against targets, meeting to licence, sales) add 13 to the dashboard and the PDF;
+        # the companies table reads the companies' names in the report's language (1).
+        ("report_dashboard", {}, 83),
+        ("report_table_export", {"table": "companies", "fmt": "csv"}, 12),
         ("report_table_export", {"table": "summary", "fmt": "xlsx"}, 56),
-        ("report_annual_pdf", {}, 71),
+        ("report_annual_pdf", {}, 84),
     ],
 )
 def test_report_pages_do_not_grow_with_records(

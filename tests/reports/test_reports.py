@@ -110,7 +110,7 @@ def test_annual_report_pdf_embeds_a_cjk_font_and_renders(client_of, city_a, coor
             if line.startswith("Pages:")
         )
     )
-    assert pages == 4  # cover, figures, funnel and companies, one product
+    assert pages == 5  # cover, figures, funnel, the year against its targets and companies, one product
     subprocess.run(
         ["pdftoppm", "-png", "-r", "30", "-f", "2", "-l", "2", str(path), str(tmp_path / "p")], check=True
     )
@@ -140,10 +140,24 @@ def test_dashboard_shows_this_years_results(client_of, city_a, coordinator_a, da
 def test_menu_has_the_reports_entry_for_those_who_may_read_them(client_of, city_a, coordinator_a):
     reports_url = reverse("report_dashboard", kwargs={"municipality": "city-a"})
     page = client_of(coordinator_a).get(reverse("dashboard", kwargs={"municipality": "city-a"}))
+    sales_url = reverse("report_sales_list", kwargs={"municipality": "city-a"})
     entry = next(group for group in page.context["nav_items"] if group["key"] == "reports")
-    assert (str(entry["label"]), entry["url"]) == ("レポート", reports_url)
+    assert str(entry["label"]) == "レポート"
+    assert [(str(link["label"]), link["url"]) for link in entry["links"]] == [
+        ("レポート", reports_url),
+        ("発売後の売上", sales_url),
+    ]
     assert '<li data-group="reports">' in page.content.decode()
+    # An SME member reports its products' sales there, but never sees the programme's figures.
     sme_member = make_member(city_a, Role.SME_MEMBER)
     sme_page = client_of(sme_member).get(reverse("dashboard", kwargs={"municipality": "city-a"}))
-    assert [g for g in sme_page.context["nav_items"] if g["key"] == "reports"] == []
-    assert reports_url not in sme_page.content.decode()
+    sme_entry = next(g for g in sme_page.context["nav_items"] if g["key"] == "reports")
+    assert (str(sme_entry["label"]), sme_entry["url"]) == ("発売後の売上", sales_url)
+    assert f'href="{reports_url}"' not in sme_page.content.decode()
+    # The municipality admin also sets the year's targets.
+    admin = make_member(city_a, Role.MUNICIPALITY_ADMIN)
+    admin_page = client_of(admin).get(reverse("dashboard", kwargs={"municipality": "city-a"}))
+    admin_entry = next(g for g in admin_page.context["nav_items"] if g["key"] == "reports")
+    assert reverse("report_targets", kwargs={"municipality": "city-a"}) in [
+        link["url"] for link in admin_entry["links"]
+    ]
