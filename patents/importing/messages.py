@@ -30,6 +30,7 @@ XLSX_DTD = gettext_noop("The spreadsheet contains an XML document type declarati
 TOO_MANY_ROWS = gettext_noop("The file has more than %(max)s rows.")
 JSON_LINE = gettext_noop("This line is not a JSON object.")
 COMMIT_CHANGED = gettext_noop("The file changed after validation; upload it again.")
+TASK_FAILED = gettext_noop("The background work stopped and was given up (%(reason)s); nothing was saved.")
 
 # Row-level problems.
 REQUIRED = gettext_noop("This value is required.")
