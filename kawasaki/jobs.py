@@ -117,7 +117,7 @@ def publish(
             paused.append(task.name)
         return False
     if model is not None and pk is not None:
-        model._base_manager.filter(pk=pk).update(enqueued_at=timezone.now())  # type: ignore[attr-defined]
+        model._base_manager.filter(pk=pk).update(enqueued_at=timezone.now())
     return True
 
 
@@ -169,7 +169,7 @@ class Heartbeat:
         )
 
     def beat(self) -> None:
-        self.model._base_manager.filter(pk=self.pk).update(heartbeat_at=timezone.now())  # type: ignore[attr-defined]
+        self.model._base_manager.filter(pk=self.pk).update(heartbeat_at=timezone.now())
 
     def _run(self) -> None:
         try:
@@ -252,7 +252,7 @@ def jobs_sweep(*, stale: dt.timedelta | None = None, grace: dt.timedelta | None 
 
 
 def _sweep_kind(kind: JobKind, counts: dict[str, int], *, now, stale, grace) -> None:
-    manager = kind.model._base_manager  # type: ignore[attr-defined]
+    manager = kind.model._base_manager
     state = kind.model.JOB_STATE_FIELD
     # 1. Recorded, never handed to the broker (it was down). The grace leaves on_commit its turn.
     for row in manager.filter(**{f"{state}__in": kind.pending}, enqueued_at__isnull=True)[:500]:
@@ -276,7 +276,9 @@ def _sweep_kind(kind: JobKind, counts: dict[str, int], *, now, stale, grace) -> 
         if not claimed:
             continue  # another sweep, or the job came back to life
         if row.attempts + 1 > settings.KAWASAKI_JOB_MAX_ATTEMPTS:
-            kind.fail(row, _("Interrupted %(n)d times (the worker stopped); given up.") % {"n": row.attempts})
+            kind.fail(
+                row, _("Interrupted %(n)d times (the worker stopped); given up.") % {"n": row.attempts + 1}
+            )
             counts["failed"] += 1
         elif _publish_row(kind, row):
             counts["requeued"] += 1

@@ -262,7 +262,7 @@ KAWASAKI_NDA_REMINDER_DAYS = env.list("KAWASAKI_NDA_REMINDER_DAYS", cast=int, de
 # No request may wait on a dead or frozen Redis for more than a second or two: every Redis client
 # gets connect and socket timeouts. A publish is not retried in the request (the sweep queues it).
 KAWASAKI_REDIS_CONNECT_TIMEOUT = env.float("KAWASAKI_REDIS_CONNECT_TIMEOUT", default=0.5)
-KAWASAKI_REDIS_SOCKET_TIMEOUT = env.float("KAWASAKI_REDIS_SOCKET_TIMEOUT", default=1.5)
+KAWASAKI_REDIS_SOCKET_TIMEOUT = env.float("KAWASAKI_REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     # Fails open: a cache error is logged and read as a miss, so login works while Redis is down.
     CACHES["default"]["BACKEND"] = "kawasaki.cache.FailOpenRedisCache"
@@ -273,7 +273,8 @@ if REDIS_URL:
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "socket_connect_timeout": KAWASAKI_REDIS_CONNECT_TIMEOUT,
-        "socket_timeout": KAWASAKI_REDIS_SOCKET_TIMEOUT,
+        # A little over the 1 s a worker's BRPOP waits on the server, so an idle poll never times out.
+        "socket_timeout": max(KAWASAKI_REDIS_SOCKET_TIMEOUT, 1.25),
     }
     CELERY_BROKER_CONNECTION_TIMEOUT = KAWASAKI_REDIS_CONNECT_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False

@@ -97,20 +97,22 @@ def throwaway_redis(tmp_path):
 
 
 def _point_celery_at(url: str) -> None:
-    app.conf.broker_url = url
+    # The read and write URLs are resolved from the settings when the app is configured: set them.
+    app.conf.broker_write_url = url
+    app.conf.broker_read_url = url
     app._after_fork()  # forget the pooled connections to the previous broker
 
 
 @pytest.fixture
 def fault_services(throwaway_redis, settings):
     """This process publishes to the throwaway Redis (broker db 1) and caches on it (db 0)."""
-    previous = app.conf.broker_url
+    previous = app.conf.broker_write_url
     _point_celery_at(throwaway_redis.url(1))
     settings.CACHES = {
         "default": {
             "BACKEND": "kawasaki.cache.FailOpenRedisCache",
             "LOCATION": throwaway_redis.url(0),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.5},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     yield throwaway_redis
