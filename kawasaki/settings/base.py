@@ -275,6 +275,11 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_connect_timeout": KAWASAKI_REDIS_CONNECT_TIMEOUT,
         # A little over the 1 s a worker's BRPOP waits on the server, so an idle poll never times out.
         "socket_timeout": max(KAWASAKI_REDIS_SOCKET_TIMEOUT, 1.25),
+        # Opening the connection to publish: one quick second try, not kombu's 2 s pauses.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
     }
     CELERY_BROKER_CONNECTION_TIMEOUT = KAWASAKI_REDIS_CONNECT_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
