@@ -266,9 +266,14 @@ KAWASAKI_REDIS_SOCKET_TIMEOUT = env.float("KAWASAKI_REDIS_SOCKET_TIMEOUT", defau
 if REDIS_URL:
     # Fails open: a cache error is logged and read as a miss, so login works while Redis is down.
     CACHES["default"]["BACKEND"] = "kawasaki.cache.FailOpenRedisCache"
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     CACHES["default"]["OPTIONS"] = {
         "socket_connect_timeout": KAWASAKI_REDIS_CONNECT_TIMEOUT,
         "socket_timeout": KAWASAKI_REDIS_SOCKET_TIMEOUT,
+        # redis-py retries a timed-out command by default, doubling the wait: fail once, fail open.
+        "retry": Retry(NoBackoff(), 0),
     }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS |= {

@@ -226,7 +226,7 @@ def screening_run_retry(*, run: ScreeningRun, actor: User) -> ScreeningRun:
     """Start an interrupted or failed run again (a person's retry). Side effects: audit entry, task queued."""
     from ..tasks import execute_screening_run
 
-    if not (run.status == RunStatus.FAILED or run.is_interrupted or run.is_waiting_for_queue):
+    if not (run.status == RunStatus.FAILED or run.is_interrupted):
         raise ValidationError(_("Only a failed or interrupted run can be started again."))
     claimed = ScreeningRun.objects.filter(pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at).update(
         status=RunStatus.QUEUED, progress=0, error="", finished_at=None, heartbeat_at=None, enqueued_at=None

@@ -406,13 +406,14 @@ def portfolio_import_fail(*, portfolio_import: PortfolioImport, reason: str = ""
 
 
 def portfolio_import_retry(*, portfolio_import: PortfolioImport, actor: User | None) -> PortfolioImport:
-    """Queue an interrupted import (or one recorded while the queue was down) again, from its state.
+    """Queue an interrupted import again, from its state (one recorded while the queue was down is the
+    sweep's: it is queued as soon as the broker answers).
 
     Side effects: audit entry, task queued after commit.
     """
     from ..tasks import task_for_import
 
-    if not (portfolio_import.is_interrupted or portfolio_import.is_waiting_for_queue):
+    if not portfolio_import.is_interrupted:
         raise ValidationError(_("Only an interrupted import can be started again."))
     if portfolio_import.state not in (ImportState.QUEUED, ImportState.VALIDATING, ImportState.COMMITTING):
         raise ValidationError(_("Only an interrupted import can be started again."))

@@ -112,7 +112,8 @@ def fault_services(throwaway_redis, settings):
         "default": {
             "BACKEND": "kawasaki.cache.FailOpenRedisCache",
             "LOCATION": throwaway_redis.url(0),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            "OPTIONS": settings.CACHES["default"].get("OPTIONS")
+            or {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     yield throwaway_redis

@@ -116,6 +116,7 @@ def test_worker_killed_during_an_import_commit(fault_workers, city_a):
     assert b'data-testid="import-retry"' in page.content
 
     fault_workers.start()
+    swept = time.monotonic()
     assert jobs_sweep(stale=STALE)["requeued"] == 1
     committed = wait_until(
         lambda: (r := _fresh(PortfolioImport, portfolio_import.pk)).state != ImportState.COMMITTING and r,
@@ -123,6 +124,7 @@ def test_worker_killed_during_an_import_commit(fault_workers, city_a):
         interval=0.25,
         what="the re-queued commit",
     )
+    print(f"FAULT killed-commit committed {time.monotonic() - swept:.1f} s after the sweep")
     assert (committed.state, committed.new_count, committed.attempts) == (ImportState.COMMITTED, rows, 1)
     with scopes_disabled():
         assert Patent.objects.filter(company=company).count() == rows
@@ -162,6 +164,7 @@ def test_worker_killed_during_a_screening_run(fault_workers, city_a):
     _interrupted_after_kill(ScreeningRun, run.pk)
 
     fault_workers.start()
+    swept = time.monotonic()
     assert jobs_sweep(stale=STALE)["requeued"] == 1
     done = wait_until(
         lambda: (r := _fresh(ScreeningRun, run.pk)).is_finished and r,
@@ -169,6 +172,7 @@ def test_worker_killed_during_a_screening_run(fault_workers, city_a):
         interval=0.25,
         what="the re-queued run",
     )
+    print(f"FAULT killed-run done {time.monotonic() - swept:.1f} s after the sweep")
     assert (done.status, done.candidate_count, done.attempts) == (RunStatus.DONE, 50, 1)
     with scopes_disabled():
         assert ScreeningCandidate.objects.filter(run=run).count() == 50

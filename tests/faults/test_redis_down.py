@@ -54,6 +54,7 @@ def test_redis_frozen_then_down_while_starting_jobs(fault_workers, city_a, clien
     response, seconds = _timed(
         lambda: client.post(run_url, {"query_text": "土壌 水分", "top_k": 5}, HTTP_ACCEPT_LANGUAGE="ja")
     )
+    print(f"FAULT redis-frozen start-run answered in {seconds:.2f} s")
     assert seconds < 2.0, seconds
     assert response.status_code == 302
     assert "/matching/runs/" in response["Location"]
@@ -70,6 +71,7 @@ def test_redis_frozen_then_down_while_starting_jobs(fault_workers, city_a, clien
             reverse("account_login"), {"login": sme_user.email, "password": "a-long-password-for-tests"}
         )
     )
+    print(f"FAULT redis-frozen login answered in {seconds:.2f} s")
     assert seconds < 2.0, seconds
     assert response.status_code == 302, response.content[:500]
     assert "_auth_user_id" in login_client.session
@@ -80,6 +82,7 @@ def test_redis_frozen_then_down_while_starting_jobs(fault_workers, city_a, clien
         "p.csv", b"number,title,abstract\nJP9,Seed,Abstract\n", content_type="text/csv"
     )
     response, seconds = _timed(lambda: client.post(import_url, {"company": company.pk, "file": upload}))
+    print(f"FAULT redis-down upload answered in {seconds:.2f} s")
     assert seconds < 2.0, seconds
     assert response.status_code == 302
     assert response["X-Background-Paused"] == "1"
@@ -99,7 +102,9 @@ def test_redis_frozen_then_down_while_starting_jobs(fault_workers, city_a, clien
             portfolio_import.refresh_from_db()
         return run.is_finished and portfolio_import.state not in (ImportState.QUEUED, ImportState.VALIDATING)
 
+    back = time.monotonic()
     wait_until(finished, timeout=90, interval=0.25, what="both jobs finishing")
+    print(f"FAULT redis-back both jobs done {time.monotonic() - back:.1f} s after Redis returned")
     assert run.status == RunStatus.DONE, run.error
     # A publish that timed out on the frozen Redis may still have reached it (the bytes were in its
     # socket buffer): then the message and the sweep both may run it, and it must finish once.
