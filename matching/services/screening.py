@@ -214,12 +214,12 @@ def screening_run_fail(*, run: ScreeningRun, reason: str) -> bool:
     A conditional update: a run that another copy finished meanwhile stays done. Answers whether it
     was marked.
     """
-    log.warning("screening run %s failed: %s", run.pk, reason)
-    return bool(
-        ScreeningRun.objects.filter(pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
-            status=RunStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
-        )
+    marked = ScreeningRun.objects.filter(pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
     )
+    if marked:
+        log.warning("screening run %s failed: %s", run.pk, reason)
+    return bool(marked)
 
 
 def screening_run_retry(*, run: ScreeningRun, actor: User) -> ScreeningRun:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -17,7 +17,6 @@ from matching import services
 from matching.models import Direction, RunStatus, ScreeningCandidate, ScreeningRun
 from tests.conftest import make_member
 from tests.factories.patents import LargeCompanyFactory, PatentFactory
-from tests.factories.smes import SMEFactory
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
@@ -94,13 +93,15 @@ def test_a_failure_mark_never_overwrites_a_finished_run(city_a, running_run):
 
 
 def test_one_candidate_per_run_seed_and_sme(city_a, running_run):
+    if connection.vendor != "postgresql":
+        pytest.skip("the key treats an empty SME as one value (NULLS NOT DISTINCT): PostgreSQL 15+ only")
     with scopes_disabled():
         patent = PatentFactory(municipality=city_a, company=LargeCompanyFactory(municipality=city_a))
         values = {
             "municipality": city_a,
             "run": running_run,
             "patent": patent,
-            "sme": SMEFactory(municipality=city_a),
+            "sme": None,
             "score": 1.0,
             "relevance": 1.0,
             "fit_adjustment": 0.0,
