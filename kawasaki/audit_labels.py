@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "portfolio_import.uploaded": pgettext_lazy("audit action", "Portfolio file uploaded"),
     "portfolio_import.confirmed": pgettext_lazy("audit action", "Portfolio import confirmed"),
     "portfolio_import.committed": pgettext_lazy("audit action", "Portfolio import written"),
+    "portfolio_import.retried": pgettext_lazy("audit action", "Portfolio import started again"),
     # SMEs
     "sme.created": pgettext_lazy("audit action", "SME added"),
     "sme.updated": pgettext_lazy("audit action", "SME profile edited"),
@@ -52,6 +53,7 @@ ACTION_LABELS = {
     # Screening
     "screening_run.started": pgettext_lazy("audit action", "Screening started"),
     "screening_run.finished": pgettext_lazy("audit action", "Screening finished"),
+    "screening_run.retried": pgettext_lazy("audit action", "Screening started again"),
     "screening_run.shared": pgettext_lazy("audit action", "Screening shared with the company"),
     "screening_run.unshared": pgettext_lazy("audit action", "Screening no longer shared"),
     "screening_candidate.decided": pgettext_lazy("audit action", "Candidate reviewed"),

@@ -26,10 +26,16 @@ app.on_after_configure.connect(lambda sender, **kwargs: _ensure_filesystem_queue
 
 
 class KawasakiTask(DjangoTask):
-    """Base task: late acknowledgement and a retry when the database is briefly unreachable."""
+    """Base task: late acknowledgement and a retry when the database is unreachable.
+
+    The backoff is in minutes, not seconds: 30 s, 1, 2, 4, 8 then 10 min apart (no jitter, which
+    could make them short), so a PostgreSQL outage of several minutes (a restart, a failover) is
+    waited out; after the last one the job is marked failed (MunicipalityTask's hook).
+    """
 
     acks_late = True
     autoretry_for = (OperationalError,)
-    retry_backoff = True
-    retry_backoff_max = 300
-    max_retries = 5
+    retry_backoff = 30
+    retry_backoff_max = 600
+    retry_jitter = False
+    max_retries = 8

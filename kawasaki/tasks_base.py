@@ -11,11 +11,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from celery.exceptions import Ignore, Reject, Retry
+from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
 from django.contrib.contenttypes.models import ContentType
 from django_scopes import get_scope, scope
 
 from .celery import KawasakiTask
+from .jobs import Heartbeat
 from .models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,18 @@ class MunicipalityTask(KawasakiTask):
     spent), ``on_final_failure(**kwargs)`` is called once, in the scope, with the task's keyword
     arguments, so that the job's page stops waiting. A task gives it as an option:
     ``@app.task(..., base=MunicipalityTask, bind=True, on_final_failure=mark_failed)`` with
-    ``def mark_failed(task, *, municipality_id, <the task's ids>) -> None``.
+    ``def mark_failed(task, *, municipality_id, <the task's ids>) -> None``; the reason (a short,
+    readable text) is ``task.failure_reason``.
+
+    A task of a job row (``kawasaki.jobs.BackgroundJob``) names it with ``job=(Model, "run_id")``:
+    while the body runs, a heartbeat thread stamps the row, so that a killed worker shows as
+    interrupted and the sweep re-queues it. The soft time limit (``CELERY_TASK_SOFT_TIME_LIMIT``,
+    below the hard one) raises ``SoftTimeLimitExceeded`` in the body, which is final: the hook runs
+    before the hard limit would kill the process with no chance to record anything.
     """
+
+    job: tuple[type, str] | None = None
+    failure_reason: str = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -65,7 +76,12 @@ class MunicipalityTask(KawasakiTask):
             return super().__call__(*args, **kwargs)
         except _CONTROL_FLOW:
             raise
-        except Exception:
+        except SoftTimeLimitExceeded:
+            self.failure_reason = "time limit exceeded"
+            self._mark_failed(kwargs)
+            raise
+        except Exception as error:
+            self.failure_reason = f"{type(error).__name__}: {error}"[:500]
             self._mark_failed(kwargs)
             raise
 
@@ -96,8 +112,13 @@ def _in_municipality_scope(body: Any) -> Callable[..., Any]:
             logger.info("%s: municipality %s is gone; nothing to do", self.name, kwargs["municipality_id"])
             return None
         _fresh_content_types()
+        job = getattr(self, "job", None)
         with scope(municipality=municipality):
-            return function(self, *args, **kwargs) if bound else function(*args, **kwargs)
+            if job is None:
+                return function(self, *args, **kwargs) if bound else function(*args, **kwargs)
+            model, id_kwarg = job
+            with Heartbeat(model, kwargs[id_kwarg]):
+                return function(self, *args, **kwargs) if bound else function(*args, **kwargs)
 
     return run
 

@@ -14,6 +14,7 @@ class MatchingConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        _register_jobs()
 
         register_nav(
             NavItem(_("Screening"), "screening_home", "matching.run_screening", order=30),
@@ -28,3 +29,22 @@ class MatchingConfig(AppConfig):
                 group="negotiations",
             ),
         )
+
+
+def _register_jobs() -> None:
+    """Screening runs for the core's jobs sweep: queue what the broker never got, re-queue stalled ones."""
+    from kawasaki.jobs import JobKind, register_job
+
+    from . import services, tasks
+    from .models import RunStatus, ScreeningRun
+
+    register_job(
+        JobKind(
+            model=ScreeningRun,
+            task_for=lambda row: tasks.execute_screening_run,
+            id_kwarg="run_id",
+            pending=(RunStatus.QUEUED,),
+            running=(RunStatus.RUNNING,),
+            fail=lambda row, reason: services.screening_run_fail(run=row, reason=reason),
+        )
+    )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from kawasaki.fields import municipality_fk
+from kawasaki.jobs import BackgroundJob
 
 
 def _user_fk(label, related_name="+", **kwargs):
@@ -70,8 +71,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ScreeningRun(models.Model):
+class ScreeningRun(BackgroundJob):
     """One screening job: its inputs, parameters, engine version and, when done, its candidates."""
+
+    JOB_STATE_FIELD = "status"
+    JOB_RUNNING_STATES = ("running",)
 
     municipality = municipality_fk()
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
@@ -188,6 +192,15 @@ class ScreeningCandidate(models.Model):
         verbose_name_plural = _("screening candidates")
         ordering = ["run", "sme_id", "rank"]
         indexes = [models.Index(fields=["run", "decision"], name="candidate_run_decision_idx")]
+        # One row per pair in a run: a second copy of the run's task cannot add a second set
+        # beside the reviewed one (screening_run_execute also checks the run under a row lock).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "patent", "sme"],
+                name="candidate_unique_run_seed_sme",
+                nulls_distinct=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.rank} {self.patent_id}"

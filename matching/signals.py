@@ -23,9 +23,12 @@ meeting_held = Signal()
 
 def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:
     """Queue a rebuild once the current transaction commits (the task is a no-op if already current)."""
+    from kawasaki.jobs import enqueue
+
     from .tasks import build_index
 
-    build_index.delay_on_commit(municipality_id=municipality_id, kind=kind)
+    # A broker outage must not fail the write that changed the rows: the next change (or the page) rebuilds.
+    enqueue(build_index, municipality_id=municipality_id, kind=kind)
 
 
 def _patent_changed(sender, instance, **kwargs):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("runs/new/", screening.ScreeningRunCreateView.as_view(), name="screeningrun_create"),
     path("runs/<int:pk>/", screening.ScreeningRunDetailView.as_view(), name="screeningrun_detail"),
     path("runs/<int:pk>/share/", screening.ScreeningRunShareView.as_view(), name="screeningrun_share"),
+    path("runs/<int:pk>/retry/", screening.ScreeningRunRetryView.as_view(), name="screeningrun_retry"),
     path(
         "runs/<int:pk>/propose/", screening.MeetingProposalCreateView.as_view(), name="meetingproposal_create"
     ),

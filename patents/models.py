@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from kawasaki.fields import municipality_fk
+from kawasaki.jobs import BackgroundJob
 
 # Legal-form words dropped when comparing company names, so that "Google Inc." and "GOOGLE INC."
 # (and "Google LLC") are recognised as one company.
@@ -413,8 +414,10 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PortfolioImport(models.Model):
+class PortfolioImport(BackgroundJob):
     """One uploaded portfolio file, its validation report and progress, and the outcome."""
+
+    JOB_RUNNING_STATES = ("validating", "committing")
 
     municipality = municipality_fk()
     company = models.ForeignKey(

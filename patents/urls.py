@@ -32,4 +32,5 @@ urlpatterns = [
     path("imports/template.csv", views.ImportTemplateView.as_view(), name="import_template"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/retry/", views.ImportRetryView.as_view(), name="import_retry"),
 ]

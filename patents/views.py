@@ -463,6 +463,23 @@ class ImportDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
         )
 
 
+class ImportRetryView(TenantObjectMixin, PatentAccessMixin, View):
+    """Queue an interrupted import again (its worker stopped, or the queue was down)."""
+
+    permission_required = "patents.import_portfolio"
+    selector = staticmethod(selectors.imports_visible_to)
+
+    def post(self, request, *args, **kwargs):
+        portfolio_import = self.get_object()
+        try:
+            services.portfolio_import_retry(portfolio_import=portfolio_import, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The import was queued again."))
+        return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))
+
+
 class ImportConfirmView(TenantObjectMixin, PatentAccessMixin, View):
     permission_required = "patents.import_portfolio"
     selector = staticmethod(selectors.imports_visible_to)

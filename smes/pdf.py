@@ -119,9 +119,13 @@ def plan_pdf_is_ready(pdf: PlanPdf, stamp: str) -> bool:
 
 
 def _queue(pdf: PlanPdf) -> None:
+    from kawasaki.jobs import enqueue
+
     from .tasks import render_plan_pdf_task
 
-    render_plan_pdf_task.delay_on_commit(municipality_id=pdf.municipality_id, pdf_id=pdf.pk)
+    # A broker outage must not fail the request: a PENDING row past PENDING_RETRY_AFTER is asked again
+    # when its page is opened.
+    enqueue(render_plan_pdf_task, municipality_id=pdf.municipality_id, pdf_id=pdf.pk)
 
 
 def plan_pdf_request(

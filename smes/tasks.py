@@ -18,7 +18,8 @@ def _pdf_failed(task: MunicipalityTask, *, municipality_id: int, pdf_id: int) ->
 
 @app.task(name="smes.render_plan_pdf", base=MunicipalityTask, bind=True, on_final_failure=_pdf_failed)
 def render_plan_pdf_task(self, *, municipality_id: int, pdf_id: int) -> None:
-    """Render a business plan version's PDF."""
+    """Render a business plan version's PDF. Safe to run twice, also at once: the file is taken only
+    by a row still pending (a conditional update); the loser deletes its copy."""
     pdf = PlanPdf.objects.filter(pk=pdf_id).select_related("version").first()
     if pdf is not None:
         plan_pdf.plan_pdf_render(pdf=pdf)

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kawasaki.jobs.BackgroundPausedMiddleware",  # after messages: it adds "background work is paused"
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -270,6 +271,49 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # Days before an NDA ends that its deal's coordinator and SME members are reminded (once each).
 KAWASAKI_NDA_REMINDER_DAYS = env.list("KAWASAKI_NDA_REMINDER_DAYS", cast=int, default=[30])
+
+# --- Faults: Redis timeouts, job heartbeats and the sweep (issue 17, items 6-7) --------------------
+# No request may wait on a dead or frozen Redis for more than a second or two: every Redis client
+# gets connect and socket timeouts. A publish is not retried in the request (the sweep queues it).
+KAWASAKI_REDIS_CONNECT_TIMEOUT = env.float("KAWASAKI_REDIS_CONNECT_TIMEOUT", default=0.5)
+KAWASAKI_REDIS_SOCKET_TIMEOUT = env.float("KAWASAKI_REDIS_SOCKET_TIMEOUT", default=1.0)
+if REDIS_URL:
+    # Fails open: a cache error is logged and read as a miss, so login works while Redis is down.
+    CACHES["default"]["BACKEND"] = "kawasaki.cache.FailOpenRedisCache"
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": KAWASAKI_REDIS_CONNECT_TIMEOUT,
+        "socket_timeout": KAWASAKI_REDIS_SOCKET_TIMEOUT,
+        # redis-py retries a timed-out command by default, doubling the wait: fail once, fail open.
+        "retry": Retry(NoBackoff(), 0),
+    }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": KAWASAKI_REDIS_CONNECT_TIMEOUT,
+        # A little over the 1 s a worker's BRPOP waits on the server, so an idle poll never times out.
+        "socket_timeout": max(KAWASAKI_REDIS_SOCKET_TIMEOUT, 1.25),
+        # Opening the connection to publish: one quick second try, not kombu's 2 s pauses.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = KAWASAKI_REDIS_CONNECT_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+# A soft limit first, so that the task's failure hook runs before the hard limit kills the child.
+CELERY_TASK_SOFT_TIME_LIMIT = max(KAWASAKI_TASK_HARD_LIMIT - 60, KAWASAKI_TASK_HARD_LIMIT * 9 // 10)
+# A running job with no heartbeat for this long is shown as interrupted and re-queued by the sweep.
+KAWASAKI_JOB_HEARTBEAT_SECONDS = env.float("KAWASAKI_JOB_HEARTBEAT_SECONDS", default=20)
+KAWASAKI_JOB_STALE_MINUTES = env.float("KAWASAKI_JOB_STALE_MINUTES", default=3)
+KAWASAKI_JOB_MAX_ATTEMPTS = env.int("KAWASAKI_JOB_MAX_ATTEMPTS", default=3)
+# A job recorded this recently may still be on its way to the broker (publish after commit).
+KAWASAKI_JOB_QUEUE_GRACE_SECONDS = env.int("KAWASAKI_JOB_QUEUE_GRACE_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["kawasaki-jobs-sweep"] = {
+    "task": "kawasaki.jobs_sweep",
+    "schedule": timedelta(minutes=1),
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

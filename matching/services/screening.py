@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kawasaki.jobs import enqueue
 from kawasaki.models import Municipality, User
 from kawasaki.services import audit_log
 from patents.models import LargeCompany, Patent
@@ -148,7 +149,8 @@ def screening_run_start(
         obj=run,
         changes={"direction": {"new": direction}},
     )
-    execute_screening_run.delay_on_commit(municipality_id=municipality.pk, run_id=run.pk)
+    # The row is the record: if Redis is down the page says so and the jobs sweep queues it later.
+    enqueue(execute_screening_run, job=run, municipality_id=municipality.pk, run_id=run.pk)
     return run
 
 
@@ -160,25 +162,27 @@ def _set_progress(run: ScreeningRun, percent: int) -> None:
 def screening_run_execute(*, run: ScreeningRun) -> ScreeningRun:
     """Run a queued screening and store its candidates. Re-running a finished run changes nothing.
 
+    Safe to run twice, also at the same time (a redelivered message, a re-queue by the jobs sweep
+    after a killed worker): the status moves by conditional update, and the candidates are written
+    under a row lock on the run only while it is not finished, so a second copy finds it done and
+    never replaces candidates that may already be reviewed (their key is unique per run, seed, SME).
+    An error is not recorded here: the task decides whether it is retried (a database outage) or
+    final (``screening_run_fail``).
     Side effects: candidates written in one transaction, run status/progress updated, audit entry.
     """
     if run.is_finished:
         return run
-    run.status = RunStatus.RUNNING
-    run.started_at = timezone.now()
-    run.progress = 5
-    run.save(update_fields=["status", "started_at", "progress"])
-    try:
-        rows = _screen(run)
-    except Exception as error:
-        log.exception("screening run %s failed", run.pk)
-        run.status = RunStatus.FAILED
-        run.error = str(error)[:2000]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
-        raise
+    now = timezone.now()
+    ScreeningRun.objects.filter(pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.RUNNING, started_at=now, progress=5
+    )
+    run.status, run.started_at, run.progress = RunStatus.RUNNING, now, 5
+    rows = _screen(run)
     with transaction.atomic():
-        run.candidates.all().delete()  # a redelivered task after a crash mid-write starts clean
+        locked = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        if locked.is_finished:
+            return locked  # another copy finished first: its candidates stay
+        run.candidates.all().delete()  # nothing reviewed yet: the run was not done
         ScreeningCandidate.objects.bulk_create(rows, batch_size=1000)
         run.status = RunStatus.DONE
         run.progress = 100
@@ -201,6 +205,37 @@ def screening_run_execute(*, run: ScreeningRun) -> ScreeningRun:
             obj=run,
             changes={"candidates": {"new": len(rows)}},
         )
+    return run
+
+
+def screening_run_fail(*, run: ScreeningRun, reason: str) -> bool:
+    """Mark a run whose task failed for good (or was interrupted too often) as failed, with the reason.
+
+    A conditional update: a run that another copy finished meanwhile stays done. Answers whether it
+    was marked.
+    """
+    marked = ScreeningRun.objects.filter(pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+    if marked:
+        log.warning("screening run %s failed: %s", run.pk, reason)
+    return bool(marked)
+
+
+def screening_run_retry(*, run: ScreeningRun, actor: User) -> ScreeningRun:
+    """Start an interrupted or failed run again (a person's retry). Side effects: audit entry, task queued."""
+    from ..tasks import execute_screening_run
+
+    if not (run.status == RunStatus.FAILED or run.is_interrupted):
+        raise ValidationError(_("Only a failed or interrupted run can be started again."))
+    claimed = ScreeningRun.objects.filter(pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at).update(
+        status=RunStatus.QUEUED, progress=0, error="", finished_at=None, heartbeat_at=None, enqueued_at=None
+    )
+    if not claimed:
+        raise ValidationError(_("The run changed meanwhile; reload the page."))
+    audit_log(municipality=run.municipality, actor=actor, action="screening_run.retried", obj=run)
+    enqueue(execute_screening_run, job=run, municipality_id=run.municipality_id, run_id=run.pk)
+    run.refresh_from_db()
     return run
 
 

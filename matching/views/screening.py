@@ -143,11 +143,13 @@ class ScreeningRunDetailView(RunObjectMixin, View):
 
     def get(self, request, *args, **kwargs):
         run = self.get_object()
+        # An interrupted or failed run offers "start again" to those who may start runs.
+        can_retry = request.user.has_perm("matching.run_screening", self.municipality)
         if request.htmx and not run.is_finished:
-            return render(request, "matching/_run_progress.html", {"run": run})
+            return render(request, "matching/_run_progress.html", {"run": run, "can_retry": can_retry})
         if request.htmx and request.GET.get("poll"):
             # The job finished while the page was polling: reload the whole page to show candidates.
-            response = render(request, "matching/_run_progress.html", {"run": run})
+            response = render(request, "matching/_run_progress.html", {"run": run, "can_retry": can_retry})
             response["HX-Refresh"] = "true"
             return response
         # ?decision= narrows the list to one review state (ScreeningCandidateFilterSet, as the API's
@@ -164,6 +166,7 @@ class ScreeningRunDetailView(RunObjectMixin, View):
         shortlisted = selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
         context = {
             "run": run,
+            "can_retry": can_retry,
             "candidates": candidates,
             "filter_form": filterset.form,
             "shown_decision": shown,
@@ -227,6 +230,22 @@ class ScreeningRunShareView(RunObjectMixin, View):
             if shared
             else _("The run is no longer shared with the company."),
         )
+        return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
+
+
+class ScreeningRunRetryView(RunObjectMixin, View):
+    """Start an interrupted or failed run again (those who may start runs)."""
+
+    permission_required = "matching.run_screening"
+
+    def post(self, request, *args, **kwargs):
+        run = self.get_object()
+        try:
+            screening.screening_run_retry(run=run, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The run was queued again."))
         return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
 
 

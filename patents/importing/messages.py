@@ -34,6 +34,7 @@ JSON_TOO_DEEP = gettext_noop("This line is nested more than %(max)s levels deep.
 CELL_TOO_LARGE = gettext_noop("A cell in this row is longer than %(max)s characters.")
 TOO_MANY_COLUMNS = gettext_noop("This row has more than %(max)s columns.")
 COMMIT_CHANGED = gettext_noop("The file changed after validation; upload it again.")
+TASK_FAILED = gettext_noop("The background work stopped and was given up (%(reason)s); nothing was saved.")
 
 # Row-level problems.
 REQUIRED = gettext_noop("This value is required.")

@@ -13,6 +13,7 @@ from .imports import (
     portfolio_import_commit,
     portfolio_import_confirm,
     portfolio_import_fail,
+    portfolio_import_retry,
     portfolio_import_start,
     portfolio_import_validate,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "portfolio_import_commit",
     "portfolio_import_confirm",
     "portfolio_import_fail",
+    "portfolio_import_retry",
     "portfolio_import_start",
     "portfolio_import_validate",
 ]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kawasaki.jobs import enqueue
 from kawasaki.models import AuditEntry, Municipality, User
 from kawasaki.services import audit_log
 from kawasaki.uploads import validate_upload
@@ -64,8 +65,12 @@ def portfolio_import_start(
             changes={"file": {"new": name}},
         )
         if queue:
-            portfolio_import_validate_task.delay_on_commit(
-                municipality_id=municipality.pk, import_id=portfolio_import.pk
+            # The row is the record: if Redis is down the page says so and the jobs sweep queues it.
+            enqueue(
+                portfolio_import_validate_task,
+                job=portfolio_import,
+                municipality_id=municipality.pk,
+                import_id=portfolio_import.pk,
             )
     return portfolio_import
 
@@ -125,7 +130,12 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
     if portfolio_import.state not in (ImportState.QUEUED, ImportState.VALIDATING):
         return portfolio_import
     pk = portfolio_import.pk
-    PortfolioImport.objects.filter(pk=pk).update(state=ImportState.VALIDATING, processed_rows=0)
+    moved = PortfolioImport.objects.filter(
+        pk=pk, state__in=[ImportState.QUEUED, ImportState.VALIDATING]
+    ).update(state=ImportState.VALIDATING, processed_rows=0)
+    if not moved:
+        portfolio_import.refresh_from_db()
+        return portfolio_import
     problems: list[ImportProblem] = []
     error_count = new = changed = unchanged = flagged = total = 0
     estimate = 0
@@ -172,18 +182,24 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
     except FileRefused as refused:
         note([refused.problem])
 
-    portfolio_import.refresh_from_db(fields=["state"])
-    portfolio_import.state = ImportState.INVALID if error_count else ImportState.VALID
-    portfolio_import.total_rows = total
-    portfolio_import.processed_rows = total
-    portfolio_import.new_count = new
-    portfolio_import.changed_count = changed
-    portfolio_import.unchanged_count = unchanged
-    portfolio_import.flagged_count = flagged
-    portfolio_import.errors = [p.as_dict() for p in problems]
-    portfolio_import.error_count = error_count
-    portfolio_import.validated_at = timezone.now()
-    portfolio_import.save()
+    # Only a row still validating takes the report: a second copy that finished first (or a
+    # failure mark) is never overwritten, so a confirmed import cannot fall back to VALID.
+    PortfolioImport.objects.filter(pk=pk, state=ImportState.VALIDATING).update(
+        state=ImportState.INVALID if error_count else ImportState.VALID,
+        total_rows=total,
+        processed_rows=total,
+        new_count=new,
+        changed_count=changed,
+        unchanged_count=unchanged,
+        flagged_count=flagged,
+        errors=[p.as_dict() for p in problems],
+        error_count=error_count,
+        validated_at=timezone.now(),
+        file_format=portfolio_import.file_format,
+        encoding=portfolio_import.encoding,
+        column_set=portfolio_import.column_set,
+    )
+    portfolio_import.refresh_from_db()
     return portfolio_import
 
 
@@ -196,11 +212,14 @@ def portfolio_import_confirm(
     """
     from ..tasks import portfolio_import_commit_task
 
-    if portfolio_import.state != ImportState.VALID:
+    # A conditional update: of two confirms at the same moment only one moves VALID -> COMMITTING
+    # and queues the write; the other is told it is already on its way.
+    moved = PortfolioImport.objects.filter(pk=portfolio_import.pk, state=ImportState.VALID).update(
+        state=ImportState.COMMITTING, committed_by=actor, enqueued_at=None, heartbeat_at=None
+    )
+    if not moved:
         raise ValidationError(_("Only a validated import without errors can be confirmed."))
-    portfolio_import.state = ImportState.COMMITTING
-    portfolio_import.committed_by = actor
-    portfolio_import.save(update_fields=["state", "committed_by"])
+    portfolio_import.refresh_from_db()
     audit_log(
         municipality=portfolio_import.municipality,
         actor=actor,
@@ -208,8 +227,11 @@ def portfolio_import_confirm(
         obj=portfolio_import,
     )
     if queue:
-        portfolio_import_commit_task.delay_on_commit(
-            municipality_id=portfolio_import.municipality_id, import_id=portfolio_import.pk
+        enqueue(
+            portfolio_import_commit_task,
+            job=portfolio_import,
+            municipality_id=portfolio_import.municipality_id,
+            import_id=portfolio_import.pk,
         )
     return portfolio_import
 
@@ -282,6 +304,11 @@ def portfolio_import_commit(*, portfolio_import: PortfolioImport) -> PortfolioIm
     created = updated = unchanged = 0
     try:
         with transaction.atomic():
+            # The row lock makes two copies of this task (a redelivery, a sweep re-queue, two
+            # confirms) run one after the other; the second finds COMMITTED and writes nothing.
+            locked = PortfolioImport.objects.select_for_update().filter(pk=portfolio_import.pk).first()
+            if locked is None or locked.state != ImportState.COMMITTING:
+                return locked or portfolio_import
             for chunk in _chunks(_records(portfolio_import), CHUNK):
                 bad = [p for _v, _r, _rec, found in chunk for p in found]
                 if bad:
@@ -352,16 +379,54 @@ def portfolio_import_commit(*, portfolio_import: PortfolioImport) -> PortfolioIm
             problems, count = [error.problem], 1
         else:
             problems, count = error.problems, error.count
-        portfolio_import.state = ImportState.INVALID
-        portfolio_import.errors = [
-            ImportProblem(0, "", M.COMMIT_CHANGED).as_dict(),
-            *[p.as_dict() for p in problems],
-        ]
-        portfolio_import.error_count = count + 1
-        portfolio_import.save(update_fields=["state", "errors", "error_count"])
+        PortfolioImport.objects.filter(pk=portfolio_import.pk, state=ImportState.COMMITTING).update(
+            state=ImportState.INVALID,
+            errors=[ImportProblem(0, "", M.COMMIT_CHANGED).as_dict(), *[p.as_dict() for p in problems]],
+            error_count=count + 1,
+        )
+        portfolio_import.refresh_from_db()
     return portfolio_import
 
 
-def portfolio_import_fail(*, portfolio_import: PortfolioImport) -> None:
-    """Mark an import whose task crashed for good, so that the page stops waiting."""
-    PortfolioImport.objects.filter(pk=portfolio_import.pk).update(state=ImportState.FAILED)
+def portfolio_import_fail(*, portfolio_import: PortfolioImport, reason: str = "") -> bool:
+    """Mark an import whose task crashed for good, so that the page stops waiting.
+
+    A conditional update from the waiting states only: a failing second copy of the commit task must
+    never turn a COMMITTED import into "failed" (its rows are saved). Answers whether it was marked.
+    """
+    errors = [ImportProblem(0, "", M.TASK_FAILED, {"reason": reason}).as_dict()] if reason else []
+    return bool(
+        PortfolioImport.objects.filter(
+            pk=portfolio_import.pk,
+            state__in=[ImportState.QUEUED, ImportState.VALIDATING, ImportState.COMMITTING],
+        ).update(state=ImportState.FAILED, errors=errors, error_count=len(errors))
+    )
+
+
+def portfolio_import_retry(*, portfolio_import: PortfolioImport, actor: User | None) -> PortfolioImport:
+    """Queue an interrupted import again, from its state (one recorded while the queue was down is the
+    sweep's: it is queued as soon as the broker answers).
+
+    Side effects: audit entry, task queued after commit.
+    """
+    from ..tasks import task_for_import
+
+    if not portfolio_import.is_interrupted:
+        raise ValidationError(_("Only an interrupted import can be started again."))
+    if portfolio_import.state not in (ImportState.QUEUED, ImportState.VALIDATING, ImportState.COMMITTING):
+        raise ValidationError(_("Only an interrupted import can be started again."))
+    PortfolioImport.objects.filter(pk=portfolio_import.pk).update(heartbeat_at=timezone.now())
+    audit_log(
+        municipality=portfolio_import.municipality,
+        actor=actor,
+        action="portfolio_import.retried",
+        obj=portfolio_import,
+    )
+    enqueue(
+        task_for_import(portfolio_import),
+        job=portfolio_import,
+        municipality_id=portfolio_import.municipality_id,
+        import_id=portfolio_import.pk,
+    )
+    portfolio_import.refresh_from_db()
+    return portfolio_import

@@ -54,10 +54,13 @@ def patent_update(*, patent: Patent, actor: User, data: dict[str, Any]) -> Paten
 
 def _queue_sheet(patent: Patent) -> None:
     """Render a published seed's introduction sheet in the background, so the download is instant."""
+    from kawasaki.jobs import enqueue
+
     from ..tasks import render_sheet_task
 
     if patent.publication_state == PublicationState.PUBLISHED:
-        render_sheet_task.delay_on_commit(municipality_id=patent.municipality_id, patent_id=patent.pk)
+        # A broker outage must not fail the save: the download renders a missing sheet itself.
+        enqueue(render_sheet_task, municipality_id=patent.municipality_id, patent_id=patent.pk)
 
 
 # Allowed moves of the publication state (pretalx style: a table, one function that checks it).

@@ -135,6 +135,7 @@ ROLE_MATRIX = {
     "screeningrun_create": STAFF,
     "screeningrun_detail": STAFF,
     "screeningrun_share": STAFF,
+    "screeningrun_retry": STAFF,
     "meetingproposal_create": STAFF,
     "candidate_decide": STAFF,
     "meetingproposal_list": STAFF,
@@ -160,6 +161,7 @@ ROLE_MATRIX = {
 PROBE_OBJECTS = {
     "screeningrun_detail": _run,
     "screeningrun_share": _run,
+    "screeningrun_retry": _run,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
     "meeting_detail": meeting_pk,

@@ -33,6 +33,7 @@ ROLE_MATRIX = {
     "import_template": CURATORS,
     "import_detail": CURATORS,
     "import_confirm": CURATORS,
+    "import_retry": CURATORS,
 }
 
 
@@ -108,6 +109,7 @@ PROBE_OBJECTS = {
     "company_alias_add": _company,
     "import_detail": _import,
     "import_confirm": _import,
+    "import_retry": _import,
 }
 
 NON_TENANT_URLS = {
