@@ -3,12 +3,16 @@ and the records the PDFs list. Every function starts from the municipality; fisc
 March (`Municipality.fiscal_year_of`).
 
 Definitions (also in docs/kpis.md):
-- licence: a negotiation's recorded licence terms, counted in the fiscal year of `signed_on`;
-- product: a launched product record, counted in the fiscal year of `launch_date`;
+- licence: a negotiation's recorded licence terms, counted in the fiscal year of `signed_on`, while the
+  deal is at or past "licence signed" and the dates agree (`negotiations.selectors.licences_counted`);
+- product: a launched product record, counted in the fiscal year of `launch_date`, while its deal is
+  launched and the dates agree (`negotiations.selectors.products_counted`); what the KPIs leave out,
+  and why: `negotiations.selectors.kpi_exclusions` (shown on the KPI page);
 - funnel: a negotiation "reached" a stage if its furthest stage so far is that stage or a later one;
   conversion is reached(next) / reached(stage); time in a stage is measured between state changes,
   for negotiations that have left the stage (median, in days);
-- meetings held: meetings with status "held", by kind, in the fiscal year of their start;
+- meetings held: meetings with status "held" that started by today, by kind, in the fiscal year of
+  their start;
 - visits: coordinator visits in the fiscal year of `visited_on`;
 - seeds published: patents in state "published" now; seeds screened: distinct patents among
   screening candidates of runs started in the fiscal year;
@@ -32,11 +36,11 @@ from kawasaki.models import Municipality
 from matching.models import Meeting, MeetingKind, MeetingStatus, ScreeningCandidate
 from negotiations.models import (
     EntryKind,
-    LicenceTerms,
     Negotiation,
     Product,
     TimelineEntry,
 )
+from negotiations.selectors import licences_counted, meetings_counted, products_counted
 from patents.models import LargeCompany, Patent, PublicationState
 from smes.models import SME, SeedInterest, Visit
 from subsidies.models import Application, ApplicationStatus
@@ -82,12 +86,12 @@ def _by_fiscal_year(municipality: Municipality, dates) -> YearSeries:
 
 
 def licences_by_year(*, municipality: Municipality) -> YearSeries:
-    dates = LicenceTerms.objects.filter(municipality=municipality).values_list("signed_on", flat=True)
+    dates = licences_counted(municipality=municipality).values_list("signed_on", flat=True)
     return _by_fiscal_year(municipality, dates)
 
 
 def products_by_year(*, municipality: Municipality) -> YearSeries:
-    dates = Product.objects.filter(municipality=municipality).values_list("launch_date", flat=True)
+    dates = products_counted(municipality=municipality).values_list("launch_date", flat=True)
     return _by_fiscal_year(municipality, dates)
 
 
@@ -135,12 +139,8 @@ def meetings_held_by_kind(*, municipality: Municipality, fiscal_year: int) -> di
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     counts = dict.fromkeys(MeetingKind.values, 0)
     rows = (
-        Meeting.objects.filter(
-            municipality=municipality,
-            status=MeetingStatus.HELD,
-            starts_at__date__gte=start,
-            starts_at__date__lte=end,
-        )
+        meetings_counted(municipality=municipality)
+        .filter(starts_at__date__gte=start, starts_at__date__lte=end)
         .values("kind")
         .annotate(n=Count("pk"))
         .order_by()
@@ -235,8 +235,8 @@ def per_company(*, municipality: Municipality) -> list[dict]:
     for company_id in held.filter(company=None).values_list("presenting_companies", flat=True):
         if company_id:
             meetings[company_id] += 1
-    licences = counts(LicenceTerms.objects.filter(municipality=municipality), "negotiation__company_id")
-    products = counts(Product.objects.filter(municipality=municipality), "negotiation__company_id")
+    licences = counts(licences_counted(municipality=municipality), "negotiation__company_id")
+    products = counts(products_counted(municipality=municipality), "negotiation__company_id")
     return [
         {
             "company_id": c.pk,
@@ -256,7 +256,8 @@ def products_launched_in(*, municipality: Municipality, fiscal_year: int) -> Que
     annual report's case pages)."""
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     return (
-        Product.objects.filter(municipality=municipality, launch_date__gte=start, launch_date__lte=end)
+        products_counted(municipality=municipality)
+        .filter(launch_date__gte=start, launch_date__lte=end)
         .select_related("negotiation__sme", "negotiation__company", "negotiation__terms")
         .prefetch_related("negotiation__seeds")
         .order_by("launch_date", "name")

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from kawasaki.rules import is_coordinator
 from kawasaki.views import TenantViewMixin
+from negotiations.selectors import kpi_exclusions
 
 from . import pdf, selectors, tables
 
@@ -42,6 +44,8 @@ class ReportDashboardView(TenantViewMixin, TemplateView):
             results_chart=pdf.results_chart(municipality=municipality, fiscal_year=fy),
             funnel_chart=pdf.funnel_chart(municipality=municipality, funnel=funnel),
             companies=selectors.companies_reported(municipality=municipality),
+            exclusions=kpi_exclusions(municipality=municipality),
+            can_fix_records=is_coordinator(self.request.user, municipality),
             **kwargs,
         )
 
