@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -198,39 +198,29 @@ def kpi_exclusions(*, municipality: Municipality, today: dt.date | None = None) 
     """How many records each KPI leaves out and why (the KPI page's note; the data-quality page lists
     them one by one). Only reasons with at least one record are returned."""
     today = today or timezone.localdate()
-    terms = LicenceTerms.objects.filter(municipality=municipality)
-    products = Product.objects.filter(municipality=municipality)
+    # One query per table: the KPI page shows this on every visit.
+    terms = LicenceTerms.objects.filter(municipality=municipality).aggregate(
+        reopened=Count("pk", filter=~Q(negotiation__state__in=LICENCE_COUNTED_STATES)),
+        future=Count("pk", filter=Q(signed_on__gt=today)),
+        before_nda=Count("pk", filter=Q(negotiation__nda_signed_on__gt=F("signed_on"))),
+    )
+    products = Product.objects.filter(municipality=municipality).aggregate(
+        reopened=Count("pk", filter=~Q(negotiation__state=State.LAUNCHED)),
+        future=Count("pk", filter=Q(launch_date__gt=today)),
+        before_licence=Count("pk", filter=Q(negotiation__terms__signed_on__gt=F("launch_date"))),
+    )
+    held_early = Meeting.objects.filter(
+        municipality=municipality, status=MeetingStatus.HELD, starts_at__date__gt=today
+    ).count()
     licences, launched = _("Licences"), _("Products")
     rows = [
-        Exclusion(
-            licences,
-            _("the deal is not (or no longer) at “licence signed”"),
-            terms.exclude(negotiation__state__in=LICENCE_COUNTED_STATES).count(),
-        ),
-        Exclusion(licences, _("signed in the future"), terms.filter(signed_on__gt=today).count()),
-        Exclusion(
-            licences,
-            _("signed before the NDA"),
-            terms.filter(negotiation__nda_signed_on__gt=F("signed_on")).count(),
-        ),
-        Exclusion(
-            launched,
-            _("the deal is not (or no longer) at “product launched”"),
-            products.exclude(negotiation__state=State.LAUNCHED).count(),
-        ),
-        Exclusion(launched, _("launched in the future"), products.filter(launch_date__gt=today).count()),
-        Exclusion(
-            launched,
-            _("launched before the licence was signed"),
-            products.filter(negotiation__terms__signed_on__gt=F("launch_date")).count(),
-        ),
-        Exclusion(
-            _("Meetings held"),
-            _("marked held before the meeting's date"),
-            Meeting.objects.filter(
-                municipality=municipality, status=MeetingStatus.HELD, starts_at__date__gt=today
-            ).count(),
-        ),
+        Exclusion(licences, _("the deal is not (or no longer) at “licence signed”"), terms["reopened"]),
+        Exclusion(licences, _("signed in the future"), terms["future"]),
+        Exclusion(licences, _("signed before the NDA"), terms["before_nda"]),
+        Exclusion(launched, _("the deal is not (or no longer) at “product launched”"), products["reopened"]),
+        Exclusion(launched, _("launched in the future"), products["future"]),
+        Exclusion(launched, _("launched before the licence was signed"), products["before_licence"]),
+        Exclusion(_("Meetings held"), _("marked held before the meeting's date"), held_early),
     ]
     return [row for row in rows if row.count]
 

@@ -149,14 +149,6 @@ def negotiation_move(
                 }
             )
         _refuse_unmet(current, to_state)
-        if to_state in CONFIRM_STATES and not confirmed:
-            raise ValidationError(
-                {
-                    "confirm": _("“{state}” is hard to undo: confirm the move to go ahead.").format(
-                        state=State(to_state).label
-                    )
-                }
-            )
         changes = {"state": {"old": old, "new": to_state}}
         update = ["state", "state_changed_at"]
         if to_state == State.DROPPED:
@@ -168,6 +160,14 @@ def negotiation_move(
             current.drop_note = note
             update += ["drop_reason", "drop_note"]
             changes["drop_reason"] = {"new": reason}
+        if to_state in CONFIRM_STATES and not confirmed:
+            raise ValidationError(
+                {
+                    "confirm": _("“{state}” is hard to undo: confirm the move to go ahead.").format(
+                        state=State(to_state).label
+                    )
+                }
+            )
         current.state = to_state
         current.state_changed_at = timezone.now()
         current.save(update_fields=update)

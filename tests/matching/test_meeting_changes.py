@@ -128,8 +128,40 @@ def test_cancel_needs_a_reason_and_happens_once(closed_meeting, coordinator_a):
 
 
 @pytest.mark.django_db
+def test_a_meeting_is_marked_held_only_on_or_after_its_date(closed_meeting, coordinator_a):
+    with scope(municipality=closed_meeting.municipality):
+        starts_on = timezone.localtime(closed_meeting.starts_at).date()
+        with pytest.raises(ValidationError) as error:
+            services.meeting_hold(
+                meeting=closed_meeting, actor=coordinator_a, minutes="実施", attended_sme_ids=[]
+            )
+        today = timezone.localdate()
+        assert error.value.messages == [
+            f"面談日は {starts_on.year}年{starts_on.month}月{starts_on.day}日 です。実施済みにできるのはその日以降です"
+            f"（本日は {today.year}年{today.month}月{today.day}日）。"
+        ]
+        closed_meeting.refresh_from_db()
+        assert (closed_meeting.status, closed_meeting.minutes) != ("held", "実施")
+        assert not AuditEntry.objects.filter(action="meeting.held").exists()
+        # On its day (earlier that day) it can.
+        _make_past(closed_meeting)
+        services.meeting_hold(
+            meeting=closed_meeting, actor=coordinator_a, minutes="実施", attended_sme_ids=[]
+        )
+        closed_meeting.refresh_from_db()
+        assert closed_meeting.status == "held"
+
+
+def _make_past(meeting):
+    meeting.starts_at = timezone.now() - dt.timedelta(minutes=90)
+    meeting.ends_at = timezone.now() - dt.timedelta(minutes=30)
+    meeting.save(update_fields=["starts_at", "ends_at"])
+
+
+@pytest.mark.django_db
 def test_a_held_meeting_cannot_be_cancelled_or_changed(closed_meeting, coordinator_a):
     with scope(municipality=closed_meeting.municipality):
+        _make_past(closed_meeting)
         services.meeting_hold(
             meeting=closed_meeting, actor=coordinator_a, minutes="実施", attended_sme_ids=[]
         )
