@@ -82,7 +82,7 @@ def nda_record(
             nda=show_date(signed_on), today=show_date(today)
         )
     terms = getattr(negotiation, "terms", None)
-    if terms is not None and terms.signed_on < signed_on:
+    if "nda_signed_on" not in errors and terms is not None and terms.signed_on < signed_on:
         errors["nda_signed_on"] = _("The licence is dated {licence}, before the NDA signed on {nda}.").format(
             licence=show_date(terms.signed_on), nda=show_date(signed_on)
         )
