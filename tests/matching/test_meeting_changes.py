@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry, Role
@@ -265,10 +265,16 @@ def test_new_date_raises_the_sequence_and_mails_attending_smes(
     english = next(m for m in mail.outbox if m.to == ["en@attending.example.jp"])
     assert japanese.subject == "変更: クローズド説明会"
     assert english.subject == "Changed: クローズド説明会"
-    old = timezone.localtime(_future()).strftime("%Y-%m-%d %H:%M")
-    new = timezone.localtime(new_start).strftime("%Y-%m-%d %H:%M")
-    assert f"When: {new}–12:00\nPreviously: {old}–16:00\nWhere: 会議室A \n" in english.body
-    assert f"日時: {new}–12:00\n変更前: {old}–16:00\n場所: 会議室A \n" in japanese.body
+    # Dates in the reader's format, times in the municipality's time zone (kawasaki.mail).
+    old, new = timezone.localtime(_future()), timezone.localtime(new_start)
+    with translation.override("en"):
+        old_en, new_en = (formats.date_format(d, "DATE_FORMAT") for d in (old, new))
+    with translation.override("ja"):
+        old_ja, new_ja = (formats.date_format(d, "DATE_FORMAT") for d in (old, new))
+    assert (
+        f"When: {new_en} 10 a.m.–noon\nPreviously: {old_en} 2 p.m.–4 p.m.\nWhere: 会議室A \n" in english.body
+    )
+    assert f"日時: {new_ja} 10:00–12:00\n変更前: {old_ja} 14:00–16:00\n場所: 会議室A \n" in japanese.body
     values = _ics_values(english.attachments[0][1])
     assert (values["SEQUENCE"], values["STATUS"]) == ("1", "CONFIRMED")
     assert values["DTSTART"] == new_start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
