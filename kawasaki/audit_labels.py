@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "one_on_one.scheduled": pgettext_lazy("audit action", "One-on-one meeting scheduled"),
     "negotiation.created": pgettext_lazy("audit action", "Deal opened"),
     "negotiation.moved": pgettext_lazy("audit action", "Deal moved to another stage"),
+    "negotiation.reopened": pgettext_lazy("audit action", "Deal reopened at an earlier stage"),
     "negotiation.note": pgettext_lazy("audit action", "Note on a deal"),
     "negotiation.call": pgettext_lazy("audit action", "Call on a deal"),
     "negotiation.nda": pgettext_lazy("audit action", "NDA recorded"),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 if TYPE_CHECKING:
     from .models import User
@@ -37,8 +37,10 @@ class Attachment:
 
 
 def render_message(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
-    """The subject (one line) and body of a message in one language."""
-    with translation.override(language):
+    """The subject (one line) and body of a message in one language: dates in that language's format
+    (templates use ``|date:"DATE_FORMAT"``), times in the municipalities' time zone (TIME_ZONE), whatever
+    zone the sending request had activated."""
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     return subject, body

@@ -45,6 +45,12 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         label=_("Note on dropping"), required=False, allow_blank=True, max_length=2000, default=""
     )
+    confirm = serializers.BooleanField(
+        label=_("I confirm this move"),
+        required=False,
+        default=False,
+        help_text=_("Required (true) for a move to licence signed, product launched or dropped."),
+    )
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -79,8 +85,12 @@ class NegotiationViewSet(_PartyScopedViewSet):
         description=(
             "Move the deal to `to_state` (coordinators, read-write token). The allowed-transition table "
             "of the board applies: one step forward, or `dropped` from any state that is not final, "
-            "with a `reason` (and a `note` when the reason is `other`). A refused move is a 400 that "
-            "names the field. Send an `Idempotency-Key` header to make a retry safe."
+            "with a `reason` (and a `note` when the reason is `other`). The guard rails of the deal "
+            "page apply too: `nda_signed` needs the NDA's signing date, `licence_signed` the licence "
+            "terms signed on or after the NDA, `launched` a product launched on or after the licence; "
+            "a move to `licence_signed`, `launched` or `dropped` needs `confirm: true`. A refused move "
+            "is a 400 that names the field (`to_state`, `confirm`, `reason`, `note`) with the same "
+            "messages as the page. Send an `Idempotency-Key` header to make a retry safe."
         ),
     )
     def transition(self, request, *args, **kwargs):
@@ -94,6 +104,7 @@ class NegotiationViewSet(_PartyScopedViewSet):
             actor=request.user,
             reason=data.get("reason") or None,
             note=data.get("note", ""),
+            confirmed=data.get("confirm", False),
         )
         negotiation.refresh_from_db()
         return Response(NegotiationSerializer(negotiation).data)

@@ -25,4 +25,7 @@ class NegotiationsConfig(AppConfig):
             NavItem(_("My week"), "my_week", "negotiations.view_board", order=51),
             NavItem(_("Deals"), "negotiation_list", "negotiations.list_negotiations", order=52),
             NavItem(_("Products"), "product_list", "negotiations.list_negotiations", order=53),
+            NavItem(
+                _("Data quality"), "negotiation_data_quality", "negotiations.manage_negotiation", order=54
+            ),
         )

@@ -30,6 +30,15 @@ class MoveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The service refuses a move into CONFIRM_STATES without it (licence signed, launched, dropped).
+    confirm = forms.BooleanField(label=_("I confirm this move"), required=False)
+
+
+class ReopenForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Reopen at"), choices=State.choices)
+    reason = forms.CharField(
+        label=_("Reason for reopening"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NegotiationForm(forms.Form):

@@ -3,9 +3,12 @@ or on a meeting of the matching app)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
@@ -101,6 +104,25 @@ class EntryKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
 
 
+class EntryCode(models.TextChoices):
+    """What a system-written timeline entry says: stored as a code with parameters and rendered in the
+    reader's language (`TimelineEntry.message`); hand-written notes have no code."""
+
+    MEETING_HELD = "meeting_held", _("Meeting held")
+    DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+    NDA_RECORDED = "nda_recorded", _("NDA recorded")
+    TERMS_RECORDED = "terms_recorded", _("Licence terms recorded")
+    PRODUCT_RECORDED = "product_recorded", _("Product recorded")
+    REOPENED = "reopened", _("Reopened")
+
+
+def _show_date(value: str | None) -> str:
+    try:
+        return formats.date_format(dt.date.fromisoformat(value or ""), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return str(value)
+
+
 class TimelineEntry(models.Model):
     """One event in a negotiation's history; internal entries are for coordinators only."""
 
@@ -113,6 +135,11 @@ class TimelineEntry(models.Model):
     internal = models.BooleanField(_("internal (coordinators only)"), default=False)
     from_state = models.CharField(_("from state"), max_length=16, choices=State.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=16, choices=State.choices, blank=True)
+    # A system entry's message as a code and parameters (dates ISO, choices as values), rendered in the
+    # reader's language; `text` then holds the free text typed with it (a reopening's reason), or, for
+    # rows written before the codes, the message in the writer's language (kept as the fallback).
+    code = models.CharField(_("code"), max_length=24, choices=EntryCode.choices, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     actor = _user_fk(_("by"))
     # Kept when the account is removed: the history must survive staff rotation.
     actor_label = models.CharField(_("by (name)"), max_length=254, blank=True)
@@ -127,6 +154,34 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def message(self) -> str:
+        """The system message in the active language ("" for a hand-written entry or an old row)."""
+        p = self.params or {}
+        if self.code == EntryCode.MEETING_HELD:
+            return _("{meeting} held on {date}").format(
+                meeting=p.get("meeting", ""), date=_show_date(p.get("date"))
+            )
+        if self.code == EntryCode.DOCUMENT_UPLOADED:
+            side = p.get("side", "")
+            return _("{title} (version {version}, {side})").format(
+                title=p.get("title", ""),
+                version=p.get("version", ""),
+                side=Side(side).label if side in Side.values else side,
+            )
+        if self.code == EntryCode.NDA_RECORDED:
+            return _("NDA signed on {date}").format(date=_show_date(p.get("date")))
+        if self.code == EntryCode.TERMS_RECORDED:
+            kind = p.get("type", "")
+            return _("Licence terms recorded: {type}").format(
+                type=LicenceType(kind).label if kind in LicenceType.values else kind
+            )
+        if self.code == EntryCode.PRODUCT_RECORDED:
+            return _("Product recorded: {name}").format(name=p.get("name", ""))
+        if self.code == EntryCode.REOPENED:
+            return _("Reopened")
+        return ""
 
 
 class DocumentKind(models.TextChoices):

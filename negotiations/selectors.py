@@ -4,19 +4,22 @@ the whole municipality, company IP staff and SME members only what they are part
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
-from matching.models import Meeting
+from matching.models import Meeting, MeetingStatus
 from matching.rules import party_ids
 from matching.selectors import meetings_visible_to
 from patents.models import Patent
 
-from .models import Document, Negotiation, Product, State, Task, TimelineEntry
+from .checks import requirements, show_date
+from .models import Document, LicenceTerms, Negotiation, Product, State, Task, TimelineEntry
 
 StrOrPromise = str | Promise
 
@@ -147,3 +150,136 @@ def outcome_counts(*, municipality: Municipality) -> dict[str, int]:
         "products": Product.objects.filter(municipality=municipality).count(),
         "dropped": by_state.get(State.DROPPED, 0),
     }
+
+
+# The records the KPIs count (reports/selectors.py reads these): a licence while its deal is at or past
+# "licence signed" (a reopened deal's terms wait until it is signed again; a deal dropped after signing
+# keeps its licence), signed on or before today and not before the NDA; a product while its deal is
+# launched, launched on or before today and not before the licence. Everything else is left out and
+# counted by `kpi_exclusions`, with the reason.
+LICENCE_COUNTED_STATES = (State.LICENCE_SIGNED, State.PROTOTYPE, State.LAUNCHED, State.DROPPED)
+
+
+def licences_counted(*, municipality: Municipality, today: dt.date | None = None) -> QuerySet[LicenceTerms]:
+    """The licence terms the KPIs count (see LICENCE_COUNTED_STATES above)."""
+    today = today or timezone.localdate()
+    return LicenceTerms.objects.filter(
+        municipality=municipality, negotiation__state__in=LICENCE_COUNTED_STATES, signed_on__lte=today
+    ).exclude(negotiation__nda_signed_on__gt=F("signed_on"))
+
+
+def products_counted(*, municipality: Municipality, today: dt.date | None = None) -> QuerySet[Product]:
+    """The products the KPIs count: of a launched deal, launched by today, not before the licence."""
+    today = today or timezone.localdate()
+    return Product.objects.filter(
+        municipality=municipality, negotiation__state=State.LAUNCHED, launch_date__lte=today
+    ).exclude(negotiation__terms__signed_on__gt=F("launch_date"))
+
+
+def meetings_counted(*, municipality: Municipality, today: dt.date | None = None) -> QuerySet[Meeting]:
+    """The held meetings the KPIs count: those that started by today (one marked held before its date
+    is left out)."""
+    today = today or timezone.localdate()
+    return Meeting.objects.filter(
+        municipality=municipality, status=MeetingStatus.HELD, starts_at__date__lte=today
+    )
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Records a KPI leaves out, and why."""
+
+    figure: StrOrPromise
+    reason: StrOrPromise
+    count: int
+
+
+def kpi_exclusions(*, municipality: Municipality, today: dt.date | None = None) -> list[Exclusion]:
+    """How many records each KPI leaves out and why (the KPI page's note; the data-quality page lists
+    them one by one). Only reasons with at least one record are returned."""
+    today = today or timezone.localdate()
+    # One query per table: the KPI page shows this on every visit.
+    terms = LicenceTerms.objects.filter(municipality=municipality).aggregate(
+        reopened=Count("pk", filter=~Q(negotiation__state__in=LICENCE_COUNTED_STATES)),
+        future=Count("pk", filter=Q(signed_on__gt=today)),
+        before_nda=Count("pk", filter=Q(negotiation__nda_signed_on__gt=F("signed_on"))),
+    )
+    products = Product.objects.filter(municipality=municipality).aggregate(
+        reopened=Count("pk", filter=~Q(negotiation__state=State.LAUNCHED)),
+        future=Count("pk", filter=Q(launch_date__gt=today)),
+        before_licence=Count("pk", filter=Q(negotiation__terms__signed_on__gt=F("launch_date"))),
+    )
+    held_early = Meeting.objects.filter(
+        municipality=municipality, status=MeetingStatus.HELD, starts_at__date__gt=today
+    ).count()
+    licences, launched = _("Licences"), _("Products")
+    rows = [
+        Exclusion(licences, _("the deal is not (or no longer) at “licence signed”"), terms["reopened"]),
+        Exclusion(licences, _("signed in the future"), terms["future"]),
+        Exclusion(licences, _("signed before the NDA"), terms["before_nda"]),
+        Exclusion(launched, _("the deal is not (or no longer) at “product launched”"), products["reopened"]),
+        Exclusion(launched, _("launched in the future"), products["future"]),
+        Exclusion(launched, _("launched before the licence was signed"), products["before_licence"]),
+        Exclusion(_("Meetings held"), _("marked held before the meeting's date"), held_early),
+    ]
+    return [row for row in rows if row.count]
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One record that breaks a rule of the records, with the page where it is fixed."""
+
+    record: StrOrPromise
+    problem: str
+    url_name: str
+    pk: int
+
+
+def data_quality_problems(*, municipality: Municipality, today: dt.date | None = None) -> list[RecordProblem]:
+    """The records that break the rules (entered before the rules, or imported): deals that lack what
+    their state needs or whose dates disagree, products and licences the KPIs leave out, meetings
+    marked held before their date. Each names the page to fix it on."""
+    today = today or timezone.localdate()
+    problems: list[RecordProblem] = []
+    deals = (
+        Negotiation.objects.filter(municipality=municipality)
+        .exclude(state=State.INTEREST)
+        .select_related("sme", "company", "terms")
+        .prefetch_related("products")
+        .order_by("pk")
+    )
+    for deal in deals:
+        state = deal.state
+        if state == State.DROPPED:
+            continue
+        for check in requirements(negotiation=deal, to_state=state, today=today):
+            if not check.met:
+                problems.append(RecordProblem(str(deal), check.problem, "negotiation_detail", deal.pk))
+        terms = getattr(deal, "terms", None)
+        if terms is not None and state not in LICENCE_COUNTED_STATES:
+            problems.append(
+                RecordProblem(
+                    str(deal),
+                    _(
+                        "Licence terms are recorded but the deal is at “{state}”: the licence is not counted."
+                    ).format(state=State(state).label),
+                    "negotiation_detail",
+                    deal.pk,
+                )
+            )
+    held_early = Meeting.objects.filter(
+        municipality=municipality, status=MeetingStatus.HELD, starts_at__date__gt=today
+    ).order_by("starts_at")
+    for meeting in held_early:
+        starts_on = timezone.localtime(meeting.starts_at).date()
+        problems.append(
+            RecordProblem(
+                meeting.title,
+                _("Marked held, but the meeting is dated {date} (today is {today}).").format(
+                    date=show_date(starts_on), today=show_date(today)
+                ),
+                "meeting_detail",
+                meeting.pk,
+            )
+        )
+    return problems

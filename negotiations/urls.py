@@ -8,10 +8,12 @@ from . import views
 urlpatterns = [
     path("", views.BoardView.as_view(), name="negotiation_board"),
     path("week/", views.MyWeekView.as_view(), name="my_week"),
+    path("data-quality/", views.DataQualityView.as_view(), name="negotiation_data_quality"),
     path("deals/", views.NegotiationListView.as_view(), name="negotiation_list"),
     path("deals/new/", views.NegotiationCreateView.as_view(), name="negotiation_create"),
     path("deals/<int:pk>/", views.NegotiationDetailView.as_view(), name="negotiation_detail"),
     path("deals/<int:pk>/move/", views.NegotiationMoveView.as_view(), name="negotiation_move"),
+    path("deals/<int:pk>/reopen/", views.NegotiationReopenView.as_view(), name="negotiation_reopen"),
     path("deals/<int:pk>/entries/", views.EntryAddView.as_view(), name="negotiation_entry_add"),
     path("deals/<int:pk>/documents/", views.DocumentUploadView.as_view(), name="document_upload"),
     path("deals/<int:pk>/nda/", views.NdaView.as_view(), name="negotiation_nda"),

@@ -57,6 +57,18 @@ class NegotiationObjectMixin(TenantObjectMixin):
             "terms": getattr(negotiation, "terms", None),
             "products": selectors.products_of(negotiation=negotiation),
             "targets": [(s, State(s).label) for s in services.allowed_targets(negotiation.state)],
+            # The checklist before each move: what the target state needs, met or not.
+            "moves": [
+                {
+                    "state": s,
+                    "label": State(s).label,
+                    "checks": services.requirements(negotiation=negotiation, to_state=s),
+                    "confirm": s in services.CONFIRM_STATES,
+                }
+                for s in services.allowed_targets(negotiation.state)
+                if s != State.DROPPED
+            ],
+            "reopen_targets": [(s, State(s).label) for s in services.reopen_targets(negotiation.state)],
             "drop_reasons": forms.DropReason.choices,
             "can_record_terms": negotiation.state in services.TERMS_STATES,
             "can_record_product": negotiation.state in services.PRODUCT_STATES,
@@ -212,6 +224,7 @@ class NegotiationMoveView(NegotiationObjectMixin, View):
                     actor=request.user,
                     reason=form.cleaned_data["reason"] or None,
                     note=form.cleaned_data["note"],
+                    confirmed=form.cleaned_data["confirm"],
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
@@ -233,6 +246,36 @@ class NegotiationMoveView(NegotiationObjectMixin, View):
         next_url = request.POST.get("next", "")
         if next_url.startswith(f"/m/{self.municipality.slug}/"):
             return redirect(next_url)
+        return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
+
+
+class NegotiationReopenView(NegotiationObjectMixin, View):
+    """POST: a coordinator takes the deal back to an earlier state, with a reason."""
+
+    permission_required = "negotiations.manage_negotiation"
+
+    def post(self, request, *args, **kwargs):
+        negotiation = self.get_object()
+        form = forms.ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                services.negotiation_reopen(
+                    negotiation=negotiation,
+                    to_state=form.cleaned_data["to_state"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _("{deal} reopened at “{state}”.").format(
+                        deal=negotiation, state=State(negotiation.state).label
+                    ),
+                )
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(self.tenant_url("negotiation_detail", pk=negotiation.pk))
 
 
@@ -497,3 +540,18 @@ class MyWeekView(TenantViewMixin, View):
     def get(self, request, *args, **kwargs):
         week = selectors.my_week(user=request.user, municipality=self.municipality)
         return render(request, self.template_name, {"week": week, "next_url": request.get_full_path()})
+
+
+class DataQualityView(TenantViewMixin, View):
+    """Coordinators: the records that break the rules of the records (from before the rules, or
+    imported), each with a link to the page that fixes it, and what the KPIs leave out."""
+
+    permission_required = "negotiations.manage_negotiation"
+    template_name = "negotiations/data_quality.html"
+
+    def get(self, request, *args, **kwargs):
+        context = {
+            "problems": selectors.data_quality_problems(municipality=self.municipality),
+            "exclusions": selectors.kpi_exclusions(municipality=self.municipality),
+        }
+        return render(request, self.template_name, context)

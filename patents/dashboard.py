@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kawasaki.dashboard import register
 from kawasaki.models import Role
@@ -26,7 +27,11 @@ def seeds_panel(request) -> dict:
                 f"{url}?publication_state=published",
             ),
             (_("Drafts"), counts[PublicationState.DRAFT], f"{url}?publication_state=draft"),
-            (_("Withdrawn"), counts[PublicationState.WITHDRAWN], f"{url}?publication_state=withdrawn"),
+            (
+                pgettext_lazy("publication", "Withdrawn"),
+                counts[PublicationState.WITHDRAWN],
+                f"{url}?publication_state=withdrawn",
+            ),
             (_("Without abstract"), counts["needs_completion"], f"{url}?needs_completion=on"),
         ],
     }

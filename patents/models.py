@@ -125,7 +125,7 @@ class LegalStatus(models.TextChoices):
 
     PENDING = "pending", _("Pending")
     GRANTED = "granted", _("Granted")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("patent", "Expired")
     LAPSED = "lapsed", _("Lapsed or abandoned")
     UNKNOWN = "unknown", _("Unknown")
 
@@ -135,7 +135,7 @@ class PublicationState(models.TextChoices):
 
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published to SMEs")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("publication", "Withdrawn")
 
 
 class FitAnswer(models.TextChoices):

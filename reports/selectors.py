@@ -3,12 +3,16 @@ and the records the PDFs list. Every function starts from the municipality; fisc
 March (`Municipality.fiscal_year_of`).
 
 Definitions (also in docs/kpis.md):
-- licence: a negotiation's recorded licence terms, counted in the fiscal year of `signed_on`;
-- product: a launched product record, counted in the fiscal year of `launch_date`;
+- licence: a negotiation's recorded licence terms, counted in the fiscal year of `signed_on`, while the
+  deal is at or past "licence signed" and the dates agree (`negotiations.selectors.licences_counted`);
+- product: a launched product record, counted in the fiscal year of `launch_date`, while its deal is
+  launched and the dates agree (`negotiations.selectors.products_counted`); what the KPIs leave out,
+  and why: `negotiations.selectors.kpi_exclusions` (shown on the KPI page);
 - funnel: a negotiation "reached" a stage if its furthest stage so far is that stage or a later one;
   conversion is reached(next) / reached(stage); time in a stage is measured between state changes,
   for negotiations that have left the stage (median, in days);
-- meetings held: meetings with status "held", by kind, in the fiscal year of their start;
+- meetings held: meetings with status "held" that started by today, by kind, in the fiscal year of
+  their start;
 - visits: coordinator visits in the fiscal year of `visited_on`;
 - seeds published: patents in state "published" now; seeds screened: distinct patents among
   screening candidates of runs started in the fiscal year;
@@ -45,11 +49,11 @@ from kawasaki.selectors import membership_in
 from matching.models import Decision, Meeting, MeetingKind, MeetingStatus, Participant, ScreeningCandidate
 from negotiations.models import (
     EntryKind,
-    LicenceTerms,
     Negotiation,
     Product,
     TimelineEntry,
 )
+from negotiations.selectors import licences_counted, meetings_counted, products_counted
 from patents.models import LargeCompany, Patent, PublicationState
 from smes.models import SME, SeedInterest, Visit
 from subsidies.models import Application, ApplicationStatus
@@ -97,12 +101,12 @@ def _by_fiscal_year(municipality: Municipality, dates) -> YearSeries:
 
 
 def licences_by_year(*, municipality: Municipality) -> YearSeries:
-    dates = LicenceTerms.objects.filter(municipality=municipality).values_list("signed_on", flat=True)
+    dates = licences_counted(municipality=municipality).values_list("signed_on", flat=True)
     return _by_fiscal_year(municipality, dates)
 
 
 def products_by_year(*, municipality: Municipality) -> YearSeries:
-    dates = Product.objects.filter(municipality=municipality).values_list("launch_date", flat=True)
+    dates = products_counted(municipality=municipality).values_list("launch_date", flat=True)
     return _by_fiscal_year(municipality, dates)
 
 
@@ -150,12 +154,8 @@ def meetings_held_by_kind(*, municipality: Municipality, fiscal_year: int) -> di
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     counts = dict.fromkeys(MeetingKind.values, 0)
     rows = (
-        Meeting.objects.filter(
-            municipality=municipality,
-            status=MeetingStatus.HELD,
-            starts_at__date__gte=start,
-            starts_at__date__lte=end,
-        )
+        meetings_counted(municipality=municipality)
+        .filter(starts_at__date__gte=start, starts_at__date__lte=end)
         .values("kind")
         .annotate(n=Count("pk"))
         .order_by()
@@ -250,8 +250,8 @@ def per_company(*, municipality: Municipality) -> list[dict]:
     for company_id in held.filter(company=None).values_list("presenting_companies", flat=True):
         if company_id:
             meetings[company_id] += 1
-    licences = counts(LicenceTerms.objects.filter(municipality=municipality), "negotiation__company_id")
-    products = counts(Product.objects.filter(municipality=municipality), "negotiation__company_id")
+    licences = counts(licences_counted(municipality=municipality), "negotiation__company_id")
+    products = counts(products_counted(municipality=municipality), "negotiation__company_id")
     return [
         {
             "company_id": c.pk,
@@ -271,7 +271,8 @@ def products_launched_in(*, municipality: Municipality, fiscal_year: int) -> Que
     annual report's case pages)."""
     start, end = municipality.fiscal_year_bounds(fiscal_year)
     return (
-        Product.objects.filter(municipality=municipality, launch_date__gte=start, launch_date__lte=end)
+        products_counted(municipality=municipality)
+        .filter(launch_date__gte=start, launch_date__lte=end)
         .select_related("negotiation__sme", "negotiation__company", "negotiation__terms")
         .prefetch_related("negotiation__seeds")
         .order_by("launch_date", "name")
@@ -318,21 +319,18 @@ def year_funnel(*, municipality: Municipality, fiscal_year: int) -> list[dict]:
             decided_at__date__gte=start,
             decided_at__date__lte=end,
         ).count(),
-        Figure.MEETINGS: Meeting.objects.filter(
-            municipality=municipality,
-            status=MeetingStatus.HELD,
-            starts_at__date__gte=start,
-            starts_at__date__lte=end,
-        ).count(),
+        Figure.MEETINGS: meetings_counted(municipality=municipality)
+        .filter(starts_at__date__gte=start, starts_at__date__lte=end)
+        .count(),
         Figure.NDAS: Negotiation.objects.filter(
             municipality=municipality, nda_signed_on__gte=start, nda_signed_on__lte=end
         ).count(),
-        Figure.LICENCES: LicenceTerms.objects.filter(
-            municipality=municipality, signed_on__gte=start, signed_on__lte=end
-        ).count(),
-        Figure.PRODUCTS: Product.objects.filter(
-            municipality=municipality, launch_date__gte=start, launch_date__lte=end
-        ).count(),
+        Figure.LICENCES: licences_counted(municipality=municipality)
+        .filter(signed_on__gte=start, signed_on__lte=end)
+        .count(),
+        Figure.PRODUCTS: products_counted(municipality=municipality)
+        .filter(launch_date__gte=start, launch_date__lte=end)
+        .count(),
     }
     targets = kpi_targets(municipality=municipality, fiscal_year=fiscal_year)
     rows = []
@@ -381,9 +379,11 @@ def _first_meetings(municipality: Municipality) -> dict[tuple[int, int], dt.date
 def meeting_to_licence(*, municipality: Municipality, fiscal_year: int) -> dict:
     """Days from the first meeting to the licence, for the licences signed in the fiscal year."""
     start, end = municipality.fiscal_year_bounds(fiscal_year)
-    licences = LicenceTerms.objects.filter(
-        municipality=municipality, signed_on__gte=start, signed_on__lte=end
-    ).values_list("negotiation__sme_id", "negotiation__company_id", "signed_on")
+    licences = (
+        licences_counted(municipality=municipality)
+        .filter(signed_on__gte=start, signed_on__lte=end)
+        .values_list("negotiation__sme_id", "negotiation__company_id", "signed_on")
+    )
     first = _first_meetings(municipality)
     days = []
     without = 0

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kawasaki.rules import is_coordinator
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
+from negotiations.selectors import kpi_exclusions
 
 from . import pdf, selectors, services, tables
 from .forms import CaseStudyForm, KpiTargetsForm, ProductSalesForm
@@ -47,6 +49,8 @@ class ReportDashboardView(TenantViewMixin, TemplateView):
             companies=selectors.companies_reported(municipality=municipality),
             council=tables.council_rows(municipality=municipality, fiscal_year=fy),
             can_set_targets=self.request.user.has_perm("reports.set_targets", municipality),
+            exclusions=kpi_exclusions(municipality=municipality),
+            can_fix_records=is_coordinator(self.request.user, municipality),
             **kwargs,
         )
 

@@ -42,6 +42,8 @@ class SMEForm(forms.ModelForm):
         required=False,
         help_text=_("The 13-digit number assigned by the National Tax Agency (法人番号)."),
     )
+    # Shown on registration after the warning that an SME of the same name exists (services.sme_create).
+    allow_duplicate = forms.BooleanField(label=_("Register anyway"), required=False)
     needs_tags = TagsField(
         label=_("needs tags"),
         required=False,
@@ -61,6 +63,8 @@ class SMEForm(forms.ModelForm):
 
     def __init__(self, *args, coordinator: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["allow_duplicate"]
         if not coordinator:
             del self.fields["referred_by"]
         self.fields["corporate_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})

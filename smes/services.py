@@ -69,17 +69,68 @@ def _check_corporate_number_free(*, municipality: Municipality, number: str, exc
     clash = SME.objects.filter(municipality=municipality, corporate_number=number)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"corporate_number": _("Another SME already has this corporate number.")})
+    first = clash.order_by("pk").first()
+    if first is not None:
+        # One legal entity is one SME record: refused (the database's unique key), naming the record.
+        raise ValidationError(
+            {
+                "corporate_number": _(
+                    "{name} is already registered with the corporate number {number}."
+                ).format(name=first.name_ja, number=number)
+            }
+        )
 
 
-def sme_create(*, municipality: Municipality, actor: User | None, data: dict[str, Any]) -> SME:
-    """Register an SME. Side effect: audit entry."""
+def sme_duplicate_of(
+    *, municipality: Municipality, data: dict[str, Any], exclude_pk: int | None = None
+) -> SME | None:
+    """The SME already registered as the same company: the same corporate number, or the same Japanese
+    name (when either has no corporate number to tell them apart)."""
+    qs = SME.objects.filter(municipality=municipality).order_by("pk")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    # As typed (the form page asks again after a refusal): full-width digits, hyphens and spaces go.
+    number = str(data.get("corporate_number") or "").translate(
+        str.maketrans("０１２３４５６７８９", "0123456789")
+    )
+    number = "".join(ch for ch in number if ch.isdigit())
+    if number:
+        first = qs.filter(corporate_number=number).first()
+        if first is not None:
+            return first
+    name = (data.get("name_ja") or "").strip()
+    if not name:
+        return None
+    same_name = qs.filter(name_ja=name)
+    if number:
+        same_name = same_name.filter(corporate_number="")
+    return same_name.first()
+
+
+def sme_create(
+    *, municipality: Municipality, actor: User | None, data: dict[str, Any], allow_duplicate: bool = False
+) -> SME:
+    """Register an SME. The same corporate number is refused; an SME of the same Japanese name is a
+    warning on `allow_duplicate` (two companies can share a name) unless `allow_duplicate` says so.
+    Side effect: audit entry."""
     data = {k: v for k, v in data.items() if k in SME_FIELDS}
     data["needs_tags"] = normalise_tags(data.get("needs_tags") or [])
     _check_corporate_number_free(
         municipality=municipality, number=data.get("corporate_number", ""), exclude_pk=None
     )
+    same = sme_duplicate_of(municipality=municipality, data=data)
+    if same is not None and not allow_duplicate:
+        raise ValidationError(
+            {
+                "allow_duplicate": ValidationError(
+                    _(
+                        "An SME named {name} is already registered. Tick “Register anyway” if this is "
+                        "another company."
+                    ).format(name=same.name_ja),
+                    code="duplicate",
+                )
+            }
+        )
     sme = SME(municipality=municipality, **data)
     sme.full_clean()
     with transaction.atomic():

@@ -100,11 +100,27 @@ class SMECreateView(ServiceFormMixin, TenantViewMixin, View):
     success_message = gettext_lazy("The SME was registered.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sme=None, **kwargs)
+        form = kwargs.get("form")
+        duplicate = None
+        if form is not None and form.is_bound and {"allow_duplicate", "corporate_number"} & set(form.errors):
+            # The warning links to the SME already registered (among those the user may see).
+            same = services.sme_duplicate_of(municipality=self.municipality, data=form.data.dict())
+            if same is not None:
+                duplicate = (
+                    selectors.smes_visible_to(user=self.request.user, municipality=self.municipality)
+                    .filter(pk=same.pk)
+                    .first()
+                )
+        return super().get_context_data(sme=None, duplicate_of=duplicate, **kwargs)
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
+        allow_duplicate = data.pop("allow_duplicate", False)
         return services.sme_create(
-            municipality=self.municipality, actor=self.request.user, data=form.cleaned_data
+            municipality=self.municipality,
+            actor=self.request.user,
+            data=data,
+            allow_duplicate=allow_duplicate,
         )
 
     def get_success_url(self, result):

@@ -81,6 +81,12 @@ class ApplicationForm(forms.Form):
     business_plan = forms.ModelChoiceField(queryset=None, label=_("Business plan"), required=False)
     negotiation = forms.ModelChoiceField(queryset=None, label=_("Negotiation"), required=False)
     coordinator = forms.ModelChoiceField(queryset=None, label=_("Coordinator in charge"), required=False)
+    # Shown after the warning that the SME already applied to the window (the service's duplicate check).
+    allow_duplicate = forms.BooleanField(
+        label=_("Create anyway"),
+        required=False,
+        help_text=_("Only when a second application of this SME to this window is legitimate."),
+    )
 
     def __init__(
         self,
@@ -101,6 +107,7 @@ class ApplicationForm(forms.Form):
         else:
             del self.fields["sme"]
             del self.fields["programme"]
+            del self.fields["allow_duplicate"]
         self.fields["window"].queryset = windows
         self.fields["window"].label_from_instance = lambda w: (
             f"{w.programme.name} {w.label} ({w.opens_on:%Y-%m-%d} – {w.closes_on:%Y-%m-%d})"

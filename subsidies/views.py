@@ -338,7 +338,19 @@ class ApplicationCreateView(ServiceFormMixin, ApplicationFormMixin, TenantViewMi
         return self.form_kwargs(creating=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(application=None, **kwargs)
+        form = kwargs.get("form")
+        duplicate = None
+        if form is not None and form.is_bound and "allow_duplicate" in form.errors and form.cleaned_data:
+            # The warning links to the existing application (found among those the user may see).
+            data = form.cleaned_data
+            first = services.application_duplicate_of(sme=data["sme"], window=data["window"])
+            if first is not None:
+                duplicate = (
+                    selectors.applications_visible_to(user=self.request.user, municipality=self.municipality)
+                    .filter(pk=first.pk)
+                    .first()
+                )
+        return super().get_context_data(application=None, duplicate_of=duplicate, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if self.unlinked():
@@ -362,6 +374,7 @@ class ApplicationCreateView(ServiceFormMixin, ApplicationFormMixin, TenantViewMi
             business_plan=data["business_plan"],
             negotiation=data["negotiation"],
             coordinator=data.get("coordinator"),
+            allow_duplicate=data.get("allow_duplicate", False),
         )
 
     def get_success_url(self, result):

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kawasaki.models import Municipality, User
@@ -432,6 +432,18 @@ def meeting_hold(*, meeting: Meeting, actor: User, minutes: str, attended_sme_id
     one-on-one or closed meeting)."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be held."))
+    # Held means it happened: not before its date (in the municipality's time zone, as on its page).
+    starts_on = timezone.localtime(meeting.starts_at).date()
+    today = timezone.localdate()
+    if starts_on > today:
+        raise ValidationError(
+            _(
+                "The meeting is dated {date}: it can be marked held on or after that day (today is {today})."
+            ).format(
+                date=formats.date_format(starts_on, "DATE_FORMAT"),
+                today=formats.date_format(today, "DATE_FORMAT"),
+            )
+        )
     attended = set(attended_sme_ids)
     with transaction.atomic():
         participants = list(meeting.participants.select_related("sme"))

@@ -4,8 +4,10 @@ meeting opens), `documents` (and NDA dates), `terms`, `products`, `tasks` (and t
 with who and when. Callers outside the app may import from here; the app's modules import from the
 module itself."""
 
+from ..checks import CHECK_LABELS, PIPELINE, REQUIRED_FOR, Check, requirements, show_date
 from .deals import (
     ALLOWED_TRANSITIONS,
+    CONFIRM_STATES,
     FINAL_STATES,
     FORWARD,
     PRODUCT_STATES,
@@ -15,6 +17,8 @@ from .deals import (
     negotiation_advance_to,
     negotiation_move,
     negotiation_open,
+    negotiation_reopen,
+    reopen_targets,
     timeline_add,
 )
 from .documents import document_comment, document_upload, nda_record
@@ -25,11 +29,16 @@ from .terms import TERMS_FIELDS, licence_terms_record
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CHECK_LABELS",
+    "CONFIRM_STATES",
     "FINAL_STATES",
     "FORWARD",
+    "PIPELINE",
     "PRODUCT_STATES",
+    "REQUIRED_FOR",
     "TERMS_FIELDS",
     "TERMS_STATES",
+    "Check",
     "allowed_targets",
     "deals_for_held_meeting",
     "document_comment",
@@ -40,7 +49,11 @@ __all__ = [
     "negotiation_advance_to",
     "negotiation_move",
     "negotiation_open",
+    "negotiation_reopen",
     "product_record",
+    "reopen_targets",
+    "requirements",
+    "show_date",
     "task_create",
     "task_done",
     "task_reminders_send",

@@ -17,7 +17,8 @@ from matching.signals import meeting_held
 from patents.models import LargeCompany, Patent
 from smes.models import SME
 
-from ..models import DropReason, EntryKind, Negotiation, State, TimelineEntry
+from ..checks import PIPELINE, requirements
+from ..models import DropReason, EntryCode, EntryKind, Negotiation, State, TimelineEntry
 
 # The pipeline: each state's forward step. Any state that is not final may also be dropped.
 FORWARD: dict[str, str] = {
@@ -38,6 +39,19 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 TERMS_STATES = frozenset({State.TERMS, State.LICENCE_SIGNED, State.PROTOTYPE, State.LAUNCHED})
 PRODUCT_STATES = frozenset({State.LICENCE_SIGNED, State.PROTOTYPE, State.LAUNCHED})
+
+# Moves that look irreversible (they are what the council counts, or end the deal): the caller must
+# say the user confirmed them (`confirmed=True`); the page shows a checkbox, the API a `confirm` field.
+CONFIRM_STATES = frozenset({State.LICENCE_SIGNED, State.LAUNCHED, State.DROPPED})
+
+
+def _refuse_unmet(negotiation: Negotiation, to_state: str, field: str = "to_state") -> None:
+    problems = [c.problem for c in requirements(negotiation=negotiation, to_state=to_state) if not c.met]
+    if problems:
+        state = State(to_state).label
+        raise ValidationError(
+            {field: [_("Before “{state}”: {problem}").format(state=state, problem=p) for p in problems]}
+        )
 
 
 def allowed_targets(state: str) -> list[str]:
@@ -111,11 +125,15 @@ def negotiation_move(
     actor: User,
     reason: str | None = None,
     note: str = "",
+    confirmed: bool = False,
 ) -> Negotiation:
     """Move a deal along the pipeline (ALLOWED_TRANSITIONS) or drop it with a reason.
 
+    Guard rails: the deal must have what the target state needs (REQUIRED_FOR: the NDA date, the
+    terms, the product, with dates in order); a move into CONFIRM_STATES needs `confirmed=True`.
     Side effects: state and time of change saved, audit entry (old/new state, reason), timeline entry
-    visible to the parties. Raises ValidationError for a move the table forbids or a drop without reason.
+    visible to the parties. Raises ValidationError for a move the table forbids, an unmet requirement,
+    a missing confirmation or a drop without reason; nothing is written then.
     """
     with transaction.atomic():
         # Lock the row: two coordinators dragging the same card must not both pass the check.
@@ -130,6 +148,7 @@ def negotiation_move(
                     )
                 }
             )
+        _refuse_unmet(current, to_state)
         changes = {"state": {"old": old, "new": to_state}}
         update = ["state", "state_changed_at"]
         if to_state == State.DROPPED:
@@ -141,6 +160,14 @@ def negotiation_move(
             current.drop_note = note
             update += ["drop_reason", "drop_note"]
             changes["drop_reason"] = {"new": reason}
+        if to_state in CONFIRM_STATES and not confirmed:
+            raise ValidationError(
+                {
+                    "confirm": _("“{state}” is hard to undo: confirm the move to go ahead.").format(
+                        state=State(to_state).label
+                    )
+                }
+            )
         current.state = to_state
         current.state_changed_at = timezone.now()
         current.save(update_fields=update)
@@ -166,15 +193,88 @@ def negotiation_move(
     return negotiation
 
 
-def negotiation_advance_to(*, negotiation: Negotiation, to_state: str, actor: User, note: str = "") -> int:
+def negotiation_advance_to(
+    *, negotiation: Negotiation, to_state: str, actor: User, note: str = "", confirmed: bool = False
+) -> int:
     """Step a deal forward through every state up to `to_state` (no-op when already there or past).
-    Returns the number of moves; each is a normal negotiation_move."""
+    Returns the number of moves; each is a normal negotiation_move (with its guard rails)."""
     order = State.values
     moves = 0
     while negotiation.state not in FINAL_STATES and order.index(negotiation.state) < order.index(to_state):
-        negotiation_move(negotiation=negotiation, to_state=FORWARD[negotiation.state], actor=actor, note=note)
+        negotiation_move(
+            negotiation=negotiation,
+            to_state=FORWARD[negotiation.state],
+            actor=actor,
+            note=note,
+            confirmed=confirmed,
+        )
         moves += 1
     return moves
+
+
+def reopen_targets(state: str) -> list[str]:
+    """The earlier states a deal in `state` may be reopened to: those before it in the pipeline; a
+    dropped deal to any state but "product launched"."""
+    if state == State.DROPPED:
+        return [s for s in PIPELINE if s != State.LAUNCHED]
+    if state not in PIPELINE:
+        return []
+    return PIPELINE[: PIPELINE.index(state)]
+
+
+def negotiation_reopen(*, negotiation: Negotiation, to_state: str, actor: User, reason: str) -> Negotiation:
+    """A coordinator takes a deal back to an earlier state (a mis-click, a licence that fell through,
+    a dropped deal that revives). The records stay (terms, products); the KPIs count a licence or a
+    product only while its deal is at or past the state that records it, so they follow.
+
+    Side effects: state saved (a dropped deal loses its drop reason), audit entry
+    "negotiation.reopened" with the reason, timeline entry (visible to the parties) with the reason.
+    Raises ValidationError for a state that is not earlier, a missing reason, or a target whose
+    requirements the deal does not meet."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the deal is reopened.")})
+    with transaction.atomic():
+        current = Negotiation.objects.select_for_update().get(pk=negotiation.pk)
+        old = current.state
+        if to_state not in reopen_targets(old):
+            raise ValidationError(
+                {
+                    "to_state": _("A deal in “{old}” cannot be reopened to “{new}”.").format(
+                        old=State(old).label,
+                        new=State(to_state).label if to_state in State.values else to_state,
+                    )
+                }
+            )
+        _refuse_unmet(current, to_state)
+        changes: dict = {"state": {"old": old, "new": to_state}, "reason": {"new": reason.strip()}}
+        update = ["state", "state_changed_at"]
+        if old == State.DROPPED:
+            changes["drop_reason"] = {"old": current.drop_reason, "new": ""}
+            current.drop_reason = ""
+            current.drop_note = ""
+            update += ["drop_reason", "drop_note"]
+        current.state = to_state
+        current.state_changed_at = timezone.now()
+        current.save(update_fields=update)
+        audit_log(
+            municipality=current.municipality,
+            actor=actor,
+            action="negotiation.reopened",
+            obj=current,
+            changes=changes,
+        )
+        timeline_entry(
+            current,
+            actor=actor,
+            kind=EntryKind.STATE_CHANGE,
+            text=reason.strip(),
+            from_state=old,
+            to_state=to_state,
+            code=EntryCode.REOPENED,
+        )
+    for name in ("state", "state_changed_at", "drop_reason", "drop_note"):
+        setattr(negotiation, name, getattr(current, name))
+    return negotiation
 
 
 def timeline_add(
@@ -216,9 +316,11 @@ def deals_for_held_meeting(*, meeting: Meeting, actor: User, attended: list[Part
             negotiation,
             actor=actor,
             kind=EntryKind.MEETING,
-            text=_("{meeting} held on {date}").format(
-                meeting=meeting.title, date=timezone.localtime(meeting.starts_at).date().isoformat()
-            ),
+            code=EntryCode.MEETING_HELD,
+            params={
+                "meeting": meeting.title,
+                "date": timezone.localtime(meeting.starts_at).date().isoformat(),
+            },
         )
         negotiation_advance_to(negotiation=negotiation, to_state=State.MEETING_HELD, actor=actor)
 

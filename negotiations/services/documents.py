@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kawasaki.models import User
 from kawasaki.services import audit_log, field_changes
 from kawasaki.uploads import validate_upload
 
-from ..models import Document, DocumentKind, EntryKind, Negotiation, Side
+from ..checks import show_date
+from ..models import Document, DocumentKind, EntryCode, EntryKind, Negotiation, Side
 from .deals import timeline_entry
 
 
@@ -49,9 +51,8 @@ def document_upload(
             negotiation,
             actor=actor,
             kind=EntryKind.DOCUMENT,
-            text=_("{title} (version {version}, {side})").format(
-                title=title, version=document.version, side=document.get_side_display()
-            ),
+            code=EntryCode.DOCUMENT_UPLOADED,
+            params={"title": title, "version": document.version, "side": side},
         )
     return document
 
@@ -74,9 +75,25 @@ def document_comment(*, document: Document, actor: User, comment: str) -> Docume
 def nda_record(
     *, negotiation: Negotiation, actor: User, signed_on: dt.date, expires_on: dt.date | None
 ) -> Negotiation:
-    """Record the NDA's dates. Side effects: audit entry, timeline entry."""
+    """Record the NDA's dates. The signing date has happened (not in the future) and comes before the
+    licence signed on the deal, if any. Side effects: audit entry, timeline entry."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if signed_on > today:
+        errors["nda_signed_on"] = _("The NDA signing date {nda} is in the future (today is {today}).").format(
+            nda=show_date(signed_on), today=show_date(today)
+        )
+    terms = getattr(negotiation, "terms", None)
+    if "nda_signed_on" not in errors and terms is not None and terms.signed_on < signed_on:
+        errors["nda_signed_on"] = _("The licence is dated {licence}, before the NDA signed on {nda}.").format(
+            licence=show_date(terms.signed_on), nda=show_date(signed_on)
+        )
     if expires_on is not None and expires_on <= signed_on:
-        raise ValidationError({"nda_expires_on": _("The NDA must expire after it is signed.")})
+        errors["nda_expires_on"] = _("The NDA must expire after it is signed ({nda}).").format(
+            nda=show_date(signed_on)
+        )
+    if errors:
+        raise ValidationError(errors)
     changes = field_changes(negotiation, {"nda_signed_on": signed_on, "nda_expires_on": expires_on})
     negotiation.nda_signed_on = signed_on
     negotiation.nda_expires_on = expires_on
@@ -92,6 +109,7 @@ def nda_record(
         negotiation,
         actor=actor,
         kind=EntryKind.DOCUMENT,
-        text=_("NDA signed on {date}").format(date=signed_on.isoformat()),
+        code=EntryCode.NDA_RECORDED,
+        params={"date": signed_on.isoformat()},
     )
     return negotiation

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kawasaki.images import image_extension, strip_image_metadata
@@ -16,7 +17,8 @@ from kawasaki.models import User
 from kawasaki.services import audit_log
 from kawasaki.uploads import validate_upload
 
-from ..models import EntryKind, Negotiation, Product, State
+from ..checks import show_date
+from ..models import EntryCode, EntryKind, Negotiation, Product, State
 from .deals import PRODUCT_STATES, negotiation_advance_to, timeline_entry
 
 
@@ -35,6 +37,24 @@ def product_record(
     Side effects: audit entry, timeline entry, maybe a move."""
     if negotiation.state not in PRODUCT_STATES:
         raise ValidationError(_("Products are recorded for deals with a signed licence."))
+    today = timezone.localdate()
+    if launch_date > today:
+        raise ValidationError(
+            {
+                "launch_date": _("The launch date {launch} is in the future (today is {today}).").format(
+                    launch=show_date(launch_date), today=show_date(today)
+                )
+            }
+        )
+    terms = getattr(negotiation, "terms", None)
+    if terms is not None and launch_date < terms.signed_on:
+        raise ValidationError(
+            {
+                "launch_date": _(
+                    "The product “{name}” launched on {launch}, before the licence signed on {licence}."
+                ).format(name=name, launch=show_date(launch_date), licence=show_date(terms.signed_on))
+            }
+        )
     product = Product(
         municipality=negotiation.municipality,
         negotiation=negotiation,
@@ -59,7 +79,9 @@ def product_record(
             negotiation,
             actor=actor,
             kind=EntryKind.NOTE,
-            text=_("Product recorded: {name}").format(name=name),
+            code=EntryCode.PRODUCT_RECORDED,
+            params={"name": name},
         )
-        negotiation_advance_to(negotiation=negotiation, to_state=State.LAUNCHED, actor=actor)
+        # Recording the launched product is the confirmation; the moves' guard rails still apply.
+        negotiation_advance_to(negotiation=negotiation, to_state=State.LAUNCHED, actor=actor, confirmed=True)
     return product

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from kawasaki.models import User
 from kawasaki.services import audit_log, field_changes
 
-from ..models import EntryKind, LicenceTerms, Negotiation, State
+from ..checks import show_date
+from ..models import EntryCode, EntryKind, LicenceTerms, Negotiation, State
 from .deals import TERMS_STATES, negotiation_move, timeline_entry
 
 TERMS_FIELDS = (
@@ -52,8 +53,21 @@ def licence_terms_record(*, negotiation: Negotiation, actor: User, data: dict) -
             errors["term_months"] = _("An assignment has no term.")
     if terms.minimum_royalty_yen and not terms.royalty_percent:
         errors["minimum_royalty_yen"] = _("A minimum royalty needs a running royalty rate.")
-    if terms.signed_on and terms.signed_on > timezone.localdate():
-        errors["signed_on"] = _("The signing date cannot be in the future.")
+    today = timezone.localdate()
+    if terms.signed_on and terms.signed_on > today:
+        errors["signed_on"] = _(
+            "The licence signing date {licence} is in the future (today is {today})."
+        ).format(licence=show_date(terms.signed_on), today=show_date(today))
+    elif terms.signed_on and negotiation.nda_signed_on and terms.signed_on < negotiation.nda_signed_on:
+        errors["signed_on"] = _("The licence is dated {licence}, before the NDA signed on {nda}.").format(
+            licence=show_date(terms.signed_on), nda=show_date(negotiation.nda_signed_on)
+        )
+    elif terms.signed_on:
+        early = negotiation.products.filter(launch_date__lt=terms.signed_on).order_by("launch_date").first()
+        if early is not None:
+            errors["signed_on"] = _(
+                "The product “{name}” launched on {launch}, before the licence signed on {licence}."
+            ).format(name=early.name, launch=show_date(early.launch_date), licence=show_date(terms.signed_on))
     if errors:
         raise ValidationError(errors)
     terms.full_clean(exclude=["negotiation", "municipality"])
@@ -70,8 +84,12 @@ def licence_terms_record(*, negotiation: Negotiation, actor: User, data: dict) -
             negotiation,
             actor=actor,
             kind=EntryKind.DOCUMENT,
-            text=_("Licence terms recorded: {type}").format(type=terms.get_licence_type_display()),
+            code=EntryCode.TERMS_RECORDED,
+            params={"type": terms.licence_type},
         )
         if negotiation.state == State.TERMS:
-            negotiation_move(negotiation=negotiation, to_state=State.LICENCE_SIGNED, actor=actor)
+            # Recording the signed terms is the confirmation; the move's guard rails still apply.
+            negotiation_move(
+                negotiation=negotiation, to_state=State.LICENCE_SIGNED, actor=actor, confirmed=True
+            )
     return terms

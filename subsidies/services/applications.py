@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kawasaki.models import User
@@ -105,6 +105,16 @@ APPLICATION_FIELDS = (
 _LINK_FIELDS = ("window", "business_plan", "negotiation", "coordinator")
 
 
+def application_duplicate_of(*, sme: SME, window: ProgrammeWindow) -> Application | None:
+    """The SME's first application to the window that is not withdrawn, if any."""
+    return (
+        Application.objects.filter(municipality=sme.municipality, sme=sme, window=window)
+        .exclude(status=S.WITHDRAWN)
+        .order_by("pk")
+        .first()
+    )
+
+
 def application_create(
     *,
     sme: SME,
@@ -116,10 +126,13 @@ def application_create(
     business_plan: BusinessPlan | None = None,
     negotiation: Negotiation | None = None,
     coordinator: User | None = None,
+    allow_duplicate: bool = False,
 ) -> Application:
     """Start a draft application of an SME to one window of a programme. Side effect: audit entry.
 
-    The coordinator in charge defaults to the actor when the actor is a coordinator.
+    The coordinator in charge defaults to the actor when the actor is a coordinator. A second
+    application of the same SME to the same window (not withdrawn) is refused with a warning on
+    `allow_duplicate` naming the first one, unless `allow_duplicate` says it is legitimate.
     """
     if not actor.has_perm("subsidies.add_application", sme):
         raise PermissionDenied
@@ -127,6 +140,26 @@ def application_create(
         sme=sme, programme=programme, window=window, business_plan=business_plan, negotiation=negotiation
     )
     check_amounts(programme=programme, requested=amount_requested_jpy)
+    existing = application_duplicate_of(sme=sme, window=window)
+    if existing is not None and not allow_duplicate:
+        raise ValidationError(
+            {
+                "allow_duplicate": ValidationError(
+                    _(
+                        "{sme} already has an application to this window: “{title}” (started on {date}). "
+                        "Tick “Create anyway” if a second one is legitimate."
+                    ).format(
+                        sme=sme.name_ja,
+                        title=existing.title,
+                        date=formats.date_format(
+                            timezone.localtime(existing.created_at).date(), "DATE_FORMAT"
+                        ),
+                    ),
+                    code="duplicate",
+                    params={"pk": existing.pk},
+                )
+            }
+        )
     if coordinator is None and actor.has_perm("subsidies.decide_application", sme.municipality):
         coordinator = actor
     with transaction.atomic():
@@ -142,12 +175,18 @@ def application_create(
             amount_requested_jpy=amount_requested_jpy,
             created_by=actor,
         )
+        changes: dict[str, Any] = {
+            "amount_requested_jpy": {"new": amount_requested_jpy},
+            "window": {"new": str(window)},
+        }
+        if existing is not None:
+            changes["duplicate_of"] = {"new": existing.pk}
         audit_log(
             municipality=sme.municipality,
             actor=actor,
             action="subsidy_application.created",
             obj=application,
-            changes={"amount_requested_jpy": {"new": amount_requested_jpy}, "window": {"new": str(window)}},
+            changes=changes,
         )
     return application
 

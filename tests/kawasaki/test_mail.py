@@ -82,3 +82,23 @@ def test_subject_is_one_line_even_if_the_template_wraps():
 )
 def test_lead_reached_is_the_tightest_lead_time_passed(days_left, leads, expected):
     assert lead_reached(days_left=days_left, leads=leads) == expected
+
+
+@pytest.mark.django_db
+def test_dates_and_times_are_in_the_readers_format_and_the_municipalitys_time_zone():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    meeting = _Meeting()
+    # 01:30 UTC is 10:30 in Kawasaki; a request that had activated UTC must not shift it.
+    meeting.starts_at = dt.datetime(2026, 11, 26, 1, 30, tzinfo=dt.UTC)
+    meeting.ends_at = dt.datetime(2026, 11, 26, 2, 30, tzinfo=dt.UTC)
+    ja = UserFactory(email="ja-date@example.jp", preferred_language="ja")
+    en = UserFactory(email="en-date@example.jp", preferred_language="en")
+    with timezone.override("UTC"):
+        mail_users(users=[ja, en], template=TEMPLATE, context={**_context(), "meeting": meeting})
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "2026年11月26日 10:30–11:30" in bodies["ja-date@example.jp"]
+    assert "Nov. 26, 2026 10:30 a.m.–11:30 a.m." in bodies["en-date@example.jp"]
+    assert "2026-11-26" not in "".join(bodies.values())

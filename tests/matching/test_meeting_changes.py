@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry, Role
@@ -129,8 +129,40 @@ def test_cancel_needs_a_reason_and_happens_once(closed_meeting, coordinator_a):
 
 
 @pytest.mark.django_db
+def test_a_meeting_is_marked_held_only_on_or_after_its_date(closed_meeting, coordinator_a):
+    with scope(municipality=closed_meeting.municipality):
+        starts_on = timezone.localtime(closed_meeting.starts_at).date()
+        with pytest.raises(ValidationError) as error:
+            services.meeting_hold(
+                meeting=closed_meeting, actor=coordinator_a, minutes="実施", attended_sme_ids=[]
+            )
+        today = timezone.localdate()
+        assert error.value.messages == [
+            f"面談日は {starts_on.year}年{starts_on.month}月{starts_on.day}日 です。実施済みにできるのはその日以降です"
+            f"（本日は {today.year}年{today.month}月{today.day}日）。"
+        ]
+        closed_meeting.refresh_from_db()
+        assert (closed_meeting.status, closed_meeting.minutes) != ("held", "実施")
+        assert not AuditEntry.objects.filter(action="meeting.held").exists()
+        # On its day (earlier that day) it can.
+        _make_past(closed_meeting)
+        services.meeting_hold(
+            meeting=closed_meeting, actor=coordinator_a, minutes="実施", attended_sme_ids=[]
+        )
+        closed_meeting.refresh_from_db()
+        assert closed_meeting.status == "held"
+
+
+def _make_past(meeting):
+    meeting.starts_at = timezone.now() - dt.timedelta(minutes=90)
+    meeting.ends_at = timezone.now() - dt.timedelta(minutes=30)
+    meeting.save(update_fields=["starts_at", "ends_at"])
+
+
+@pytest.mark.django_db
 def test_a_held_meeting_cannot_be_cancelled_or_changed(closed_meeting, coordinator_a):
     with scope(municipality=closed_meeting.municipality):
+        _make_past(closed_meeting)
         services.meeting_hold(
             meeting=closed_meeting, actor=coordinator_a, minutes="実施", attended_sme_ids=[]
         )
@@ -234,10 +266,16 @@ def test_new_date_raises_the_sequence_and_mails_attending_smes(
     english = next(m for m in mail.outbox if m.to == ["en@attending.example.jp"])
     assert japanese.subject == "変更: クローズド説明会"
     assert english.subject == "Changed: クローズド説明会"
-    old = timezone.localtime(_future()).strftime("%Y-%m-%d %H:%M")
-    new = timezone.localtime(new_start).strftime("%Y-%m-%d %H:%M")
-    assert f"When: {new}–12:00\nPreviously: {old}–16:00\nWhere: 会議室A \n" in english.body
-    assert f"日時: {new}–12:00\n変更前: {old}–16:00\n場所: 会議室A \n" in japanese.body
+    # Dates in the reader's format, times in the municipality's time zone (kawasaki.mail).
+    old, new = timezone.localtime(_future()), timezone.localtime(new_start)
+    with translation.override("en"):
+        old_en, new_en = (formats.date_format(d, "DATE_FORMAT") for d in (old, new))
+    with translation.override("ja"):
+        old_ja, new_ja = (formats.date_format(d, "DATE_FORMAT") for d in (old, new))
+    assert (
+        f"When: {new_en} 10 a.m.–noon\nPreviously: {old_en} 2 p.m.–4 p.m.\nWhere: 会議室A \n" in english.body
+    )
+    assert f"日時: {new_ja} 10:00–12:00\n変更前: {old_ja} 14:00–16:00\n場所: 会議室A \n" in japanese.body
     values = _ics_values(english.attachments[0][1])
     assert (values["SEQUENCE"], values["STATUS"]) == ("1", "CONFIRMED")
     assert values["DTSTART"] == new_start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

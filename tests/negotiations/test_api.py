@@ -89,7 +89,9 @@ def test_transition_moves_through_the_one_service(api_client_of, deal_a, coordin
             coordinator_a,
             {"old": "interest", "new": "introduced"},
         )
-    dropped = _transition(api, deal_a, {"to_state": "dropped", "reason": "price", "note": "条件が合わず"})
+    dropped = _transition(
+        api, deal_a, {"to_state": "dropped", "reason": "price", "note": "条件が合わず", "confirm": True}
+    )
     assert dropped.status_code == 200
     assert (dropped.json()["state"], dropped.json()["drop_reason"]) == ("dropped", "price")
 
@@ -110,6 +112,11 @@ def test_transition_refuses_bad_moves_with_field_messages(api_client_of, deal_a,
             {"to_state": "dropped", "reason": "other"},
             "note",
             "「その他」の場合は理由を書いてください。",
+        ),
+        "unconfirmed": (
+            {"to_state": "dropped", "reason": "price"},
+            "confirm",
+            "「中止」は取り消しにくい移動です。確認のチェックを入れてから進めてください。",
         ),
     }
     answers = {}

@@ -1,6 +1,9 @@
 """A coordinator moves deals on the board with the keyboard and by drag-and-drop, then reads the history."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from kawasaki.models import Role
@@ -18,7 +21,13 @@ def test_board_moves_by_keyboard_and_drag(live_server, page, city_a):
     secret = enrol_totp(user)
     with scopes_disabled():
         by_key = NegotiationFactory(municipality=city_a, coordinator=user)
-        by_drag = NegotiationFactory(municipality=city_a, coordinator=user, state="meeting_held")
+        # "NDA signed" needs the NDA's signing date (negotiations/checks.py).
+        by_drag = NegotiationFactory(
+            municipality=city_a,
+            coordinator=user,
+            state="meeting_held",
+            nda_signed_on=timezone.localdate() - dt.timedelta(days=30),
+        )
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=login]", "coord@example.jp")
     page.fill("input[name=password]", PASSWORD)

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry, Role
@@ -72,7 +72,8 @@ def test_beat_task_reminds_coordinator_and_sme_once(settings, city_a, city_b, nd
     ]
     coordinator_mail = next(m for m in mail.outbox if m.to == ["coord-a@example.jp"])
     assert coordinator_mail.subject == "秘密保持契約の期限まであと20日: 秘密保持製作所 × 大手精機株式会社"
-    expires = nda_deal.nda_expires_on.isoformat()
+    day = nda_deal.nda_expires_on
+    expires = f"{day.year}年{day.month}月{day.day}日"
     assert f"秘密保持製作所 と 大手精機株式会社 の秘密保持契約は {expires} に終了します（あと20日）。" in (
         coordinator_mail.body
     )
@@ -155,7 +156,8 @@ def test_language_former_coordinators_and_finished_deals(settings, city_a, nda_d
     assert sorted(m.to[0] for m in mail.outbox) == [english.email, "owner@nda.example.jp"]
     english_mail = next(m for m in mail.outbox if m.to == [english.email])
     assert english_mail.subject == "NDA ends in 20 days: 秘密保持製作所 × 大手精機株式会社"
-    expires = nda_deal.nda_expires_on.isoformat()
+    with translation.override("en"):
+        expires = formats.date_format(nda_deal.nda_expires_on, "DATE_FORMAT")
     assert f"The NDA between 秘密保持製作所 and 大手精機株式会社 ends on {expires}, in 20 days." in (
         english_mail.body
     )

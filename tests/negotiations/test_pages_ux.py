@@ -40,7 +40,7 @@ def test_refused_nda_dates_show_the_error_on_the_field_and_keep_the_input(client
     html = _main(response)
     error = re.search(r'<p class="error" id="nda_expires_on_error_1">([^<]+)</p>', html)
     assert error is not None
-    assert error.group(1) == "秘密保持契約の期限は締結日より後にしてください。"
+    assert error.group(1) == "秘密保持契約の期限は締結日（2026年4月1日）より後にしてください。"
     assert 'value="2026-04-01"' in html
     assert 'value="2026-03-01"' in html
     deal_a.refresh_from_db()

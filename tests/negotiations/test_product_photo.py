@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope
 from PIL import Image
 
@@ -13,7 +14,7 @@ from kawasaki.models import Role
 from negotiations import services
 from negotiations.models import State
 from tests.conftest import make_member
-from tests.factories.negotiations import NegotiationFactory, member_of
+from tests.factories.negotiations import NegotiationFactory, member_of, records_for
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,12 @@ def photo_with_gps() -> bytes:
 @pytest.fixture
 def product(city_a, coordinator_a):
     with scope(municipality=city_a):
-        deal = NegotiationFactory(municipality=city_a, state=State.PROTOTYPE)
+        deal = records_for(NegotiationFactory(municipality=city_a, state=State.PROTOTYPE), State.PROTOTYPE)
         return services.product_record(
             negotiation=deal,
             actor=coordinator_a,
             name="防振マウント",
-            launch_date=dt.date(2026, 5, 1),
+            launch_date=timezone.localdate() - dt.timedelta(days=1),
             photo=SimpleUploadedFile("../../etc/試作品.jpg", photo_with_gps(), content_type="image/jpeg"),
         )
 
@@ -74,9 +75,12 @@ def test_photo_is_shown_to_the_deal_parties_and_staff_only(client_of, city_a, ci
 
 def test_product_without_photo_has_no_photo_page(client_of, city_a, coordinator_a):
     with scope(municipality=city_a):
-        deal = NegotiationFactory(municipality=city_a, state=State.PROTOTYPE)
+        deal = records_for(NegotiationFactory(municipality=city_a, state=State.PROTOTYPE), State.PROTOTYPE)
         plain = services.product_record(
-            negotiation=deal, actor=coordinator_a, name="x", launch_date=dt.date(2026, 5, 1)
+            negotiation=deal,
+            actor=coordinator_a,
+            name="x",
+            launch_date=timezone.localdate() - dt.timedelta(days=1),
         )
     assert client_of(coordinator_a).get(photo_url(city_a, plain)).status_code == 404
 

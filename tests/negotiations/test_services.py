@@ -24,7 +24,7 @@ from negotiations.models import (
 )
 from negotiations.tasks import send_task_reminders
 from tests.conftest import make_member
-from tests.factories.negotiations import NegotiationFactory, TaskFactory, seed_of
+from tests.factories.negotiations import NegotiationFactory, TaskFactory, records_for, seed_of
 from tests.matching.conftest import make_company, make_sme
 
 ALLOWED = [
@@ -51,10 +51,10 @@ def test_transition_table_is_the_documented_one():
 @pytest.mark.parametrize(("old", "new"), ALLOWED, ids=lambda v: v)
 def test_allowed_move_changes_state_and_records_who_and_when(city_a, coordinator_a, old, new):
     with scope(municipality=city_a):
-        deal = NegotiationFactory(municipality=city_a, state=old)
+        deal = records_for(NegotiationFactory(municipality=city_a, state=old), new)
         reason = DropReason.PRICE if new == "dropped" else None
         services.negotiation_move(
-            negotiation=deal, to_state=new, actor=coordinator_a, reason=reason, note="n"
+            negotiation=deal, to_state=new, actor=coordinator_a, reason=reason, note="n", confirmed=True
         )
         deal.refresh_from_db()
         assert deal.state == new
@@ -95,7 +95,7 @@ def test_dropping_needs_a_reason(city_a, coordinator_a, reason):
         deal = NegotiationFactory(municipality=city_a, state=State.EVALUATION)
         with pytest.raises(ValidationError) as error:
             services.negotiation_move(
-                negotiation=deal, to_state=State.DROPPED, actor=coordinator_a, reason=reason
+                negotiation=deal, to_state=State.DROPPED, actor=coordinator_a, reason=reason, confirmed=True
             )
         assert error.value.message_dict == {"reason": ["中止の理由を選んでください。"]}
         deal.refresh_from_db()
@@ -113,6 +113,7 @@ def test_dropping_for_other_needs_a_note_and_stores_reason(city_a, coordinator_a
                 actor=coordinator_a,
                 reason=DropReason.OTHER,
                 note=" ",
+                confirmed=True,
             )
         services.negotiation_move(
             negotiation=deal,
@@ -120,6 +121,7 @@ def test_dropping_for_other_needs_a_note_and_stores_reason(city_a, coordinator_a
             actor=coordinator_a,
             reason=DropReason.LICENSOR_WITHDREW,
             note="事業部の方針変更",
+            confirmed=True,
         )
         deal.refresh_from_db()
         assert (deal.state, deal.drop_reason, deal.drop_note) == (
@@ -186,6 +188,10 @@ def test_proposal_becomes_meeting_and_holding_it_opens_the_deal(city_a, coordina
                 proposal=proposal, actor=coordinator_a, venue="x", **_start()
             )
 
+        # It took place: held only on or after its date.
+        meeting.starts_at = timezone.now() - dt.timedelta(hours=2)
+        meeting.ends_at = timezone.now() - dt.timedelta(hours=1)
+        meeting.save(update_fields=["starts_at", "ends_at"])
         meeting_services.meeting_hold(
             meeting=meeting, actor=coordinator_a, minutes="良い感触", attended_sme_ids=[sme.pk]
         )
@@ -226,7 +232,9 @@ TERMS = {
 @pytest.mark.django_db
 def test_terms_recorded_at_terms_negotiation_sign_the_licence(city_a, coordinator_a):
     with scope(municipality=city_a):
-        deal = NegotiationFactory(municipality=city_a, state=State.EVALUATION)
+        deal = NegotiationFactory(
+            municipality=city_a, state=State.EVALUATION, nda_signed_on=dt.date(2026, 1, 15)
+        )
         with pytest.raises(ValidationError):
             services.licence_terms_record(negotiation=deal, actor=coordinator_a, data=TERMS)
         deal.state = State.TERMS
@@ -265,7 +273,7 @@ def test_terms_validation(city_a, coordinator_a, change, field):
 @pytest.mark.django_db
 def test_product_launch_is_counted(city_a, coordinator_a):
     with scope(municipality=city_a):
-        deal = NegotiationFactory(municipality=city_a, state=State.PROTOTYPE)
+        deal = records_for(NegotiationFactory(municipality=city_a, state=State.PROTOTYPE), State.PROTOTYPE)
         with pytest.raises(ValidationError):
             services.product_record(
                 negotiation=NegotiationFactory(municipality=city_a, state=State.TERMS),
@@ -277,7 +285,7 @@ def test_product_launch_is_counted(city_a, coordinator_a):
             negotiation=deal,
             actor=coordinator_a,
             name="防振マウント",
-            launch_date=dt.date(2026, 5, 1),
+            launch_date=timezone.localdate() - dt.timedelta(days=1),
             price_yen=12800,
         )
         deal.refresh_from_db()

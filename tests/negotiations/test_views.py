@@ -149,7 +149,7 @@ def test_move_by_form_and_by_json(client_of, deal_a, coordinator_a):
     # An off-site "next" is ignored.
     response = client.post(
         f"{BASE}/deals/{deal_a.pk}/move/",
-        {"to_state": "dropped", "reason": "price", "next": "https://evil.example/"},
+        {"to_state": "dropped", "reason": "price", "confirm": "on", "next": "https://evil.example/"},
     )
     assert response["Location"] == f"{BASE}/deals/{deal_a.pk}/"
     deal_a.refresh_from_db()

@@ -82,6 +82,8 @@ ROLE_MATRIX = {
     "negotiation_create": STAFF,
     "negotiation_detail": PARTIES,
     "negotiation_move": STAFF,
+    "negotiation_reopen": STAFF,
+    "negotiation_data_quality": STAFF,
     "negotiation_entry_add": STAFF,
     "document_upload": PARTIES,
     "negotiation_nda": STAFF,
@@ -99,6 +101,7 @@ ROLE_MATRIX = {
 PROBE_OBJECTS = {
     "negotiation_detail": _deal_pk,
     "negotiation_move": _deal_pk,
+    "negotiation_reopen": _deal_pk,
     "negotiation_entry_add": _deal_pk,
     "document_upload": _deal_pk,
     "negotiation_nda": _deal_pk,

@@ -67,7 +67,28 @@ def test_sme_corporate_number_unique_within_municipality_only(city_a, city_b, co
                 actor=coordinator_a,
                 data={"name_ja": "A2社", "corporate_number": "7000012050002"},
             )
-    assert info.value.message_dict == {"corporate_number": ["この法人番号は別の企業に登録されています。"]}
+    assert info.value.message_dict == {
+        "corporate_number": ["A社 はすでに法人番号 7000012050002 で登録されています。"]
+    }
+
+
+def test_an_sme_of_the_same_name_is_warned_and_can_be_registered_anyway(city_a, coordinator_a):
+    with scope(municipality=city_a):
+        first = services.sme_create(municipality=city_a, actor=coordinator_a, data={"name_ja": "川崎精工"})
+        with pytest.raises(ValidationError) as info:
+            services.sme_create(municipality=city_a, actor=coordinator_a, data={"name_ja": "川崎精工"})
+        assert info.value.message_dict == {
+            "allow_duplicate": [
+                "川崎精工 という名前の中小企業がすでに登録されています。別の会社であれば「重複を承知で登録する」にチェックしてください。"
+            ]
+        }
+        assert SME.objects.count() == 1
+        assert services.sme_duplicate_of(municipality=city_a, data={"name_ja": "川崎精工"}) == first
+        second = services.sme_create(
+            municipality=city_a, actor=coordinator_a, data={"name_ja": "川崎精工"}, allow_duplicate=True
+        )
+        assert SME.objects.count() == 2
+        assert second.pk != first.pk
 
 
 def test_sme_update_logs_old_and_new(city_a, coordinator_a, sme_a):

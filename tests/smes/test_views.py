@@ -321,7 +321,9 @@ def test_sme_edit_duplicate_number_is_translated(client_of, city_a, sme_a, other
             {"name_ja": sme_a.name_ja, "corporate_number": "7000012050002"},
         )
     assert response.status_code == 400
-    assert errors_of(response)["corporate_number"] == ["この法人番号は別の企業に登録されています。"]
+    assert errors_of(response)["corporate_number"] == [
+        f"{other_sme_a.name_ja} はすでに法人番号 7000012050002 で登録されています。"
+    ]
 
 
 def test_visit_form_bad_input_is_translated(client_of, city_a, sme_a, coordinator_a):
@@ -408,3 +410,27 @@ def test_referral_forms_bad_input_is_translated(client_of, city_a, city_b, sme_a
         response = client.post(url("referral_outcome", city_a, pk=referral.pk), {"outcome": "great"})
     assert response.status_code == 400
     assert errors_of(response) == {"outcome": ["正しく選択してください。 great は候補にありません。"]}
+
+
+@pytest.mark.django_db
+def test_registering_the_same_corporate_number_again_links_to_the_registered_sme(
+    client_of, city_a, coordinator_a
+):
+    from django_scopes import scopes_disabled as _off
+
+    from smes.models import SME as _SME
+
+    client = client_of(coordinator_a)
+    create = f"/m/{city_a.slug}/smes/new/"
+    data = {"name_ja": "川崎精工", "corporate_number": "7000012050002"}
+    first = client.post(create, data)
+    with _off():
+        registered = _SME.objects.get(municipality=city_a)
+    assert first.status_code == 302, first.content.decode()[:500]
+    again = client.post(create, {"name_ja": "川崎精工（重複）", "corporate_number": "7000-0120-50002"})
+    html = again.content.decode()
+    assert again.status_code == 400
+    assert "川崎精工 はすでに法人番号 7000012050002 で登録されています。" in html
+    assert f'href="/m/{city_a.slug}/smes/{registered.pk}/"' in html
+    with _off():
+        assert _SME.objects.filter(municipality=city_a).count() == 1

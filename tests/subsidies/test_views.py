@@ -333,3 +333,42 @@ def test_application_list_filters_by_programme(
     assert "別制度の申請" in page
     assert "共同研究の申請" not in page
     assert f'<option value="{other.pk}" selected>別の補助金</option>' in page
+
+
+@pytest.mark.django_db
+def test_a_second_application_to_the_same_window_is_warned_with_a_link_and_can_go_on(
+    client_of, city_a, sme_a, programme_a, open_window_a, coordinator_a
+):
+    from kawasaki.models import AuditEntry
+
+    client = client_of(coordinator_a)
+    data = {
+        "sme": sme_a.pk,
+        "programme": programme_a.pk,
+        "title": "振動センサーの共同研究",
+        "window": open_window_a.pk,
+        "amount_requested_jpy": "1000000",
+    }
+    assert client.post(url("subsidy_application_create", city_a), data).status_code == 302
+    with scopes_disabled():
+        first = Application.objects.get()
+    response = client.post(url("subsidy_application_create", city_a), {**data, "title": "二件目"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "すでにこの公募回への申請があります" in html
+    assert f'href="{url("subsidy_application_detail", city_a, pk=first.pk)}"' in html
+    with scopes_disabled():
+        assert Application.objects.count() == 1
+    response = client.post(
+        url("subsidy_application_create", city_a), {**data, "title": "二件目", "allow_duplicate": "on"}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        second = Application.objects.get(title="二件目")
+        audit = AuditEntry.objects.get(action="subsidy_application.created", object_id=str(second.pk))
+        assert audit.changes["duplicate_of"] == {"new": first.pk}
+        # A withdrawn application is no duplicate.
+        Application.objects.filter(pk__in=[first.pk, second.pk]).update(status="withdrawn")
+    assert (
+        client.post(url("subsidy_application_create", city_a), {**data, "title": "三件目"}).status_code == 302
+    )
