@@ -162,6 +162,7 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
             actor=coordinator,
             reason=data["drop"]["reason"],
             note=data["drop"]["note"],
+            confirmed=True,
         )
     return deal
 

@@ -181,15 +181,24 @@ def demo_subsidies(context: dict) -> None:
             None,
         ),
     ]
+    applied: set[tuple[int, int]] = set()
     for index, (status, title, window, requested, granted, submitted, decided, reported) in enumerate(rows):
+        # One application per SME and window, as the service expects: the next SME in turn that has not
+        # applied to this window yet.
+        # With fewer demo SMEs than rows (the step run alone), a second application is allowed knowingly.
+        turn = [smes[(index + step) % len(smes)] for step in range(len(smes))]
+        free = [s for s in turn if (s.pk, window.pk) not in applied]
+        sme = free[0] if free else turn[0]
+        applied.add((sme.pk, window.pk))
         application = services.application_create(
-            sme=smes[index % len(smes)],
+            sme=sme,
             programme=joint_rd,
             actor=coordinator,
             window=window,
             title=title,
             amount_requested_jpy=requested,
-            business_plan=plan if index % len(smes) == 0 else None,
+            business_plan=plan if sme == smes[0] else None,
+            allow_duplicate=not free,
         )
         if status == "draft":
             continue
