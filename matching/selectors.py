@@ -16,6 +16,7 @@ from .engine.directions import seeds_for_text
 from .engine.index import Candidate
 from .indexing import current_index
 from .models import (
+    Direction,
     IndexKind,
     Meeting,
     MeetingKind,
@@ -40,10 +41,10 @@ def runs_of(*, municipality: Municipality) -> QuerySet[ScreeningRun]:
 
 
 def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet[ScreeningCandidate]:
-    """A run's candidates in rank order (grouped by SME for portfolio runs)."""
-    qs = run.candidates.select_related("patent", "patent__company", "sme", "decided_by").order_by(
-        "sme__name_ja", "rank"
-    )
+    """A run's candidates, best first: by rank (the engine's score order), grouped by SME (in name
+    order) only for portfolio runs, where each SME has its own ranking."""
+    order = ("sme__name_ja", "sme_id", "rank") if run.direction == Direction.PORTFOLIO else ("rank", "pk")
+    qs = run.candidates.select_related("patent", "patent__company", "sme", "decided_by").order_by(*order)
     return qs.filter(decision=decision) if decision else qs
 
 

@@ -8,14 +8,14 @@
 from __future__ import annotations
 
 from .fit import Filters, FitSettings
-from .index import Candidate, Document, ScreeningIndex
+from .index import Candidate, Document, QueryTerms, ScreeningIndex
 
 __all__ = ["seeds_for_text", "smes_for_seed"]
 
 
 def seeds_for_text(
     seeds: ScreeningIndex,
-    text: str,
+    text: str | QueryTerms,
     *,
     top_k: int = 20,
     filters: Filters | None = None,
