@@ -149,6 +149,47 @@ class TermMatrix:
         )
         return scores.astype(np.float32)
 
+    def score_groups(
+        self, groups: Sequence[tuple[Sequence[str], float]], params: BM25Params | None = None
+    ) -> np.ndarray:
+        """BM25 scores of structured-query synonym sets (Pirkola): each set is scored as one term
+        whose frequency in a document is the sum of its members' and whose document frequency is that
+        of their union, times the set's weight. Members missing from the vocabulary are ignored."""
+        params = params or self.params
+        scores = np.zeros(self.n_docs, dtype=np.float64)
+        tf = self.tf
+        n = float(self.n_docs)
+        for terms, weight in groups:
+            cols = [self.vocabulary[t] for t in dict.fromkeys(terms) if t in self.vocabulary]
+            if not cols or not weight:
+                continue
+            idx = np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
+            vals = np.concatenate([tf.data[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
+            docs, inverse = np.unique(idx, return_inverse=True)
+            freq = np.bincount(inverse, weights=vals)
+            df = float(docs.size)
+            idf = np.log1p((n - df + 0.5) / (df + 0.5))
+            norm = params.k1 * (1.0 - params.b + params.b * self._lengths[docs] / self._avg_length)
+            scores[docs] += weight * idf * freq * (params.k1 + 1.0) / (freq + norm)
+        return scores.astype(np.float32)
+
+    def group_weight(
+        self, terms: Sequence[str], freq: float, doc: int, params: BM25Params | None = None
+    ) -> float:
+        """BM25 weight of a synonym set occurring ``freq`` (summed) times in document ``doc``."""
+        params = params or self.params
+        cols = [self.vocabulary[t] for t in dict.fromkeys(terms) if t in self.vocabulary]
+        if not cols or freq <= 0:
+            return 0.0
+        df = float(
+            np.unique(
+                np.concatenate([self.tf.indices[self.tf.indptr[j] : self.tf.indptr[j + 1]] for j in cols])
+            ).size
+        )
+        idf = np.log1p((self.n_docs - df + 0.5) / (df + 0.5))
+        norm = params.k1 * (1.0 - params.b + params.b * self._lengths[doc] / self._avg_length)
+        return float(idf * freq * (params.k1 + 1.0) / (freq + norm))
+
     def query_matrix(self, queries: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
         """Weighted queries as a sparse (n_queries, n_terms) matrix over this vocabulary."""
         rows: list[int] = []
