@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kawasaki.models import Municipality
 from patents.models import FIT_FIELDS, Patent, PublicationState
@@ -26,6 +27,8 @@ from smes.models import SME
 from .conf import engine_settings
 from .engine.fit import FIT_PROFILE_FIELDS, DocMeta, FitProfile
 from .engine.index import ENGINE_VERSION, Document, IndexVersionError, ScreeningIndex
+from .engine.text import Analyzer
+from .engine.translate import JA_STOP_WORDS
 from .models import IndexKind, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -148,6 +151,18 @@ def sme_documents(*, municipality: Municipality) -> list[Document]:
         .order_by("pk")
         .iterator(chunk_size=2000)
     ]
+
+
+def query_has_words(text: str) -> bool:
+    """Whether a need has anything to search for: not empty, not only function words, generic verbs
+    (する, 探す ...) and formal nouns (こと, もの ...)."""
+    return any(t not in JA_STOP_WORDS for t in Analyzer().terms(text or "", subtokens=False))
+
+
+EMPTY_QUERY_MESSAGE = _(
+    "These words are too general to search with (such as 「もの」 or 「探す」). Describe what the SME makes, "
+    "needs or can do: materials, parts, processes or the problem to solve."
+)
 
 
 def _index_dir(municipality: Municipality) -> Path:

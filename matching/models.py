@@ -427,3 +427,44 @@ class OneOnOneRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sme} → {self.company}"
+
+
+class GlossaryEntry(models.Model):
+    """A municipality's own technical equivalent for screening: a term and its equivalents, in either
+    language (弁 -> valve; "ride quality" -> 乗り心地). Applied above JMdict and the shipped glossary at
+    the next query, without an index rebuild."""
+
+    municipality = municipality_fk()
+    term = models.CharField(_("term"), max_length=100)
+    equivalents = models.CharField(
+        _("equivalents"),
+        max_length=500,
+        help_text=_("Separate several with commas, e.g. valve, check valve."),
+    )
+    created_by = _user_fk(_("added by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("glossary entry")
+        verbose_name_plural = _("glossary entries")
+        ordering = ["term", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "term"], name="glossary_term_unique_per_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.equivalents}"
+
+    @property
+    def equivalent_list(self) -> list[str]:
+        return split_equivalents(self.equivalents)
+
+
+def split_equivalents(text: str) -> list[str]:
+    """The equivalents of a glossary entry: comma- (or 、-) separated, trimmed, duplicates dropped."""
+    parts = (p.strip() for p in text.replace("、", ",").replace("，", ",").split(","))
+    return list(dict.fromkeys(p for p in parts if p))

@@ -17,6 +17,7 @@ from .engine.index import Candidate
 from .indexing import current_index
 from .models import (
     Direction,
+    GlossaryEntry,
     IndexKind,
     Meeting,
     MeetingKind,
@@ -31,6 +32,7 @@ from .models import (
 )
 from .rules import party_ids
 from .services.screening import SeedFilters
+from .translation import translator_for
 
 
 def runs_of(*, municipality: Municipality) -> QuerySet[ScreeningRun]:
@@ -85,8 +87,9 @@ def seed_search(
 ) -> list[tuple[Patent, Candidate]]:
     """Interactive screening (no job): ranked seeds with explanations for free text, in well under a second."""
     index, _record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+    query = index.analyse_query(text, translator=translator_for(municipality))
     hits = seeds_for_text(
-        index, text, top_k=top_k, filters=(filters or SeedFilters()).to_engine(timezone.localdate())
+        index, query, top_k=top_k, filters=(filters or SeedFilters()).to_engine(timezone.localdate())
     )
     patents = Patent.objects.filter(
         municipality=municipality, pk__in=[int(h.doc_id) for h in hits]
@@ -175,3 +178,8 @@ def participants_of(*, meeting: Meeting) -> QuerySet[Participant]:
 
 def requests_of(*, meeting: Meeting) -> QuerySet[OneOnOneRequest]:
     return meeting.requests.select_related("sme", "company", "meeting").prefetch_related("seeds")
+
+
+def glossary_of(*, municipality: Municipality) -> QuerySet[GlossaryEntry]:
+    """The municipality's own screening glossary, by term."""
+    return GlossaryEntry.objects.filter(municipality=municipality).select_related("created_by")

@@ -46,6 +46,7 @@ __all__ = [
     "TranslationTable",
     "Translator",
     "build_table",
+    "configure_table_path",
     "default_table_path",
     "default_translator",
     "jmdict_source_path",
@@ -65,18 +66,30 @@ _WORD_RE = re.compile(r"[a-z][a-z\-]+")
 def jmdict_source_path() -> Path | None:
     """The JMdict SQLite database of the ``jamdict-data`` package, if installed."""
     try:
-        import jamdict_data  # type: ignore[import-untyped]
+        import jamdict_data
     except ImportError:
         return None
     path = Path(jamdict_data.__file__).resolve().parent / "jamdict.db"
     return path if path.exists() else None
 
 
+_configured_path: Path | None = None
+
+
+def configure_table_path(path: Path) -> None:
+    """Set where :func:`default_table_path` points (Django does this at start-up from its settings)."""
+    global _configured_path
+    _configured_path = Path(path)
+
+
 def default_table_path() -> Path:
-    """Where the compact table lives: ``KAWASAKI_TRANSLATION_TABLE`` or ``var/`` of the project."""
+    """Where the compact table lives: ``KAWASAKI_TRANSLATION_TABLE``, the configured path, or the
+    project's ``var/``."""
     env = os.environ.get("KAWASAKI_TRANSLATION_TABLE")
     if env:
         return Path(env)
+    if _configured_path is not None:
+        return _configured_path
     return Path(__file__).resolve().parents[2] / "var" / "jmdict-translations.sqlite3"
 
 
@@ -213,7 +226,7 @@ class TranslationTable:
         return {"path": self.path}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["path"])  # type: ignore[misc, arg-type]
+        self.__init__(state["path"])  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -473,7 +486,7 @@ class Translator:
                 i += 1
         return out
 
-    def _glossary_phrase(self, morphemes: list, i: int) -> tuple[TranslatedWord, int] | None:  # type: ignore[type-arg]
+    def _glossary_phrase(self, morphemes: list, i: int) -> tuple[TranslatedWord, int] | None:
         for end in range(min(len(morphemes), i + 4), i + 1, -1):
             surface = "".join(x.surface() for x in morphemes[i:end])
             found = self.glossary.ja_en.get(surface)
@@ -481,7 +494,7 @@ class Translator:
                 return TranslatedWord(surface, found, "glossary"), end
         return None
 
-    def _single(self, m, mode_a) -> list[TranslatedWord]:  # type: ignore[no-untyped-def]
+    def _single(self, m, mode_a) -> list[TranslatedWord]:
         pos = m.part_of_speech()
         surface = m.surface()
         if pos[0] in _SKIP_POS or not contains_japanese(surface):

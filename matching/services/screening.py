@@ -19,8 +19,17 @@ from smes.models import SME
 from ..engine.directions import seeds_for_text, smes_for_seed
 from ..engine.explain import Explanation, fit_report
 from ..engine.fit import Filters
-from ..engine.index import ENGINE_VERSION, Candidate, QueryTerms
-from ..indexing import SME_FIELDS, current_index, seed_document, sme_document, sme_query_text
+from ..engine.index import ENGINE_VERSION, Candidate, QueryTerms, ScreeningIndex
+from ..engine.translate import Translator
+from ..indexing import (
+    EMPTY_QUERY_MESSAGE,
+    SME_FIELDS,
+    current_index,
+    query_has_words,
+    seed_document,
+    sme_document,
+    sme_query_text,
+)
 from ..models import (
     Decision,
     Direction,
@@ -30,6 +39,7 @@ from ..models import (
     ScreeningCandidate,
     ScreeningRun,
 )
+from ..translation import translator_for
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +93,7 @@ def explanation_json(explanation: Explanation | None) -> dict:
                 "term": t.term,
                 "surfaces": list(t.surfaces),
                 "synonym_of": t.synonym_of,
+                "bridge": t.bridge,
                 "contribution": round(t.contribution, 4),
             }
             for t in explanation.matched_terms
@@ -120,6 +131,8 @@ def screening_run_start(
         query_text = sme_query_text(sme)  # started from an SME: its own words are the query
     if direction == Direction.SME_TO_SEEDS and not (query_text or "").strip():
         raise ValidationError({"query_text": _("Describe the SME's needs, products or capabilities.")})
+    if direction == Direction.SME_TO_SEEDS and not query_has_words(query_text):
+        raise ValidationError({"query_text": EMPTY_QUERY_MESSAGE})
     if direction == Direction.SEED_TO_SMES and patent is None:
         raise ValidationError({"patent": _("Choose the seed to screen.")})
     if direction == Direction.PORTFOLIO and company is None:
@@ -212,23 +225,24 @@ def _candidate(run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int |
     )
 
 
-def _sme_query(run: ScreeningRun, seeds) -> str | QueryTerms:
+def _sme_query(run: ScreeningRun, seeds: ScreeningIndex, translator: Translator) -> QueryTerms:
     """What an SME -> seeds run searches for: the SME's own document when the query is its unedited
     text (scored exactly as a portfolio run scores that SME), otherwise the text the coordinator wrote."""
     if run.sme is not None and run.query_text == sme_query_text(run.sme):
-        return seeds.document_query(sme_document(run.sme))
-    return run.query_text
+        return seeds.document_query(sme_document(run.sme), translator=translator)
+    return seeds.analyse_query(run.query_text, translator=translator)
 
 
 def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
     municipality = run.municipality
     filters = SeedFilters.from_json(run.parameters.get("filters")).to_engine(timezone.localdate())
     run.engine_version = ENGINE_VERSION
+    translator = translator_for(municipality)
     if run.direction == Direction.SME_TO_SEEDS:
         seeds, record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
         run.index_fingerprint = record.fingerprint
         _set_progress(run, 40)
-        hits = seeds_for_text(seeds, _sme_query(run, seeds), top_k=run.top_k, filters=filters)
+        hits = seeds_for_text(seeds, _sme_query(run, seeds, translator), top_k=run.top_k, filters=filters)
         return [_candidate(run, c, patent_id=int(c.doc_id), sme_id=run.sme_id) for c in hits]
     if run.direction == Direction.SEED_TO_SMES:
         smes, record = current_index(municipality=municipality, kind=IndexKind.SMES)
@@ -237,7 +251,7 @@ def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
         patent = run.patent
         assert patent is not None  # screening_run_start requires the seed for this direction
         seed = seed_document(patent)
-        hits = smes_for_seed(smes, seed, top_k=run.top_k)
+        hits = smes_for_seed(smes, seed, top_k=run.top_k, translator=translator)
         # The explanation highlights the SME's profile; the fit criteria are the seed's own answers.
         seed_fit = fit_report(seed.meta.fit)
         hits = [
@@ -247,10 +261,12 @@ def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
             for c in hits
         ]
         return [_candidate(run, c, patent_id=patent.pk, sme_id=int(c.doc_id)) for c in hits]
-    return _screen_portfolio(run, filters)
+    return _screen_portfolio(run, filters, translator)
 
 
-def _screen_portfolio(run: ScreeningRun, filters: Filters) -> list[ScreeningCandidate]:
+def _screen_portfolio(
+    run: ScreeningRun, filters: Filters, translator: Translator
+) -> list[ScreeningCandidate]:
     """Every SME against the company's seeds: the top K seeds per SME, each SME's document scored
     exactly as an SME -> seeds run from that SME scores it (same query, filters, fit)."""
     municipality = run.municipality
@@ -261,7 +277,7 @@ def _screen_portfolio(run: ScreeningRun, filters: Filters) -> list[ScreeningCand
     rows = []
     smes = list(SME.objects.filter(municipality=municipality).only(*SME_FIELDS).order_by("pk"))
     for done, sme in enumerate(smes, start=1):
-        query = seeds.document_query(sme_document(sme))
+        query = seeds.document_query(sme_document(sme), translator=translator)
         for hit in seeds_for_text(seeds, query, top_k=run.top_k, filters=company_filters):
             rows.append(_candidate(run, hit, patent_id=int(hit.doc_id), sme_id=sme.pk))
         if done % 50 == 0:

@@ -16,9 +16,10 @@ from smes.selectors import smes_visible_to
 
 from .. import selectors
 from ..filters import ScreeningCandidateFilterSet
-from ..forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
+from ..forms import DecisionForm, GlossaryEntryForm, ProposalForm, QuickSearchForm, RunForm
+from ..indexing import EMPTY_QUERY_MESSAGE, query_has_words
 from ..models import Decision, Direction, RejectReason, ScreeningCandidate
-from ..services import proposals, screening
+from ..services import glossary, proposals, screening
 
 
 class ScreeningHomeView(TenantViewMixin, View):
@@ -31,6 +32,8 @@ class ScreeningHomeView(TenantViewMixin, View):
         companies = companies_visible_to(user=request.user, municipality=self.municipality)
         form = QuickSearchForm(request.GET or None, companies=companies)
         results = None
+        if form.is_bound and form.is_valid() and not query_has_words(form.cleaned_data["q"]):
+            form.add_error("q", EMPTY_QUERY_MESSAGE)
         if form.is_bound and form.is_valid():
             results = selectors.seed_search(
                 municipality=self.municipality, text=form.cleaned_data["q"], filters=form.seed_filters()
@@ -280,3 +283,39 @@ class SharedCandidateListView(TenantViewMixin, ListView):
         if membership is None or membership.company is None:
             return ScreeningCandidate.objects.none()
         return selectors.candidates_shared_with(municipality=self.municipality, company=membership.company)
+
+
+class GlossaryView(ServiceFormMixin, TenantViewMixin, View):
+    """The municipality's screening glossary: its entries and a form to add one. An entry applies from
+    the next search on (no index rebuild)."""
+
+    permission_required = "matching.run_screening"
+    template_name = "matching/glossary.html"
+    form_class = GlossaryEntryForm
+    success_message = _("The glossary entry was added; it applies from the next search.")
+
+    def get_context_data(self, **kwargs):
+        return {"entries": selectors.glossary_of(municipality=self.municipality), **kwargs}
+
+    def perform(self, form):
+        return glossary.glossary_entry_add(
+            municipality=self.municipality, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("screening_glossary")
+
+
+class GlossaryEntryRemoveView(TenantObjectMixin, View):
+    """Remove one glossary entry (POST)."""
+
+    permission_required = "matching.run_screening"
+
+    def get_queryset(self):
+        return selectors.glossary_of(municipality=self.municipality)
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        glossary.glossary_entry_remove(entry=entry, actor=request.user)
+        messages.success(request, _("The glossary entry %(term)s was removed.") % {"term": entry.term})
+        return redirect(self.tenant_url("screening_glossary"))
