@@ -33,7 +33,7 @@ from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_cou
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
 from .synonyms import expand_query_terms, synonym_table
-from .text import Analyzer, AnalyzerConfig, clean_text
+from .text import Analyzer, AnalyzerConfig, clean_text, contains_japanese
 from .translate import Translator, default_translator
 
 __all__ = [
@@ -388,24 +388,32 @@ class ScreeningIndex:
     ) -> QueryTerms:
         use_synonyms = self.settings.synonyms if synonyms is None else synonyms
         origin: dict[str, str] = {}
+        written = weights
         if use_synonyms and weights:
             weights, origin = expand_query_terms(
                 weights, synonym_table(self.settings.analyzer), self.settings.expansion_weight
             )
         translator = translator or self.translator()
-        groups = self.translation_groups(texts, translator) if translator is not None else ()
+        groups = self.translation_groups(texts, translator, exclude=written) if translator is not None else ()
         return QueryTerms(weights, origin, groups)
 
     def translation_groups(
-        self, texts: list[tuple[str, float]], translator: Translator
+        self, texts: list[tuple[str, float]], translator: Translator, exclude: Mapping[str, float] = {}
     ) -> tuple[TermGroup, ...]:
-        """Each translated word of ``texts`` (text, weight) as one synonym set of index terms."""
+        """Each translated word of ``texts`` (text, weight) as one synonym set of index terms. Terms the
+        query already searches for (``exclude``) and terms in the source word's own script are left
+        out, so a translation never counts a query's own word twice."""
         merged: dict[str, TermGroup] = {}
         for text, factor in texts:
             for word in translator.translate(text or ""):
+                # A bridge crosses languages: "LED" inside a Japanese spelling is not a translation.
+                source_is_japanese = contains_japanese(word.source)
                 terms = tuple(
                     dict.fromkeys(
-                        t for target in word.targets for t in self.analyzer.terms(target, subtokens=False)
+                        t
+                        for target in word.targets
+                        for t in self.analyzer.terms(target, subtokens=False)
+                        if t not in exclude and contains_japanese(t) != source_is_japanese
                     )
                 )
                 if not terms:
