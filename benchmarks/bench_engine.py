@@ -216,17 +216,22 @@ def recall_at(ranked: Sequence[str], judged: dict[str, int], k: int = 100) -> fl
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
+def reciprocal_rank(ranked: Sequence[str], judged: dict[str, int]) -> float:
+    return next((1.0 / (i + 1) for i, d in enumerate(ranked) if judged.get(d, 0) > 0), 0.0)
+
+
 def evaluate(name: str, rank: Callable[[str], list[str]], queries: list[dict], qrels: dict) -> None:
-    ndcgs, recalls, times = [], [], []
+    ndcgs, recalls, rrs, times = [], [], [], []
     for q in queries:
         start = time.perf_counter()
         ranked = rank(q["query"])
         times.append((time.perf_counter() - start) * 1000)
         ndcgs.append(ndcg_at(ranked, qrels.get(q["qid"], {})))
         recalls.append(recall_at(ranked, qrels.get(q["qid"], {})))
+        rrs.append(reciprocal_rank(ranked, qrels.get(q["qid"], {})))
     print(
         f"  {name:42} nDCG@10 {statistics.mean(ndcgs):.3f}  recall@100 {statistics.mean(recalls):.3f}  "
-        f"p95 {percentile(times, 0.95):6.1f} ms"
+        f"MRR {statistics.mean(rrs):.3f}  p95 {percentile(times, 0.95):6.1f} ms"
     )
 
 
@@ -237,6 +242,7 @@ def run_quality(args: argparse.Namespace) -> None:
     everything = Filters(published_only=False)
     variants = {
         "engine (default: synonyms on, title x2)": EngineSettings(),
+        "engine, translation off (before JMdict)": EngineSettings(translate=False),
         "engine, synonyms off": EngineSettings(synonyms=False),
         "engine, title x1 (no title weighting)": EngineSettings(bm25=BM25Params(title_weight=1.0)),
         "engine, query terms saturated (k3 = 1.5)": EngineSettings(bm25=BM25Params(query_k3=1.5)),
@@ -264,6 +270,11 @@ def run_quality(args: argparse.Namespace) -> None:
             "hand-written Japanese needs -> NASA patents (8 queries, judged by reading)",
             "ja_queries.jsonl",
             "ja_qrels.txt",
+        ),
+        (
+            "plain-Japanese SME needs -> NASA patents (34 queries, pooled, judged by reading)",
+            "ja_needs_queries.jsonl",
+            "ja_needs_qrels.txt",
         ),
     ):
         queries = read_jsonl(data / qfile)
