@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import resource
 import statistics
@@ -34,7 +35,7 @@ from matching.engine import BM25Params, Document, EngineSettings, Filters, Scree
 from matching.engine.text import Analyzer
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[1] / "shared" / "data"
+SHARED = Path(os.environ.get("KAWASAKI_SHARED_DATA", HERE.parents[1] / "shared" / "data"))
 
 # Hand-written Japanese sentences for the Japanese speed corpus (not real patent text).
 JA_SENTENCES = [

@@ -195,23 +195,41 @@ class ScreeningCandidate(models.Model):
     @property
     def fit_groups(self) -> list[tuple[str, str, list[str]]]:
         """The fit report as (css key, heading, criterion labels) for display."""
-        from patents.models import FIT_CRITERIA
+        return fit_groups_of((self.explanation or {}).get("fit") or {})
 
-        from .indexing import FIT_FIELD_MAP
+    @property
+    def strength(self) -> float | None:
+        """Match strength (0..1) as the engine measured it; None for candidates stored before bands."""
+        return (self.explanation or {}).get("strength")
 
-        labels = {FIT_FIELD_MAP[field]: label for field, label in FIT_CRITERIA}
-        report = (self.explanation or {}).get("fit") or {}
-        headings = [
-            ("met", _("Met")),
-            ("partly", _("Partly met")),
-            ("missed", _("Not met")),
-            ("unknown", _("Unknown")),
-        ]
-        return [(key, heading, [labels.get(c, c) for c in report.get(key, [])]) for key, heading in headings]
+    @property
+    def band(self) -> str:
+        """strong / possible / weak / below (matching.engine.bands)."""
+        from .engine.bands import band_for
+
+        return (self.explanation or {}).get("band") or band_for(self.strength)
 
     @property
     def fits_only_large_business(self) -> bool:
         return bool(((self.explanation or {}).get("fit") or {}).get("large_business_only"))
+
+
+def fit_groups_of(report) -> list[tuple[str, str, list[str]]]:
+    """A fit report (stored dict or the engine's FitReport) as (css key, heading, criterion labels)."""
+    from patents.models import FIT_CRITERIA
+
+    from .indexing import FIT_FIELD_MAP
+
+    if not isinstance(report, dict):
+        report = {key: getattr(report, key) for key in ("met", "partly", "missed", "unknown")}
+    labels = {FIT_FIELD_MAP[field]: label for field, label in FIT_CRITERIA}
+    headings = [
+        ("met", _("Met")),
+        ("partly", _("Partly met")),
+        ("missed", _("Not met")),
+        ("unknown", _("Unknown")),
+    ]
+    return [(key, heading, [labels.get(c, c) for c in report.get(key, [])]) for key, heading in headings]
 
 
 class ProposalKind(models.TextChoices):

@@ -50,6 +50,16 @@ def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet
     return qs.filter(decision=decision) if decision else qs
 
 
+def run_hides_weaker(*, run: ScreeningRun) -> bool:
+    """Whether the run's page hides candidates below the weak band: runs on a typed need (the bands'
+    calibration), not runs from a whole SME profile or seed text."""
+    from .indexing import sme_query_text
+
+    if run.direction != Direction.SME_TO_SEEDS:
+        return False
+    return run.sme is None or run.query_text != sme_query_text(run.sme)
+
+
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:
     """How many of a run's candidates have each decision, every decision present (zero when none)."""
     from .models import Decision

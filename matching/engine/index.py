@@ -29,6 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import scipy.sparse as sp
 
+from .bands import band_for
 from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
@@ -155,6 +156,12 @@ class Candidate:
     rank: int
     score: ScoreParts
     explanation: Explanation | None = None
+    strength: float | None = None
+
+    @property
+    def band(self) -> str:
+        """strong, possible, weak or below (:mod:`~matching.engine.bands`)."""
+        return band_for(self.strength)
 
 
 def _hash_document(hasher: Any, doc: Document) -> None:
@@ -434,6 +441,29 @@ class ScreeningIndex:
             )
         return scores
 
+    def max_score(self, query: QueryTerms) -> float:
+        """The highest BM25 score any document could reach for ``query``: every term and synonym set
+        matched with saturated frequency (weight x idf x (k1 + 1)). A candidate's score over this is its
+        match strength (0..1), which the bands read (:mod:`~matching.engine.bands`)."""
+        k1 = self.settings.bm25.k1
+        idf = self.matrix.idf()
+        total = 0.0
+        for term, weight in query.weights.items():
+            j = self.matrix.vocabulary.get(term)
+            if j is not None:
+                total += weight * float(idf[j]) * (k1 + 1.0)
+        n = self.matrix.n_docs
+        tf = self.matrix.tf
+        for group in query.groups:
+            cols = [self.matrix.vocabulary[t] for t in group.terms if t in self.matrix.vocabulary]
+            if not cols:
+                continue
+            df = float(
+                np.unique(np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])).size
+            )
+            total += group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
+        return total
+
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
         """Each document's ``max(floor, 1 + fit adjustment)``."""
         return fit_multipliers(self.fit_codes, fit or self.settings.fit)
@@ -472,11 +502,13 @@ class ScreeningIndex:
         if mask is not None:
             final = np.where(mask, final, 0.0)
         order = top_k_indices(final, top_k)
+        ceiling = self.max_score(terms) if len(order) else 0.0
         return [
             Candidate(
                 doc_id=self.doc_ids[pos],
                 rank=rank,
                 score=ScoreParts(float(bm25[pos]), float(multipliers[pos]) - 1.0, float(final[pos])),
+                strength=min(1.0, float(bm25[pos]) / ceiling) if ceiling > 0 else None,
                 explanation=self.explain_position(terms, int(pos), float(bm25[pos]), float(multipliers[pos]))
                 if explain and self.titles is not None
                 else None,

@@ -221,7 +221,7 @@ def _candidate(run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int |
         score=float(c.score.final),
         relevance=float(c.score.bm25),
         fit_adjustment=float(c.score.fit_adjustment),
-        explanation=explanation_json(c.explanation),
+        explanation={**explanation_json(c.explanation), "strength": c.strength, "band": c.band},
     )
 
 

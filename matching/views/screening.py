@@ -38,9 +38,19 @@ class ScreeningHomeView(TenantViewMixin, View):
             results = selectors.seed_search(
                 municipality=self.municipality, text=form.cleaned_data["q"], filters=form.seed_filters()
             )
+        # Below the weak band nothing is shown unless asked ("show weaker matches").
+        show_weaker = request.GET.get("weaker") == "1"
+        hidden = 0
+        if results is not None and not show_weaker:
+            shown = [(patent, hit) for patent, hit in results if hit.band != "below"]
+            hidden, results = len(results) - len(shown), shown
+        weaker_query = request.GET.copy()
+        weaker_query["weaker"] = "1"
         context = {
             "form": form,
             "results": results,
+            "hidden_weaker": hidden,
+            "weaker_url": f"?{weaker_query.urlencode()}",
             "runs": selectors.runs_of(municipality=self.municipality)[:20],
         }
         template = (
@@ -163,6 +173,14 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             filterset.is_valid()  # a value that does not validate is ignored, and shown as an error
             shown = filterset.form.cleaned_data.get("decision") or None
         candidates = list(filterset.qs) if run.is_finished else []
+        # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated on
+        # typed needs; runs from whole profiles show every candidate with its band).
+        hidden = 0
+        if selectors.run_hides_weaker(run=run) and request.GET.get("weaker") != "1":
+            kept = [c for c in candidates if c.band != "below" or c.decision != Decision.PENDING]
+            hidden, candidates = len(candidates) - len(kept), kept
+        weaker_query = request.GET.copy()
+        weaker_query["weaker"] = "1"
         counts = selectors.candidate_counts(run=run) if run.is_finished else {}
         shortlisted = selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
         context = {
@@ -175,6 +193,8 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             "proposal_form": ProposalForm(shortlisted=shortlisted),
             "has_shortlist": counts.get(Decision.SHORTLISTED, 0) > 0,
             "reject_reasons": RejectReason.choices,
+            "hidden_weaker": hidden,
+            "weaker_url": f"?{weaker_query.urlencode()}",
         }
         return render(request, self.template_name, context)
 
