@@ -17,7 +17,7 @@ from __future__ import annotations
 __all__ = ["BANDS", "BAND_CUTOFFS", "band_for"]
 
 # (band, lowest strength), strongest first.
-BAND_CUTOFFS: tuple[tuple[str, float], ...] = (("strong", 0.6), ("possible", 0.4), ("weak", 0.3))
+BAND_CUTOFFS: tuple[tuple[str, float], ...] = (("strong", 0.7), ("possible", 0.4), ("weak", 0.3))
 BANDS = tuple(name for name, _cut in BAND_CUTOFFS)
 BELOW = "below"
 

@@ -442,18 +442,32 @@ class ScreeningIndex:
         return scores
 
     def max_score(self, query: QueryTerms) -> float:
-        """The highest BM25 score any document could reach for ``query``: every term and synonym set
-        matched with saturated frequency (weight x idf x (k1 + 1)). A candidate's score over this is its
-        match strength (0..1), which the bands read (:mod:`~matching.engine.bands`)."""
+        """The highest BM25 score a document could reach for ``query``: each query word matched with
+        saturated frequency (weight x idf x (k1 + 1)) in its best form. A word's alternatives (its
+        synonyms, its translations) count once: by its own form when the index knows it, else by the
+        strongest alternative; a document matches a word in one language, not in both. A candidate's score over this is its match strength (0..1), which the
+        bands read (:mod:`~matching.engine.bands`). Words no document has in any form are left out:
+        counting them measured worse on the judged sets (benchmarks/README.md, "Bands")."""
         k1 = self.settings.bm25.k1
         idf = self.matrix.idf()
-        total = 0.0
+        tf = self.matrix.tf
+        n = self.matrix.n_docs
+        best: dict[str, float] = {}
+        own: set[str] = set()  # words the index knows as written: their own form is the ceiling
+
+        def offer(word: str, value: float) -> None:
+            if word not in own and value > best.get(word, 0.0):
+                best[word] = value
+
         for term, weight in query.weights.items():
             j = self.matrix.vocabulary.get(term)
-            if j is not None:
-                total += weight * float(idf[j]) * (k1 + 1.0)
-        n = self.matrix.n_docs
-        tf = self.matrix.tf
+            if j is not None and term not in query.synonym_of:
+                best[term] = weight * float(idf[j]) * (k1 + 1.0)
+                own.add(term)
+        for term, weight in query.weights.items():
+            j = self.matrix.vocabulary.get(term)
+            if j is not None and term in query.synonym_of:
+                offer(query.synonym_of[term], weight * float(idf[j]) * (k1 + 1.0))
         for group in query.groups:
             cols = [self.matrix.vocabulary[t] for t in group.terms if t in self.matrix.vocabulary]
             if not cols:
@@ -461,8 +475,10 @@ class ScreeningIndex:
             df = float(
                 np.unique(np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])).size
             )
-            total += group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
-        return total
+            value = group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
+            source_terms = self.analyzer.terms(group.source, subtokens=False)
+            offer(source_terms[0] if len(source_terms) == 1 else group.source, value)
+        return sum(best.values())
 
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
         """Each document's ``max(floor, 1 + fit adjustment)``."""

@@ -152,3 +152,32 @@ def test_stop_word_only_need_gets_a_message(client_of, city_a, coordinator_a, en
     assert "query_text" in error.value.message_dict
     with scopes_disabled():
         assert not ScreeningRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_weaker_matches_are_hidden_unless_asked(client_of, city_a, coordinator_a, english_seeds):
+    client = client_of(coordinator_a)
+    query = "solar sail for bread ovens, water tanks, keyboards, pianos and tiny dogs"
+    with scope(municipality=city_a):
+        found = selectors.seed_search(municipality=city_a, text=query)
+    below = [
+        reverse("patent_detail", kwargs={"municipality": "city-a", "pk": p.pk})
+        for p, hit in found
+        if hit.band == "below"
+    ]
+    assert below, [(p.title, hit.strength) for p, hit in found]
+    body = client.get(HOME, {"q": query}).content.decode()
+    assert 'data-testid="show-weaker"' in body
+    for url in below:
+        assert f'href="{url}"' not in body
+    shown = client.get(HOME, {"q": query, "weaker": "1"}).content.decode()
+    for url in below:
+        assert f'href="{url}"' in shown
+
+
+@pytest.mark.django_db
+def test_reasons_in_words_and_raw_numbers_in_details(client_of, city_a, coordinator_a, english_seeds):
+    body = client_of(coordinator_a).get(HOME, {"q": "water purification membrane"}).content.decode()
+    assert 'data-testid="band"' in body
+    assert "<details" in body
+    assert "6" in body  # "fits n of 6 criteria"

@@ -125,3 +125,26 @@ def test_explanation_contributions_add_up_to_the_score(index, translator):
     hit = index.search("錆びない合金", translator=translator)[0]
     total = sum(m.contribution for m in hit.explanation.matched_terms)
     assert total == pytest.approx(hit.score.bm25, rel=1e-4)
+
+
+def test_bands_follow_match_strength(index, translator):
+    from matching.engine.bands import band_for
+
+    assert band_for(0.9) == "strong"
+    assert band_for(0.5) == "possible"
+    assert band_for(0.65) == "possible"
+    assert band_for(0.35) == "weak"
+    assert band_for(0.1) == "below"
+    assert band_for(None) == "below"
+    hits = index.search("Water purification membrane bacteria", translator=translator)
+    assert hits[0].doc_id == "water"
+    assert hits[0].band in ("strong", "possible")
+    # A need that shares only one common word with a document is not a fit.
+    weak = [
+        h
+        for h in index.search("membrane alloy damper corrosion motors", translator=translator)
+        if h.doc_id == "water"
+    ]
+    assert weak
+    assert weak[0].band in ("weak", "below")
+    assert 0 < weak[0].strength < hits[0].strength <= 1.0
