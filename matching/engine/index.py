@@ -450,7 +450,6 @@ class ScreeningIndex:
         counting them measured worse on the judged sets (benchmarks/README.md, "Bands")."""
         k1 = self.settings.bm25.k1
         idf = self.matrix.idf()
-        tf = self.matrix.tf
         n = self.matrix.n_docs
         best: dict[str, float] = {}
         own: set[str] = set()  # words the index knows as written: their own form is the ceiling
@@ -469,12 +468,10 @@ class ScreeningIndex:
             if j is not None and term in query.synonym_of:
                 offer(query.synonym_of[term], weight * float(idf[j]) * (k1 + 1.0))
         for group in query.groups:
-            cols = [self.matrix.vocabulary[t] for t in group.terms if t in self.matrix.vocabulary]
+            cols = self.matrix.group_columns(group.terms)
             if not cols:
                 continue
-            df = float(
-                np.unique(np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])).size
-            )
+            df = self.matrix.group_df(cols)
             value = group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
             source_terms = self.analyzer.terms(group.source, subtokens=False)
             offer(source_terms[0] if len(source_terms) == 1 else group.source, value)
