@@ -21,9 +21,9 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
     patent_title = serializers.CharField(source="patent.title", read_only=True)
     matched_terms = serializers.SerializerMethodField()
     band = serializers.ChoiceField(
-        choices=["strong", "possible", "weak", "below"],
+        choices=["strong", "possible", "weak", "below", "unknown"],
         read_only=True,
-        help_text="strong / possible / weak, or below the weak band (hidden on typed-need pages unless asked).",
+        help_text="strong / possible / weak, below the weak band (hidden on typed-need pages unless asked), or unknown (stored before bands).",
     )
     strength = serializers.FloatField(
         read_only=True, allow_null=True, help_text="Match strength 0..1 (relevance over the query's ceiling)."

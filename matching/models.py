@@ -204,10 +204,14 @@ class ScreeningCandidate(models.Model):
 
     @property
     def band(self) -> str:
-        """strong / possible / weak / below (matching.engine.bands)."""
+        """strong / possible / weak / below (matching.engine.bands); "unknown" before bands existed."""
         from .engine.bands import band_for
 
-        return (self.explanation or {}).get("band") or band_for(self.strength)
+        stored = (self.explanation or {}).get("band")
+        if stored:
+            return stored
+        # Stored before bands: no strength to judge by, so never hidden as "below".
+        return band_for(self.strength) if self.strength is not None else "unknown"
 
     @property
     def fits_only_large_business(self) -> bool:
