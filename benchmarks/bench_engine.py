@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import resource
 import statistics
@@ -34,7 +35,7 @@ from matching.engine import BM25Params, Document, EngineSettings, Filters, Scree
 from matching.engine.text import Analyzer
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[1] / "shared" / "data"
+SHARED = Path(os.environ.get("KAWASAKI_SHARED_DATA", HERE.parents[1] / "shared" / "data"))
 
 # Hand-written Japanese sentences for the Japanese speed corpus (not real patent text).
 JA_SENTENCES = [
@@ -193,6 +194,35 @@ def run_speed(args: argparse.Namespace) -> None:
         print(f"rank_bm25 10,000 docs: build {build:.1f} s, query median {med:.1f} ms p95 {p95:.1f} ms")
 
 
+def run_query_speed(args: argparse.Namespace) -> None:
+    """Query latency at 100,000 English seeds with translation on and off: English spinoff titles, the
+    hand-written Japanese phrases, and the plain-Japanese SME needs (the cross-lingual case)."""
+    from matching.engine.translate import Translator
+
+    rng = random.Random(7)
+    spinoffs = [r for r in read_jsonl(SHARED / "nasa" / "spinoffs.jsonl") if r.get("abstract")]
+    needs = [r["query"] for r in read_jsonl(HERE / "data" / "ja_needs_queries.jsonl")]
+    queries = [r["title"] for r in spinoffs[:150]] + [s[:40] for s in JA_SENTENCES] * 4 + needs * 2
+    docs = english_corpus(100_000, rng)
+    start = time.perf_counter()
+    index = ScreeningIndex.build(docs, workers=args.workers)
+    index.matrix.weights()
+    print(f"build English 100,000 docs: {time.perf_counter() - start:.1f} s")
+    index.search("warm up", top_k=20, explain=False)  # opens the translation table
+    off = Translator(None)
+    for label, translator in (("translation on", None), ("translation off", off)):
+        med, p95 = time_queries(
+            lambda q, t=translator: index.search(q, top_k=20, explain=False, translator=t), queries
+        )
+        emed, ep95 = time_queries(
+            lambda q, t=translator: index.search(q, top_k=20, explain=True, translator=t), queries[::4]
+        )
+        print(
+            f"query English-100000, {label}: ranking median {med:.1f} ms p95 {p95:.1f} ms; with top-20 "
+            f"explanations median {emed:.1f} ms p95 {ep95:.1f} ms ({len(queries)} queries)"
+        )
+
+
 # --- quality -------------------------------------------------------------------------------------
 
 
@@ -216,17 +246,22 @@ def recall_at(ranked: Sequence[str], judged: dict[str, int], k: int = 100) -> fl
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
+def reciprocal_rank(ranked: Sequence[str], judged: dict[str, int]) -> float:
+    return next((1.0 / (i + 1) for i, d in enumerate(ranked) if judged.get(d, 0) > 0), 0.0)
+
+
 def evaluate(name: str, rank: Callable[[str], list[str]], queries: list[dict], qrels: dict) -> None:
-    ndcgs, recalls, times = [], [], []
+    ndcgs, recalls, rrs, times = [], [], [], []
     for q in queries:
         start = time.perf_counter()
         ranked = rank(q["query"])
         times.append((time.perf_counter() - start) * 1000)
         ndcgs.append(ndcg_at(ranked, qrels.get(q["qid"], {})))
         recalls.append(recall_at(ranked, qrels.get(q["qid"], {})))
+        rrs.append(reciprocal_rank(ranked, qrels.get(q["qid"], {})))
     print(
         f"  {name:42} nDCG@10 {statistics.mean(ndcgs):.3f}  recall@100 {statistics.mean(recalls):.3f}  "
-        f"p95 {percentile(times, 0.95):6.1f} ms"
+        f"MRR {statistics.mean(rrs):.3f}  p95 {percentile(times, 0.95):6.1f} ms"
     )
 
 
@@ -237,6 +272,7 @@ def run_quality(args: argparse.Namespace) -> None:
     everything = Filters(published_only=False)
     variants = {
         "engine (default: synonyms on, title x2)": EngineSettings(),
+        "engine, translation off (before JMdict)": EngineSettings(translate=False),
         "engine, synonyms off": EngineSettings(synonyms=False),
         "engine, title x1 (no title weighting)": EngineSettings(bm25=BM25Params(title_weight=1.0)),
         "engine, query terms saturated (k3 = 1.5)": EngineSettings(bm25=BM25Params(query_k3=1.5)),
@@ -264,6 +300,11 @@ def run_quality(args: argparse.Namespace) -> None:
             "hand-written Japanese needs -> NASA patents (8 queries, judged by reading)",
             "ja_queries.jsonl",
             "ja_qrels.txt",
+        ),
+        (
+            "plain-Japanese SME needs -> NASA patents (34 queries, pooled, judged by reading)",
+            "ja_needs_queries.jsonl",
+            "ja_needs_qrels.txt",
         ),
     ):
         queries = read_jsonl(data / qfile)
@@ -321,7 +362,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("part", choices=["speed", "quality", "pairs", "all"])
+    parser.add_argument("part", choices=["speed", "query", "quality", "pairs", "all"])
     parser.add_argument("--workers", type=int, default=2, help="analysis processes for index builds")
     parser.add_argument("--pg-dsn", help="also rank with PostgreSQL full-text search on this database")
     parser.add_argument(
@@ -332,6 +373,8 @@ def main() -> None:
         run_quality(args)
     if args.part in ("speed", "all"):
         run_speed(args)
+    if args.part == "query":
+        run_query_speed(args)
     if args.part == "pairs":
         run_pairs(args)
 

@@ -57,6 +57,8 @@ ACTION_LABELS = {
     "screening_run.shared": pgettext_lazy("audit action", "Screening shared with the company"),
     "screening_run.unshared": pgettext_lazy("audit action", "Screening no longer shared"),
     "screening_candidate.decided": pgettext_lazy("audit action", "Candidate reviewed"),
+    "glossary_entry.added": pgettext_lazy("audit action", "Screening glossary entry added"),
+    "glossary_entry.removed": pgettext_lazy("audit action", "Screening glossary entry removed"),
     "meeting_proposal.created": pgettext_lazy("audit action", "Meeting proposed"),
     "meeting_proposal.status": pgettext_lazy("audit action", "Meeting proposal status changed"),
     # Meetings and deals

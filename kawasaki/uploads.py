@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 MB = 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
@@ -94,7 +94,7 @@ KINDS = {
         UploadKind("seed_attachment", gettext_lazy("seed attachments"), (*IMAGES, PDF, CSV, XLSX), 10 * MB),
         UploadKind(
             "portfolio_import",
-            gettext_lazy("portfolio imports"),
+            pgettext_lazy("upload kind", "portfolio imports"),
             (CSV, XLSX, JSONL),
             200 * MB,
             checked_by_reader=True,

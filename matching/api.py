@@ -20,6 +20,14 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
     patent_number = serializers.CharField(source="patent.number", read_only=True)
     patent_title = serializers.CharField(source="patent.title", read_only=True)
     matched_terms = serializers.SerializerMethodField()
+    band = serializers.ChoiceField(
+        choices=["strong", "possible", "weak", "below", "unknown"],
+        read_only=True,
+        help_text="strong / possible / weak, below the weak band (hidden on typed-need pages unless asked), or unknown (stored before bands).",
+    )
+    strength = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Match strength 0..1 (relevance over the query's ceiling)."
+    )
 
     class Meta:
         model = ScreeningCandidate
@@ -33,6 +41,8 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
             "score",
             "relevance",
             "fit_adjustment",
+            "band",
+            "strength",
             "matched_terms",
             "decision",
             "reject_reason",

@@ -12,9 +12,12 @@ class MatchingConfig(AppConfig):
         from kawasaki.navigation import NavItem, register_nav
 
         from . import signals
+        from .engine.translate import configure_table_path
+        from .translation import table_path
 
         signals.connect()
         _register_jobs()
+        configure_table_path(table_path())
 
         register_nav(
             NavItem(_("Screening"), "screening_home", "matching.run_screening", order=30),

@@ -273,3 +273,16 @@ class RequestForm(forms.Form):
         self.fields["company"].queryset = companies
         self.fields["seeds"].queryset = seeds
         self.fields["sme"].queryset = smes
+
+
+class GlossaryEntryForm(forms.Form):
+    """A term and its equivalents for the municipality's screening glossary."""
+
+    term = forms.CharField(
+        label=pgettext_lazy("glossary", "Term"), max_length=100, help_text=_("Japanese or English, e.g. 弁.")
+    )
+    equivalents = forms.CharField(
+        label=_("Equivalents"),
+        max_length=500,
+        help_text=_("In the other language (or both), separated by commas, e.g. valve, check valve."),
+    )

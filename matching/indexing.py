@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kawasaki.models import Municipality
 from patents.models import FIT_FIELDS, Patent, PublicationState
@@ -26,6 +27,8 @@ from smes.models import SME
 from .conf import engine_settings
 from .engine.fit import FIT_PROFILE_FIELDS, DocMeta, FitProfile
 from .engine.index import ENGINE_VERSION, Document, IndexVersionError, ScreeningIndex
+from .engine.text import Analyzer
+from .engine.translate import JA_STOP_WORDS
 from .models import IndexKind, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 # Patent fit fields -> engine criteria: both lists are in the programme's order.
 FIT_FIELD_MAP = dict(zip(FIT_FIELDS, FIT_PROFILE_FIELDS, strict=True))
 
-_SEED_FIELDS = [
+SEED_FIELDS = [
     "pk",
     "title",
     "abstract",
@@ -48,7 +51,7 @@ _SEED_FIELDS = [
     "offer_assignment",
     *FIT_FIELD_MAP,
 ]
-_SME_FIELDS = [
+SME_FIELDS = [
     "pk",
     "name_ja",
     "name_en",
@@ -82,47 +85,84 @@ def licence_types_of(row: dict) -> frozenset[str]:
     return frozenset(name for name, yes in offered.items() if yes)
 
 
+def seed_document(patent: Patent) -> Document:
+    """A seed as the engine sees it: the one definition used by the index, every direction and the
+    explanations. The plain-language summary and uses are what SMEs' words are most likely to meet, so
+    they join the abstract; the fit profile, licence offers, company and IPC codes go to the metadata.
+
+    ``patent`` may be a model instance or any object with the same attributes (only those in
+    ``SEED_FIELDS`` are read)."""
+    abstract = "\n".join(t for t in (patent.abstract, patent.plain_summary, patent.application_examples) if t)
+    meta = DocMeta(
+        published=patent.publication_state == PublicationState.PUBLISHED,
+        expires_on=patent.expiry_date,
+        licence_types=licence_types_of(
+            {
+                "offer_non_exclusive": patent.offer_non_exclusive,
+                "offer_exclusive": patent.offer_exclusive,
+                "offer_assignment": patent.offer_assignment,
+            }
+        ),
+        company_id=str(patent.company_id),
+        ipc=tuple((patent.ipc_codes or "").split()),
+        fit=seed_fit_profile(patent),
+    )
+    return Document(id=str(patent.pk), title=patent.title, abstract=abstract or None, meta=meta)
+
+
+def seed_fit_profile(patent: Patent) -> FitProfile:
+    """The seed's six SME-fit answers as the engine's profile."""
+    return FitProfile(**{criterion: getattr(patent, field) for field, criterion in FIT_FIELD_MAP.items()})
+
+
 def seed_documents(*, municipality: Municipality) -> list[Document]:
     """Every patent of the municipality as an engine document (unpublished ones too, filtered at query)."""
-    docs = []
-    for row in (
-        _querysets(municipality, IndexKind.SEEDS)
-        .values(*_SEED_FIELDS)
+    return [
+        seed_document(patent)
+        for patent in _querysets(municipality, IndexKind.SEEDS)
+        .only(*SEED_FIELDS)
         .order_by("pk")
         .iterator(chunk_size=2000)
-    ):
-        # The plain-language summary and uses are what SMEs' words are most likely to meet.
-        abstract = "\n".join(
-            t for t in (row["abstract"], row["plain_summary"], row["application_examples"]) if t
-        )
-        meta = DocMeta(
-            published=row["publication_state"] == PublicationState.PUBLISHED,
-            expires_on=row["expiry_date"],
-            licence_types=licence_types_of(row),
-            company_id=str(row["company_id"]),
-            ipc=tuple(row["ipc_codes"].split()),
-            fit=FitProfile(**{criterion: row[field] for field, criterion in FIT_FIELD_MAP.items()}),
-        )
-        docs.append(Document(id=str(row["pk"]), title=row["title"], abstract=abstract or None, meta=meta))
-    return docs
+    ]
 
 
-def sme_text(sme: SME) -> tuple[str, str]:
-    """An SME profile as (title, body) for the engine: what it makes, needs and can do."""
+def sme_document(sme: SME) -> Document:
+    """An SME as the engine sees it: the one definition used by the SME index, the SME -> seeds query,
+    portfolio runs and the explanations. Title: what it makes and its trade; body: what it needs, what
+    it can do and with what equipment."""
     title = " ".join(t for t in (sme.products, sme.industry_detail) if t)
     body = "\n".join(t for t in (sme.needs, sme.capabilities, sme.equipment) if t)
-    return title, body
+    return Document(id=str(sme.pk), title=title, abstract=body or None)
+
+
+def sme_query_text(sme: SME) -> str:
+    """The SME's engine text as one editable query (the screening form's initial value). A run whose
+    query is exactly this text is scored as :func:`sme_document`, title weighted like the index's."""
+    doc = sme_document(sme)
+    return "\n".join(t for t in (doc.title, doc.abstract) if t)
 
 
 def sme_documents(*, municipality: Municipality) -> list[Document]:
     """Every SME of the municipality as an engine document."""
-    docs = []
-    for sme in (
-        _querysets(municipality, IndexKind.SMES).only(*_SME_FIELDS).order_by("pk").iterator(chunk_size=2000)
-    ):
-        title, body = sme_text(sme)
-        docs.append(Document(id=str(sme.pk), title=title, abstract=body or None))
-    return docs
+    return [
+        sme_document(sme)
+        for sme in _querysets(municipality, IndexKind.SMES)
+        .only(*SME_FIELDS)
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    ]
+
+
+def query_has_words(text: str) -> bool:
+    """Whether a need has anything to search for: not empty, not only function words, generic verbs
+    (する, 探す ...) and formal nouns (こと, もの ...)."""
+    return any(t not in JA_STOP_WORDS for t in Analyzer().terms(text or "", subtokens=False))
+
+
+EMPTY_QUERY_MESSAGE = _(
+    "These words are too general to search with (such as 「もの」 or 「探す」). Describe what the SME makes, "
+    "needs or can do: materials, parts, processes or the problem to solve."
+)
 
 
 def _index_dir(municipality: Municipality) -> Path:

@@ -208,23 +208,45 @@ class ScreeningCandidate(models.Model):
     @property
     def fit_groups(self) -> list[tuple[str, str, list[str]]]:
         """The fit report as (css key, heading, criterion labels) for display."""
-        from patents.models import FIT_CRITERIA
+        return fit_groups_of((self.explanation or {}).get("fit") or {})
 
-        from .indexing import FIT_FIELD_MAP
+    @property
+    def strength(self) -> float | None:
+        """Match strength (0..1) as the engine measured it; None for candidates stored before bands."""
+        return (self.explanation or {}).get("strength")
 
-        labels = {FIT_FIELD_MAP[field]: label for field, label in FIT_CRITERIA}
-        report = (self.explanation or {}).get("fit") or {}
-        headings = [
-            ("met", _("Met")),
-            ("partly", _("Partly met")),
-            ("missed", _("Not met")),
-            ("unknown", _("Unknown")),
-        ]
-        return [(key, heading, [labels.get(c, c) for c in report.get(key, [])]) for key, heading in headings]
+    @property
+    def band(self) -> str:
+        """strong / possible / weak / below (matching.engine.bands); "unknown" before bands existed."""
+        from .engine.bands import band_for
+
+        stored = (self.explanation or {}).get("band")
+        if stored:
+            return stored
+        # Stored before bands: no strength to judge by, so never hidden as "below".
+        return band_for(self.strength) if self.strength is not None else "unknown"
 
     @property
     def fits_only_large_business(self) -> bool:
         return bool(((self.explanation or {}).get("fit") or {}).get("large_business_only"))
+
+
+def fit_groups_of(report) -> list[tuple[str, str, list[str]]]:
+    """A fit report (stored dict or the engine's FitReport) as (css key, heading, criterion labels)."""
+    from patents.models import FIT_CRITERIA
+
+    from .indexing import FIT_FIELD_MAP
+
+    if not isinstance(report, dict):
+        report = {key: getattr(report, key) for key in ("met", "partly", "missed", "unknown")}
+    labels = {FIT_FIELD_MAP[field]: label for field, label in FIT_CRITERIA}
+    headings = [
+        ("met", _("Met")),
+        ("partly", _("Partly met")),
+        ("missed", _("Not met")),
+        ("unknown", _("Unknown")),
+    ]
+    return [(key, heading, [labels.get(c, c) for c in report.get(key, [])]) for key, heading in headings]
 
 
 class ProposalKind(models.TextChoices):
@@ -446,3 +468,44 @@ class OneOnOneRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sme} → {self.company}"
+
+
+class GlossaryEntry(models.Model):
+    """A municipality's own technical equivalent for screening: a term and its equivalents, in either
+    language (弁 -> valve; "ride quality" -> 乗り心地). Applied above JMdict and the shipped glossary at
+    the next query, without an index rebuild."""
+
+    municipality = municipality_fk()
+    term = models.CharField(_("term"), max_length=100)
+    equivalents = models.CharField(
+        _("equivalents"),
+        max_length=500,
+        help_text=_("Separate several with commas, e.g. valve, check valve."),
+    )
+    created_by = _user_fk(_("added by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("glossary entry")
+        verbose_name_plural = _("glossary entries")
+        ordering = ["term", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "term"], name="glossary_term_unique_per_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.equivalents}"
+
+    @property
+    def equivalent_list(self) -> list[str]:
+        return split_equivalents(self.equivalents)
+
+
+def split_equivalents(text: str) -> list[str]:
+    """The equivalents of a glossary entry: comma- (or 、-) separated, trimmed, duplicates dropped."""
+    parts = (p.strip() for p in text.replace("、", ",").replace("，", ",").split(","))
+    return list(dict.fromkeys(p for p in parts if p))

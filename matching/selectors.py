@@ -16,6 +16,8 @@ from .engine.directions import seeds_for_text
 from .engine.index import Candidate
 from .indexing import current_index
 from .models import (
+    Direction,
+    GlossaryEntry,
     IndexKind,
     Meeting,
     MeetingKind,
@@ -30,6 +32,7 @@ from .models import (
 )
 from .rules import party_ids
 from .services.screening import SeedFilters
+from .translation import translator_for
 
 
 def runs_of(*, municipality: Municipality) -> QuerySet[ScreeningRun]:
@@ -40,11 +43,21 @@ def runs_of(*, municipality: Municipality) -> QuerySet[ScreeningRun]:
 
 
 def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet[ScreeningCandidate]:
-    """A run's candidates in rank order (grouped by SME for portfolio runs)."""
-    qs = run.candidates.select_related("patent", "patent__company", "sme", "decided_by").order_by(
-        "sme__name_ja", "rank"
-    )
+    """A run's candidates, best first: by rank (the engine's score order), grouped by SME (in name
+    order) only for portfolio runs, where each SME has its own ranking."""
+    order = ("sme__name_ja", "sme_id", "rank") if run.direction == Direction.PORTFOLIO else ("rank", "pk")
+    qs = run.candidates.select_related("patent", "patent__company", "sme", "decided_by").order_by(*order)
     return qs.filter(decision=decision) if decision else qs
+
+
+def run_hides_weaker(*, run: ScreeningRun) -> bool:
+    """Whether the run's page hides candidates below the weak band: runs on a typed need (the bands'
+    calibration), not runs from a whole SME profile or seed text."""
+    from .indexing import sme_query_text
+
+    if run.direction != Direction.SME_TO_SEEDS:
+        return False
+    return run.sme is None or run.query_text != sme_query_text(run.sme)
 
 
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:
@@ -84,8 +97,9 @@ def seed_search(
 ) -> list[tuple[Patent, Candidate]]:
     """Interactive screening (no job): ranked seeds with explanations for free text, in well under a second."""
     index, _record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+    query = index.analyse_query(text, translator=translator_for(municipality))
     hits = seeds_for_text(
-        index, text, top_k=top_k, filters=(filters or SeedFilters()).to_engine(timezone.localdate())
+        index, query, top_k=top_k, filters=(filters or SeedFilters()).to_engine(timezone.localdate())
     )
     patents = Patent.objects.filter(
         municipality=municipality, pk__in=[int(h.doc_id) for h in hits]
@@ -193,3 +207,8 @@ def participants_visible_to(
 
 def requests_of(*, meeting: Meeting) -> QuerySet[OneOnOneRequest]:
     return meeting.requests.select_related("sme", "company", "meeting").prefetch_related("seeds")
+
+
+def glossary_of(*, municipality: Municipality) -> QuerySet[GlossaryEntry]:
+    """The municipality's own screening glossary, by term."""
+    return GlossaryEntry.objects.filter(municipality=municipality).select_related("created_by")

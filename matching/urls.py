@@ -19,5 +19,11 @@ urlpatterns = [
         name="candidate_decide",
     ),
     path("proposals/", screening.MeetingProposalListView.as_view(), name="meetingproposal_list"),
+    path("glossary/", screening.GlossaryView.as_view(), name="screening_glossary"),
+    path(
+        "glossary/<int:pk>/remove/",
+        screening.GlossaryEntryRemoveView.as_view(),
+        name="screening_glossary_remove",
+    ),
     path("shared/", screening.SharedCandidateListView.as_view(), name="shared_candidates"),
 ]

@@ -91,6 +91,7 @@ class TermMatrix:
         n = float(self.n_docs)
         self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
+        self._group_df: dict[tuple[int, ...], float] = {}
 
     @property
     def n_docs(self) -> int:
@@ -148,6 +149,72 @@ class TermMatrix:
             np.concatenate(idx_parts), weights=np.concatenate(val_parts), minlength=self.n_docs
         )
         return scores.astype(np.float32)
+
+    def group_columns(self, terms: Sequence[str]) -> list[int]:
+        """Vocabulary columns of a synonym set's members (those the index has)."""
+        return [self.vocabulary[t] for t in dict.fromkeys(terms) if t in self.vocabulary]
+
+    def group_df(self, cols: Sequence[int]) -> float:
+        """Document frequency of a synonym set: the size of the union of its members' postings."""
+        key = tuple(sorted(cols))
+        cached = self._group_df.get(key)
+        if cached is not None:
+            return cached
+        tf = self.tf
+        if len(cols) == 1:
+            df = float(tf.indptr[cols[0] + 1] - tf.indptr[cols[0]])
+        else:
+            idx = np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
+            df = float(np.count_nonzero(np.bincount(idx, minlength=self.n_docs)))
+        if len(self._group_df) > 50_000:
+            self._group_df.clear()
+        self._group_df[key] = df
+        return df
+
+    def score_groups(
+        self, groups: Sequence[tuple[Sequence[str], float]], params: BM25Params | None = None
+    ) -> np.ndarray:
+        """BM25 scores of structured-query synonym sets (Pirkola): each set is scored as one term
+        whose frequency in a document is the sum of its members' and whose document frequency is that
+        of their union, times the set's weight. Members missing from the vocabulary are ignored.
+
+        Cost: one pass over the members' postings plus one dense vector per set (O(N)), no sorting."""
+        params = params or self.params
+        scores = np.zeros(self.n_docs, dtype=np.float64)
+        tf = self.tf
+        n = float(self.n_docs)
+        for terms, weight in groups:
+            cols = self.group_columns(terms)
+            if not cols or not weight:
+                continue
+            if len(cols) == 1:
+                j = cols[0]
+                docs = tf.indices[tf.indptr[j] : tf.indptr[j + 1]]
+                freq = tf.data[tf.indptr[j] : tf.indptr[j + 1]].astype(np.float64)
+            else:
+                idx = np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
+                vals = np.concatenate([tf.data[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
+                dense = np.bincount(idx, weights=vals, minlength=self.n_docs)
+                docs = np.flatnonzero(dense)
+                freq = dense[docs]
+            df = self.group_df(cols)
+            idf = np.log1p((n - df + 0.5) / (df + 0.5))
+            norm = params.k1 * (1.0 - params.b + params.b * self._lengths[docs] / self._avg_length)
+            scores[docs] += weight * idf * freq * (params.k1 + 1.0) / (freq + norm)
+        return scores.astype(np.float32)
+
+    def group_weight(
+        self, terms: Sequence[str], freq: float, doc: int, params: BM25Params | None = None
+    ) -> float:
+        """BM25 weight of a synonym set occurring ``freq`` (summed) times in document ``doc``."""
+        params = params or self.params
+        cols = self.group_columns(terms)
+        if not cols or freq <= 0:
+            return 0.0
+        df = self.group_df(cols)
+        idf = np.log1p((self.n_docs - df + 0.5) / (df + 0.5))
+        norm = params.k1 * (1.0 - params.b + params.b * self._lengths[doc] / self._avg_length)
+        return float(idf * freq * (params.k1 + 1.0) / (freq + norm))
 
     def query_matrix(self, queries: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
         """Weighted queries as a sparse (n_queries, n_terms) matrix over this vocabulary."""

@@ -8,14 +8,15 @@
 from __future__ import annotations
 
 from .fit import Filters, FitSettings
-from .index import Candidate, Document, ScreeningIndex
+from .index import Candidate, Document, QueryTerms, ScreeningIndex
+from .translate import Translator
 
 __all__ = ["seeds_for_text", "smes_for_seed"]
 
 
 def seeds_for_text(
     seeds: ScreeningIndex,
-    text: str,
+    text: str | QueryTerms,
     *,
     top_k: int = 20,
     filters: Filters | None = None,
@@ -27,7 +28,12 @@ def seeds_for_text(
 
 
 def smes_for_seed(
-    smes: ScreeningIndex, seed: Document, *, top_k: int = 20, explain: bool = True
+    smes: ScreeningIndex,
+    seed: Document,
+    *,
+    top_k: int = 20,
+    explain: bool = True,
+    translator: Translator | None = None,
 ) -> list[Candidate]:
     """Rank SMEs for a seed, using the seed's title and abstract as the query.
 
@@ -35,7 +41,7 @@ def smes_for_seed(
     would scale every SME equally, so pure relevance is returned.
     """
     return smes.search(
-        smes.document_query(seed),
+        smes.document_query(seed, translator=translator),
         top_k=top_k,
         filters=Filters(published_only=False),
         fit=FitSettings(enabled=False),

@@ -42,7 +42,8 @@ class MatchedTerm:
 
     ``surfaces`` are the forms as written in the document (モータ for the term モーター, "Motors"
     for "motor"); ``synonym_of`` names the query term that brought it in by expansion, if any;
-    ``contribution`` is its share of the BM25 score.
+    ``contribution`` is its share of the BM25 score. ``bridge`` says how a translated term came in:
+    "dictionary" (JMdict) or "glossary"; ``synonym_of`` is then the query word it translates.
     """
 
     term: str
@@ -51,6 +52,7 @@ class MatchedTerm:
     in_abstract: int
     synonym_of: str | None
     contribution: float
+    bridge: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,13 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import scipy.sparse as sp
 
+from .bands import band_for
 from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
 from .synonyms import expand_query_terms, synonym_table
-from .text import Analyzer, AnalyzerConfig, clean_text
+from .text import Analyzer, AnalyzerConfig, clean_text, contains_japanese
+from .translate import Translator, default_translator
 
 __all__ = [
     "ENGINE_VERSION",
@@ -45,6 +47,7 @@ __all__ = [
     "QueryTerms",
     "Ranker",
     "ScreeningIndex",
+    "TermGroup",
     "content_fingerprint",
 ]
 
@@ -75,6 +78,9 @@ class EngineSettings:
       set (benchmarks/README.md): no loss on English queries, and Japanese needs reach English seeds
       only through it.
     - ``expansion_weight`` (0.3): an expanded term weighs 0.3 x the query term that brought it in.
+    - ``translate`` (True): add each query word's translations (JMdict and the glossaries) as one
+      synonym set (:mod:`~matching.engine.translate`); query-time only, no rebuild.
+    - ``translation_weight`` (1.0): a synonym set weighs this x the word's count in the query.
     """
 
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
@@ -82,6 +88,8 @@ class EngineSettings:
     fit: FitSettings = field(default_factory=FitSettings)
     synonyms: bool = True
     expansion_weight: float = 0.3
+    translate: bool = True
+    translation_weight: float = 1.0
 
     def index_key(self) -> dict[str, object]:
         """The settings that shape the stored index (part of its fingerprint)."""
@@ -108,15 +116,36 @@ class EngineSettings:
             fit=pick(FitSettings, data.get("fit", {})),
             synonyms=bool(data.get("synonyms", True)),
             expansion_weight=float(data.get("expansion_weight", 0.3)),
+            translate=bool(data.get("translate", True)),
+            translation_weight=float(data.get("translation_weight", 1.0)),
         )
 
 
 @dataclass(frozen=True)
+class TermGroup:
+    """A translated query word as one structured-query synonym set: ``source`` (振動), what it
+    translates to (``targets``: "vibration"), their index terms, the set's weight and ``origin``
+    ("dictionary" or "glossary")."""
+
+    source: str
+    targets: tuple[str, ...]
+    terms: tuple[str, ...]
+    weight: float
+    origin: str
+
+
+@dataclass(frozen=True)
 class QueryTerms:
-    """An analysed query: term weights (originals and synonyms) and where each synonym came from."""
+    """An analysed query: term weights (originals and synonyms), where each synonym came from, and
+    the translated words as synonym sets."""
 
     weights: dict[str, float]
     synonym_of: dict[str, str]
+    groups: tuple[TermGroup, ...] = ()
+
+    def is_empty(self) -> bool:
+        """Nothing to search for (an empty or stop-word-only query)."""
+        return not self.weights and not self.groups
 
 
 @dataclass(frozen=True)
@@ -127,6 +156,12 @@ class Candidate:
     rank: int
     score: ScoreParts
     explanation: Explanation | None = None
+    strength: float | None = None
+
+    @property
+    def band(self) -> str:
+        """strong, possible, weak or below (:mod:`~matching.engine.bands`)."""
+        return band_for(self.strength)
 
 
 def _hash_document(hasher: Any, doc: Document) -> None:
@@ -324,39 +359,123 @@ class ScreeningIndex:
 
     # -- queries -------------------------------------------------------------------------------
 
-    def analyse_query(self, text: str, *, synonyms: bool | None = None) -> QueryTerms:
-        """Analyse a free-text query into weighted terms, expanded with synonyms if enabled."""
+    def analyse_query(
+        self, text: str, *, synonyms: bool | None = None, translator: Translator | None = None
+    ) -> QueryTerms:
+        """Analyse a free-text query into weighted terms, expanded with synonyms and translations."""
         weights = query_term_weights(self.analyzer.terms(text), self.settings.bm25)
-        use_synonyms = self.settings.synonyms if synonyms is None else synonyms
-        if not use_synonyms or not weights:
-            return QueryTerms(weights, {})
-        expanded, origin = expand_query_terms(
-            weights, synonym_table(self.settings.analyzer), self.settings.expansion_weight
-        )
-        return QueryTerms(expanded, origin)
+        return self._expand(weights, [(text, 1.0)], synonyms, translator)
 
-    def document_query(self, doc: Document, *, synonyms: bool | None = None) -> QueryTerms:
+    def document_query(
+        self, doc: Document, *, synonyms: bool | None = None, translator: Translator | None = None
+    ) -> QueryTerms:
         """A whole document (seed or SME profile) as a query, its title counted ``title_weight`` times.
 
-        This is the query the all-pairs job uses for each row, so interactive and batch rankings agree.
+        SME -> seeds runs from an SME, portfolio runs and seed -> SMEs runs all query with this.
         """
         counts: dict[str, float] = {}
+        tw = self.settings.bm25.title_weight
         for term in self.analyzer.terms(doc.title):
-            counts[term] = counts.get(term, 0.0) + self.settings.bm25.title_weight
+            counts[term] = counts.get(term, 0.0) + tw
         for term in self.analyzer.terms(doc.abstract):
             counts[term] = counts.get(term, 0.0) + 1.0
         weights = saturate_query_counts(counts, self.settings.bm25)
+        return self._expand(weights, [(doc.title, tw), (doc.abstract or "", 1.0)], synonyms, translator)
+
+    def translator(self) -> Translator | None:
+        """The translator used when a query passes none: the process default (JMdict + glossary)."""
+        return default_translator() if self.settings.translate else None
+
+    def _expand(
+        self,
+        weights: dict[str, float],
+        texts: list[tuple[str, float]],
+        synonyms: bool | None,
+        translator: Translator | None,
+    ) -> QueryTerms:
         use_synonyms = self.settings.synonyms if synonyms is None else synonyms
-        if not use_synonyms or not weights:
-            return QueryTerms(weights, {})
-        expanded, origin = expand_query_terms(
-            weights, synonym_table(self.settings.analyzer), self.settings.expansion_weight
-        )
-        return QueryTerms(expanded, origin)
+        origin: dict[str, str] = {}
+        written = weights
+        if use_synonyms and weights:
+            weights, origin = expand_query_terms(
+                weights, synonym_table(self.settings.analyzer), self.settings.expansion_weight
+            )
+        translator = translator or self.translator()
+        groups = self.translation_groups(texts, translator, exclude=written) if translator is not None else ()
+        return QueryTerms(weights, origin, groups)
+
+    def translation_groups(
+        self, texts: list[tuple[str, float]], translator: Translator, exclude: Mapping[str, float] = {}
+    ) -> tuple[TermGroup, ...]:
+        """Each translated word of ``texts`` (text, weight) as one synonym set of index terms. Terms the
+        query already searches for (``exclude``) and terms in the source word's own script are left
+        out, so a translation never counts a query's own word twice."""
+        merged: dict[str, TermGroup] = {}
+        for text, factor in texts:
+            for word in translator.translate(text or ""):
+                # A bridge crosses languages: "LED" inside a Japanese spelling is not a translation.
+                source_is_japanese = contains_japanese(word.source)
+                terms = tuple(
+                    dict.fromkeys(
+                        t
+                        for target in word.targets
+                        for t in self.analyzer.terms(target, subtokens=False)
+                        if t not in exclude and contains_japanese(t) != source_is_japanese
+                    )
+                )
+                if not terms:
+                    continue
+                weight = word.count * factor * self.settings.translation_weight
+                old = merged.get(word.source)
+                if old is not None:
+                    weight += old.weight
+                merged[word.source] = TermGroup(word.source, word.targets, terms, weight, word.origin)
+        return tuple(merged.values())
 
     def bm25_scores(self, query: QueryTerms) -> np.ndarray:
-        """BM25 score of every document for an analysed query."""
-        return self.matrix.score(query.weights, self.settings.bm25)
+        """BM25 score of every document for an analysed query (terms plus translated synonym sets)."""
+        scores = self.matrix.score(query.weights, self.settings.bm25)
+        if query.groups:
+            scores = scores + self.matrix.score_groups(
+                [(g.terms, g.weight) for g in query.groups], self.settings.bm25
+            )
+        return scores
+
+    def max_score(self, query: QueryTerms) -> float:
+        """The highest BM25 score a document could reach for ``query``: each query word matched with
+        saturated frequency (weight x idf x (k1 + 1)) in its best form. A word's alternatives (its
+        synonyms, its translations) count once: by its own form when the index knows it, else by the
+        strongest alternative; a document matches a word in one language, not in both. A candidate's score over this is its match strength (0..1), which the
+        bands read (:mod:`~matching.engine.bands`). Words no document has in any form are left out:
+        counting them measured worse on the judged sets (benchmarks/README.md, "Bands")."""
+        k1 = self.settings.bm25.k1
+        idf = self.matrix.idf()
+        n = self.matrix.n_docs
+        best: dict[str, float] = {}
+        own: set[str] = set()  # words the index knows as written: their own form is the ceiling
+
+        def offer(word: str, value: float) -> None:
+            if word not in own and value > best.get(word, 0.0):
+                best[word] = value
+
+        for term, weight in query.weights.items():
+            j = self.matrix.vocabulary.get(term)
+            if j is not None and term not in query.synonym_of:
+                best[term] = weight * float(idf[j]) * (k1 + 1.0)
+                own.add(term)
+        for term, weight in query.weights.items():
+            j = self.matrix.vocabulary.get(term)
+            if j is not None and term in query.synonym_of:
+                offer(query.synonym_of[term], weight * float(idf[j]) * (k1 + 1.0))
+        for group in query.groups:
+            cols = self.matrix.group_columns(group.terms)
+            if not cols:
+                continue
+            df = self.matrix.group_df(cols)
+            value = group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
+            source_terms = self.analyzer.terms(group.source, subtokens=False)
+            offer(source_terms[0] if len(source_terms) == 1 else group.source, value)
+        return sum(best.values())
 
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
         """Each document's ``max(floor, 1 + fit adjustment)``."""
@@ -377,13 +496,18 @@ class ScreeningIndex:
         fit: FitSettings | None = None,
         synonyms: bool | None = None,
         explain: bool = True,
+        translator: Translator | None = None,
     ) -> list[Candidate]:
         """Rank documents for ``query`` (free text, or terms from :meth:`analyse_query`).
 
         ``filters`` defaults to ``Filters()`` (published only); pass ``Filters(published_only=False)``
         to see everything. Only documents with a positive BM25 score are returned.
         """
-        terms = query if isinstance(query, QueryTerms) else self.analyse_query(query, synonyms=synonyms)
+        terms = (
+            query
+            if isinstance(query, QueryTerms)
+            else self.analyse_query(query, synonyms=synonyms, translator=translator)
+        )
         bm25 = self.bm25_scores(terms)
         multipliers = self.fit_multipliers(fit)
         final = bm25 * multipliers
@@ -391,11 +515,13 @@ class ScreeningIndex:
         if mask is not None:
             final = np.where(mask, final, 0.0)
         order = top_k_indices(final, top_k)
+        ceiling = self.max_score(terms) if len(order) else 0.0
         return [
             Candidate(
                 doc_id=self.doc_ids[pos],
                 rank=rank,
                 score=ScoreParts(float(bm25[pos]), float(multipliers[pos]) - 1.0, float(final[pos])),
+                strength=min(1.0, float(bm25[pos]) / ceiling) if ceiling > 0 else None,
                 explanation=self.explain_position(terms, int(pos), float(bm25[pos]), float(multipliers[pos]))
                 if explain and self.titles is not None
                 else None,
@@ -417,25 +543,59 @@ class ScreeningIndex:
         title, abstract = self.titles[pos], self.abstracts[pos]
         title_tokens = self.analyzer.tokens(title)
         abstract_tokens = self.analyzer.tokens(abstract)
-        wanted = query.weights
+        # Index term -> the synonym set it belongs to (a term the query wrote itself stays its own).
+        group_of: dict[str, TermGroup] = {}
+        for group in query.groups:
+            for term in group.terms:
+                group_of.setdefault(term, group)
+        wanted: dict[str, object] = {**dict.fromkeys(group_of), **query.weights}
         tw = self.settings.bm25.title_weight
-        matched: list[MatchedTerm] = []
+        occurrences: dict[str, tuple[list, list]] = {}
         for term in dict.fromkeys(t.term for t in (*title_tokens, *abstract_tokens) if t.term in wanted):
-            in_title = [t for t in title_tokens if t.term == term]
-            in_abstract = [t for t in abstract_tokens if t.term == term]
+            occurrences[term] = (
+                [t for t in title_tokens if t.term == term],
+                [t for t in abstract_tokens if t.term == term],
+            )
+        # A set's contribution is its BM25 weight on the summed frequency, shared by its members.
+        group_freq: dict[str, float] = {}
+        for term, (in_title, in_abstract) in occurrences.items():
+            if term in group_of:
+                group = group_of[term]
+                group_freq[group.source] = (
+                    group_freq.get(group.source, 0.0) + tw * len(in_title) + len(in_abstract)
+                )
+        matched: list[MatchedTerm] = []
+        for term, (in_title, in_abstract) in occurrences.items():
             surfaces = dict.fromkeys(
                 [t.surface(title) for t in in_title] + [t.surface(abstract) for t in in_abstract]
             )
             tf = tw * len(in_title) + len(in_abstract)
-            contribution = wanted[term] * self.matrix.term_weight(tf, pos, term, self.settings.bm25)
+            contribution = 0.0
+            if term in query.weights:
+                contribution = query.weights[term] * self.matrix.term_weight(
+                    tf, pos, term, self.settings.bm25
+                )
+            group = group_of.get(term)
+            bridge = None
+            if group is not None:
+                total = group_freq[group.source]
+                contribution += (
+                    group.weight
+                    * self.matrix.group_weight(group.terms, total, pos, self.settings.bm25)
+                    * tf
+                    / total
+                )
+                if term not in query.weights:
+                    bridge = group.origin
             matched.append(
                 MatchedTerm(
                     term=term,
                     surfaces=tuple(surfaces),
                     in_title=len(in_title),
                     in_abstract=len(in_abstract),
-                    synonym_of=query.synonym_of.get(term),
+                    synonym_of=group.source if bridge else query.synonym_of.get(term),
                     contribution=contribution,
+                    bridge=bridge,
                 )
             )
         matched.sort(key=lambda m: (-m.contribution, m.term))

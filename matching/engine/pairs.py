@@ -12,6 +12,11 @@ Each direction is one sparse matrix product over term frequencies already stored
 target index's settings say so, as for interactive searches) is applied to each row's terms before
 they are mapped onto the other index's vocabulary: a Japanese SME profile reaches an English seed
 only through it, exactly as an interactive search would.
+
+Portfolio runs no longer use this module: they score each SME with
+:meth:`~matching.engine.index.ScreeningIndex.document_query` (translation included), exactly as an
+SME -> seeds run from that SME. It remains for batch evaluation and the benchmarks; it does not
+translate (a synonym set is not a linear term weight, so it has no place in the matrix product).
 """
 
 from __future__ import annotations

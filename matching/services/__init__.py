@@ -1,8 +1,9 @@
 """Writes of the matching app, one module per entity: `screening` (runs, candidates), `proposals`,
 `meetings` (plan, change, cancel, invite, reply, hold), `symposiums` (registration, one-on-one
-requests) and `meeting_mail`. Callers outside the app may import from here; modules of the app import
+requests), `glossary` (the municipality's screening glossary) and `meeting_mail`. Callers outside the app may import from here; modules of the app import
 from the module itself."""
 
+from .glossary import glossary_entry_add, glossary_entry_remove
 from .meetings import (
     CALENDAR_FIELDS,
     NOTIFY_FIELDS,
@@ -39,6 +40,8 @@ __all__ = [
     "SeedFilters",
     "candidate_decide",
     "explanation_json",
+    "glossary_entry_add",
+    "glossary_entry_remove",
     "meeting_cancel",
     "meeting_create",
     "meeting_from_proposal",

@@ -18,11 +18,19 @@ from patents.models import LargeCompany, Patent
 from smes.models import SME
 
 from ..engine.directions import seeds_for_text, smes_for_seed
-from ..engine.explain import Explanation
+from ..engine.explain import Explanation, fit_report
 from ..engine.fit import Filters
-from ..engine.index import ENGINE_VERSION, Candidate, Document
-from ..engine.pairs import all_pairs
-from ..indexing import current_index, sme_text
+from ..engine.index import ENGINE_VERSION, Candidate, QueryTerms, ScreeningIndex
+from ..engine.translate import Translator
+from ..indexing import (
+    EMPTY_QUERY_MESSAGE,
+    SME_FIELDS,
+    current_index,
+    query_has_words,
+    seed_document,
+    sme_document,
+    sme_query_text,
+)
 from ..models import (
     Decision,
     Direction,
@@ -32,6 +40,7 @@ from ..models import (
     ScreeningCandidate,
     ScreeningRun,
 )
+from ..translation import translator_for
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +94,7 @@ def explanation_json(explanation: Explanation | None) -> dict:
                 "term": t.term,
                 "surfaces": list(t.surfaces),
                 "synonym_of": t.synonym_of,
+                "bridge": t.bridge,
                 "contribution": round(t.contribution, 4),
             }
             for t in explanation.matched_terms
@@ -94,11 +104,6 @@ def explanation_json(explanation: Explanation | None) -> dict:
         "abstract_html": explanation.abstract_html(),
         "fit": dataclasses.asdict(explanation.fit),
     }
-
-
-def sme_query_text(sme: SME) -> str:
-    """What an SME -> seeds run searches for when started from an SME: its needs, products, capabilities."""
-    return "\n".join(t for t in (sme.needs, sme.products, sme.capabilities) if t)
 
 
 def screening_run_start(
@@ -127,6 +132,8 @@ def screening_run_start(
         query_text = sme_query_text(sme)  # started from an SME: its own words are the query
     if direction == Direction.SME_TO_SEEDS and not (query_text or "").strip():
         raise ValidationError({"query_text": _("Describe the SME's needs, products or capabilities.")})
+    if direction == Direction.SME_TO_SEEDS and not query_has_words(query_text):
+        raise ValidationError({"query_text": EMPTY_QUERY_MESSAGE})
     if direction == Direction.SEED_TO_SMES and patent is None:
         raise ValidationError({"patent": _("Choose the seed to screen.")})
     if direction == Direction.PORTFOLIO and company is None:
@@ -249,19 +256,28 @@ def _candidate(run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int |
         score=float(c.score.final),
         relevance=float(c.score.bm25),
         fit_adjustment=float(c.score.fit_adjustment),
-        explanation=explanation_json(c.explanation),
+        explanation={**explanation_json(c.explanation), "strength": c.strength, "band": c.band},
     )
+
+
+def _sme_query(run: ScreeningRun, seeds: ScreeningIndex, translator: Translator) -> QueryTerms:
+    """What an SME -> seeds run searches for: the SME's own document when the query is its unedited
+    text (scored exactly as a portfolio run scores that SME), otherwise the text the coordinator wrote."""
+    if run.sme is not None and run.query_text == sme_query_text(run.sme):
+        return seeds.document_query(sme_document(run.sme), translator=translator)
+    return seeds.analyse_query(run.query_text, translator=translator)
 
 
 def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
     municipality = run.municipality
     filters = SeedFilters.from_json(run.parameters.get("filters")).to_engine(timezone.localdate())
     run.engine_version = ENGINE_VERSION
+    translator = translator_for(municipality)
     if run.direction == Direction.SME_TO_SEEDS:
         seeds, record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
         run.index_fingerprint = record.fingerprint
         _set_progress(run, 40)
-        hits = seeds_for_text(seeds, run.query_text, top_k=run.top_k, filters=filters)
+        hits = seeds_for_text(seeds, _sme_query(run, seeds, translator), top_k=run.top_k, filters=filters)
         return [_candidate(run, c, patent_id=int(c.doc_id), sme_id=run.sme_id) for c in hits]
     if run.direction == Direction.SEED_TO_SMES:
         smes, record = current_index(municipality=municipality, kind=IndexKind.SMES)
@@ -269,43 +285,38 @@ def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
         _set_progress(run, 40)
         patent = run.patent
         assert patent is not None  # screening_run_start requires the seed for this direction
-        seed = Document(
-            id=str(patent.pk),
-            title=patent.title,
-            abstract="\n".join(t for t in (patent.abstract, patent.plain_summary) if t) or None,
-        )
-        hits = smes_for_seed(smes, seed, top_k=run.top_k)
+        seed = seed_document(patent)
+        hits = smes_for_seed(smes, seed, top_k=run.top_k, translator=translator)
+        # The explanation highlights the SME's profile; the fit criteria are the seed's own answers.
+        seed_fit = fit_report(seed.meta.fit)
+        hits = [
+            dataclasses.replace(
+                c, explanation=dataclasses.replace(c.explanation, fit=seed_fit) if c.explanation else None
+            )
+            for c in hits
+        ]
         return [_candidate(run, c, patent_id=patent.pk, sme_id=int(c.doc_id)) for c in hits]
-    return _screen_portfolio(run, filters)
+    return _screen_portfolio(run, filters, translator)
 
 
-def _screen_portfolio(run: ScreeningRun, filters: Filters) -> list[ScreeningCandidate]:
-    """Every SME against the company's seeds: the top K seeds per SME, explained."""
+def _screen_portfolio(
+    run: ScreeningRun, filters: Filters, translator: Translator
+) -> list[ScreeningCandidate]:
+    """Every SME against the company's seeds: the top K seeds per SME, each SME's document scored
+    exactly as an SME -> seeds run from that SME scores it (same query, filters, fit)."""
     municipality = run.municipality
     seeds, record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
-    smes, _sme_record = current_index(municipality=municipality, kind=IndexKind.SMES)
     run.index_fingerprint = record.fingerprint
     company_filters = dataclasses.replace(filters, company_ids=frozenset({str(run.company_id)}))
     _set_progress(run, 30)
-    result = all_pairs(
-        seeds, smes, top_k_per_sme=run.top_k, top_k_per_seed=run.top_k, filters=company_filters
-    )
-    _set_progress(run, 60)
-    sme_texts = {str(s.pk): sme_text(s) for s in SME.objects.filter(municipality=municipality)}
     rows = []
-    for sme_id in result.sme_ids:
-        pairs = result.for_sme(sme_id)
-        if not pairs:
-            continue
-        title, body = sme_texts[sme_id]
-        # The same query all_pairs scored with (title weighted, synonyms as the index says).
-        query = seeds.document_query(Document(id=sme_id, title=title, abstract=body))
-        for rank, (seed_id, score) in enumerate(pairs, start=1):
-            if score <= 0:
-                continue
-            explanation = seeds.explain(query, seed_id)
-            hit = Candidate(doc_id=seed_id, rank=rank, score=explanation.score, explanation=explanation)
-            rows.append(_candidate(run, hit, patent_id=int(seed_id), sme_id=int(sme_id)))
+    smes = list(SME.objects.filter(municipality=municipality).only(*SME_FIELDS).order_by("pk"))
+    for done, sme in enumerate(smes, start=1):
+        query = seeds.document_query(sme_document(sme), translator=translator)
+        for hit in seeds_for_text(seeds, query, top_k=run.top_k, filters=company_filters):
+            rows.append(_candidate(run, hit, patent_id=int(hit.doc_id), sme_id=sme.pk))
+        if done % 50 == 0:
+            _set_progress(run, 30 + int(60 * done / len(smes)))
     return rows
 
 

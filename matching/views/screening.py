@@ -16,9 +16,10 @@ from smes.selectors import smes_visible_to
 
 from .. import selectors
 from ..filters import ScreeningCandidateFilterSet
-from ..forms import DecisionForm, ProposalForm, QuickSearchForm, RunForm
+from ..forms import DecisionForm, GlossaryEntryForm, ProposalForm, QuickSearchForm, RunForm
+from ..indexing import EMPTY_QUERY_MESSAGE, query_has_words
 from ..models import Decision, Direction, RejectReason, ScreeningCandidate
-from ..services import proposals, screening
+from ..services import glossary, proposals, screening
 
 
 class ScreeningHomeView(TenantViewMixin, View):
@@ -31,13 +32,25 @@ class ScreeningHomeView(TenantViewMixin, View):
         companies = companies_visible_to(user=request.user, municipality=self.municipality)
         form = QuickSearchForm(request.GET or None, companies=companies)
         results = None
+        if form.is_bound and form.is_valid() and not query_has_words(form.cleaned_data["q"]):
+            form.add_error("q", EMPTY_QUERY_MESSAGE)
         if form.is_bound and form.is_valid():
             results = selectors.seed_search(
                 municipality=self.municipality, text=form.cleaned_data["q"], filters=form.seed_filters()
             )
+        # Below the weak band nothing is shown unless asked ("show weaker matches").
+        show_weaker = request.GET.get("weaker") == "1"
+        hidden = 0
+        if results is not None and not show_weaker:
+            shown = [(patent, hit) for patent, hit in results if hit.band != "below"]
+            hidden, results = len(results) - len(shown), shown
+        weaker_query = request.GET.copy()
+        weaker_query["weaker"] = "1"
         context = {
             "form": form,
             "results": results,
+            "hidden_weaker": hidden,
+            "weaker_url": f"?{weaker_query.urlencode()}",
             "runs": selectors.runs_of(municipality=self.municipality)[:20],
         }
         template = (
@@ -162,6 +175,14 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             filterset.is_valid()  # a value that does not validate is ignored, and shown as an error
             shown = filterset.form.cleaned_data.get("decision") or None
         candidates = list(filterset.qs) if run.is_finished else []
+        # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated on
+        # typed needs; runs from whole profiles show every candidate with its band).
+        hidden = 0
+        if selectors.run_hides_weaker(run=run) and request.GET.get("weaker") != "1":
+            kept = [c for c in candidates if c.band != "below" or c.decision != Decision.PENDING]
+            hidden, candidates = len(candidates) - len(kept), kept
+        weaker_query = request.GET.copy()
+        weaker_query["weaker"] = "1"
         counts = selectors.candidate_counts(run=run) if run.is_finished else {}
         shortlisted = selectors.candidates_of(run=run, decision=Decision.SHORTLISTED)
         context = {
@@ -175,6 +196,8 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             "proposal_form": ProposalForm(shortlisted=shortlisted),
             "has_shortlist": counts.get(Decision.SHORTLISTED, 0) > 0,
             "reject_reasons": RejectReason.choices,
+            "hidden_weaker": hidden,
+            "weaker_url": f"?{weaker_query.urlencode()}",
         }
         return render(request, self.template_name, context)
 
@@ -299,3 +322,39 @@ class SharedCandidateListView(TenantViewMixin, ListView):
         if membership is None or membership.company is None:
             return ScreeningCandidate.objects.none()
         return selectors.candidates_shared_with(municipality=self.municipality, company=membership.company)
+
+
+class GlossaryView(ServiceFormMixin, TenantViewMixin, View):
+    """The municipality's screening glossary: its entries and a form to add one. An entry applies from
+    the next search on (no index rebuild)."""
+
+    permission_required = "matching.run_screening"
+    template_name = "matching/glossary.html"
+    form_class = GlossaryEntryForm
+    success_message = _("The glossary entry was added; it applies from the next search.")
+
+    def get_context_data(self, **kwargs):
+        return {"entries": selectors.glossary_of(municipality=self.municipality), **kwargs}
+
+    def perform(self, form):
+        return glossary.glossary_entry_add(
+            municipality=self.municipality, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.tenant_url("screening_glossary")
+
+
+class GlossaryEntryRemoveView(TenantObjectMixin, View):
+    """Remove one glossary entry (POST)."""
+
+    permission_required = "matching.run_screening"
+
+    def get_queryset(self):
+        return selectors.glossary_of(municipality=self.municipality)
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        glossary.glossary_entry_remove(entry=entry, actor=request.user)
+        messages.success(request, _("The glossary entry %(term)s was removed.") % {"term": entry.term})
+        return redirect(self.tenant_url("screening_glossary"))

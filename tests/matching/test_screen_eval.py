@@ -58,8 +58,9 @@ def test_screen_eval_writes_valid_trec_run(files):
         assert scores == sorted(scores, reverse=True)
         assert {tag for *_, tag in hits} == {"kawasaki-bm25"}
         assert len(hits) <= 3
-    assert by_query["q1"][0][1] == "p1"
-    assert by_query["q2"][0][1] == "p3"
+    # With translation both motor-vibration seeds answer either query, in either language.
+    assert {doc for _rank, doc, *_ in by_query["q1"][:2]} == {"p1", "p3"}
+    assert {doc for _rank, doc, *_ in by_query["q2"][:2]} == {"p1", "p3"}
 
 
 def test_screen_eval_reports_bad_input(files):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kawasaki.models import Membership, Role
 from matching.models import (
+    GlossaryEntry,
     Meeting,
     MeetingKind,
     MeetingProposal,
@@ -106,6 +107,13 @@ def _candidate(municipality, user):
     return {"run": run.pk, "pk": candidate.pk}
 
 
+def _glossary_entry(municipality, user):
+    entry, _created = GlossaryEntry.objects.get_or_create(
+        municipality=municipality, term="弁", defaults={"equivalents": "valve"}
+    )
+    return entry.pk
+
+
 def _seed_marker(municipality, marker):
     run = ScreeningRun.objects.create(municipality=municipality, direction="sme_to_seeds", query_text=marker)
     patent = make_patent(municipality, make_company(municipality, marker), marker)
@@ -119,6 +127,7 @@ def _seed_marker(municipality, marker):
         fit_adjustment=0.0,
         note=marker,
     )
+    GlossaryEntry.objects.create(municipality=municipality, term=marker, equivalents=f"{marker} equivalent")
     symposium = _meeting(municipality, None, kind=MeetingKind.SYMPOSIUM, title=marker)
     symposium.agenda = marker
     symposium.capacity = 30
@@ -140,6 +149,8 @@ ROLE_MATRIX = {
     "candidate_decide": STAFF,
     "meetingproposal_list": STAFF,
     "shared_candidates": frozenset({Role.COMPANY_STAFF}),
+    "screening_glossary": STAFF,
+    "screening_glossary_remove": STAFF,
     "meeting_list": PARTIES,
     "meeting_create": STAFF,
     "meeting_detail": PARTIES,
@@ -164,6 +175,7 @@ PROBE_OBJECTS = {
     "screeningrun_retry": _run,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
+    "screening_glossary_remove": _glossary_entry,
     "meeting_detail": meeting_pk,
     "meeting_ics": meeting_pk,
     "meeting_booklet": meeting_pk,

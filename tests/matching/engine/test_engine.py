@@ -34,6 +34,7 @@ from matching.engine import (
 )
 from matching.engine.explain import Span
 from matching.engine.synonyms import synonym_table
+from matching.engine.translate import Translator
 from matching.engine.trec import run_trec
 
 # Hand-written Japanese samples (not real patents).
@@ -152,8 +153,10 @@ def test_synonym_dictionary_maps_vibration_across_languages():
 
 
 def test_synonym_expansion_reaches_english_seed_from_japanese_query(index):
-    with_synonyms = index.search("モーター", synonyms=True)
-    without = index.search("モーター", synonyms=False)
+    # No translator: the Sudachi synonyms alone (the dictionary bridge is tested in test_translate.py).
+    nothing = Translator(None)
+    with_synonyms = index.search("モーター", synonyms=True, translator=nothing)
+    without = index.search("モーター", synonyms=False, translator=nothing)
     assert ids(without) == ["ja-damper"]
     assert ids(with_synonyms) == ["ja-damper", "en-gear"]
     gear = with_synonyms[1].explanation
@@ -354,13 +357,15 @@ def test_all_pairs_top_k_equals_brute_force(index):
     smes = ScreeningIndex.build(SMES)
     result = all_pairs(index, smes, top_k_per_sme=2, top_k_per_seed=2, synonyms=False)
     for sme in SMES:
-        brute = index.search(index.document_query(sme, synonyms=False), top_k=2)
+        brute = index.search(index.document_query(sme, synonyms=False, translator=Translator(None)), top_k=2)
         got = result.for_sme(sme.id)
         assert [d for d, _ in got] == ids(brute)
         assert [s for _, s in got] == pytest.approx([c.score.final for c in brute], rel=1e-5)
     for seed in CORPUS:
         brute = smes.search(
-            smes.document_query(seed, synonyms=False), top_k=2, filters=Filters(published_only=False)
+            smes.document_query(seed, synonyms=False, translator=Translator(None)),
+            top_k=2,
+            filters=Filters(published_only=False),
         )
         assert [d for d, _ in result.for_seed(seed.id)] == ids(brute)
     assert result.for_sme("sme-motor")[0][0] == "ja-damper"
@@ -372,14 +377,18 @@ def test_all_pairs_ranks_as_the_interactive_searches_do(index, synonyms):
     smes = ScreeningIndex.build(SMES)
     result = all_pairs(index, smes, top_k_per_sme=3, top_k_per_seed=3, synonyms=synonyms)
     for sme in SMES:
-        brute = index.search(index.document_query(sme, synonyms=synonyms), top_k=3)
+        brute = index.search(
+            index.document_query(sme, synonyms=synonyms, translator=Translator(None)), top_k=3
+        )
         assert [d for d, _ in result.for_sme(sme.id)] == ids(brute)
         assert [s for _, s in result.for_sme(sme.id)] == pytest.approx(
             [c.score.final for c in brute], rel=1e-5
         )
     for seed in CORPUS:
         brute = smes.search(
-            smes.document_query(seed, synonyms=synonyms), top_k=3, filters=Filters(published_only=False)
+            smes.document_query(seed, synonyms=synonyms, translator=Translator(None)),
+            top_k=3,
+            filters=Filters(published_only=False),
         )
         assert [d for d, _ in result.for_seed(seed.id)] == ids(brute)
 
