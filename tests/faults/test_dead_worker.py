@@ -24,7 +24,7 @@ from kawasaki.models import AuditEntry, Role
 from matching.models import Direction, RunStatus, ScreeningCandidate, ScreeningRun
 from patents import services
 from patents.models import ImportState, Patent, PortfolioImport
-from tests.conftest import make_member
+from tests.conftest import make_member, mark_session_mfa_passed
 from tests.factories.patents import LargeCompanyFactory
 
 from .conftest import wait_until
@@ -108,6 +108,7 @@ def test_worker_killed_during_an_import_commit(fault_workers, city_a):
     row = _interrupted_after_kill(PortfolioImport, portfolio_import.pk)
     client = Client()
     client.force_login(staff)
+    mark_session_mfa_passed(client, staff)
     page = client.get(
         reverse("import_detail", kwargs={"municipality": city_a.slug, "pk": row.pk}),
         HTTP_ACCEPT_LANGUAGE="en",
@@ -224,6 +225,7 @@ def test_two_simultaneous_confirms_commit_once(city_a):
     assert _fresh(PortfolioImport, portfolio_import.pk).state == ImportState.COMMITTED
     client = Client()
     client.force_login(staff[0])
+    mark_session_mfa_passed(client, staff[0])
     page = client.get(
         reverse("import_detail", kwargs={"municipality": city_a.slug, "pk": final.pk}),
         HTTP_ACCEPT_LANGUAGE="en",

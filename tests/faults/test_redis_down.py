@@ -18,7 +18,7 @@ from kawasaki.jobs import jobs_sweep
 from kawasaki.models import AuditEntry, Role
 from matching.models import RunStatus, ScreeningRun
 from patents.models import ImportState, PortfolioImport
-from tests.conftest import make_member
+from tests.conftest import make_member, mark_session_mfa_passed
 from tests.factories.patents import LargeCompanyFactory, PatentFactory
 
 from .conftest import wait_until
@@ -46,6 +46,7 @@ def test_redis_frozen_then_down_while_starting_jobs(fault_workers, city_a, clien
     sme_user.set_password("a-long-password-for-tests")
     sme_user.save()
     client.force_login(coordinator)
+    mark_session_mfa_passed(client, coordinator)
     run_url = reverse("screeningrun_create", kwargs={"municipality": city_a.slug})
     import_url = reverse("import_list", kwargs={"municipality": city_a.slug})
 

@@ -56,28 +56,25 @@ def test_visits_by_visit_day(city_a, pair):
 def test_matches_by_the_day_the_candidate_was_shortlisted_in_japan(city_a, pair):
     company, sme = pair
     with scopes_disabled():
-        seed = make_patent(city_a, company, "Seed", "text")
+        seeds = [make_patent(city_a, company, f"Seed {n}", "text") for n in range(4)]
         run = ScreeningRun.objects.create(municipality=city_a, direction="sme_to_seeds", sme=sme)
-        common = {
-            "municipality": city_a,
-            "run": run,
-            "patent": seed,
-            "score": 1,
-            "relevance": 1,
-            "fit_adjustment": 0,
-        }
+        common = {"municipality": city_a, "run": run, "score": 1, "relevance": 1, "fit_adjustment": 0}
         # 23:30 on 31 March in Japan is FY2024 (14:30 UTC); 00:30 on 1 April is FY2025 (15:30 UTC, 31 March).
         ScreeningCandidate.objects.create(
-            rank=1, decision=Decision.SHORTLISTED, decided_at=_jst(MARCH_31, 23, 30), **common
+            rank=1,
+            patent=seeds[0],
+            decision=Decision.SHORTLISTED,
+            decided_at=_jst(MARCH_31, 23, 30),
+            **common,
         )
         ScreeningCandidate.objects.create(
-            rank=2, decision=Decision.SHORTLISTED, decided_at=_jst(APRIL_1, 0, 30), **common
+            rank=2, patent=seeds[1], decision=Decision.SHORTLISTED, decided_at=_jst(APRIL_1, 0, 30), **common
         )
         # Rejected and undecided candidates are not matches.
         ScreeningCandidate.objects.create(
-            rank=3, decision=Decision.REJECTED, decided_at=_jst(APRIL_1, 9), **common
+            rank=3, patent=seeds[2], decision=Decision.REJECTED, decided_at=_jst(APRIL_1, 9), **common
         )
-        ScreeningCandidate.objects.create(rank=4, **common)
+        ScreeningCandidate.objects.create(rank=4, patent=seeds[3], **common)
     assert _counts(city_a, "matches") == (1, 1)
 
 
