@@ -252,21 +252,31 @@ class MeetingInviteView(MeetingObjectMixin, View):
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
 
-class MeetingReplyView(MeetingObjectMixin, View):
+class ParticipantMixin(MeetingObjectMixin):
+    """The participant a POST is about: the SME named by a coordinator (an answer given by phone), or
+    the signed-in SME member's own; 404 when that SME is not a participant."""
+
+    def get_participant(self, meeting):
+        if is_coordinator(self.request.user, self.municipality):
+            sme_id = self.request.POST.get("sme", "")
+            if not sme_id.isdigit():
+                messages.error(self.request, _("Choose the SME."))
+                return None
+        else:
+            _role, sme_id = party_ids(self.request.user, self.municipality)
+        return get_object_or_404(selectors.participants_of(meeting=meeting), sme_id=sme_id)
+
+
+class MeetingReplyView(ParticipantMixin, View):
     """An invited SME answers; a coordinator may record the answer an SME gave by phone (POST sme=)."""
 
     permission_required = "matching.reply_meeting"
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_object()
-        if is_coordinator(request.user, self.municipality):
-            sme_id = request.POST.get("sme", "")
-            if not sme_id.isdigit():
-                messages.error(request, _("Choose the SME."))
-                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        else:
-            _role, sme_id = party_ids(request.user, self.municipality)
-        participant = get_object_or_404(selectors.participants_of(meeting=meeting), sme_id=sme_id)
+        participant = self.get_participant(meeting)
+        if participant is None:
+            return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
         form = forms.ReplyForm(request.POST)
         if form.is_valid():
             try:
@@ -282,21 +292,16 @@ class MeetingReplyView(MeetingObjectMixin, View):
         return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
 
 
-class MeetingListingView(MeetingObjectMixin, View):
+class MeetingListingView(ParticipantMixin, View):
     """An SME's consent to be listed to the other SMEs of a symposium (or its withdrawal)."""
 
     permission_required = "matching.reply_meeting"
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_object()
-        if is_coordinator(request.user, self.municipality):
-            sme_id = request.POST.get("sme", "")
-            if not sme_id.isdigit():
-                messages.error(request, _("Choose the SME."))
-                return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        else:
-            _role, sme_id = party_ids(request.user, self.municipality)
-        participant = get_object_or_404(selectors.participants_of(meeting=meeting), sme_id=sme_id)
+        participant = self.get_participant(meeting)
+        if participant is None:
+            return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
         listed = request.POST.get("listed") == "yes"
         try:
             meeting_services.participant_listing_set(
