@@ -265,9 +265,10 @@ def deal_opened_on(negotiation: Negotiation) -> dt.date:
 
 def _check_deal_opened(application: Application, on: dt.date) -> None:
     """An application linked to a deal is not submitted or decided before the deal was opened."""
-    if application.negotiation_id is None:
+    deal = application.negotiation
+    if deal is None:
         return
-    opened = deal_opened_on(application.negotiation)
+    opened = deal_opened_on(deal)
     if on < opened:
         raise _date_error(
             _("The date {date} is before the linked deal was opened ({opened}).").format(
