@@ -1,5 +1,6 @@
-"""REST API of the deal pipeline: negotiations and products, from the same selectors; one write, moving
-a deal to another state through the same transition service as the board. (Meetings: matching/api.py.)"""
+"""REST API of the deal pipeline: negotiations and products, from the same selectors; two writes, moving
+a deal to another state through the same transition service as the board, and reopening it at an
+earlier state through the deal page's reopen service. (Meetings: matching/api.py.)"""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -53,6 +54,13 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
+class ReopenSerializer(serializers.Serializer):
+    """A deal taken back to an earlier state: the state and why (the deal page's reopen form)."""
+
+    to_state = serializers.ChoiceField(label=_("Reopen at"), choices=State.choices)
+    reason = serializers.CharField(label=_("Reason for reopening"), max_length=2000)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
@@ -74,7 +82,12 @@ class NegotiationViewSet(_PartyScopedViewSet):
     selector = staticmethod(selectors.negotiations_visible_to)
     filterset_class = NegotiationFilterSet
     ordering_fields = ["created_at", "state_changed_at", "state"]
-    permission_map = {**_PartyScopedViewSet.permission_map, "transition": "negotiations.api_move"}
+    permission_map = {
+        **_PartyScopedViewSet.permission_map,
+        "transition": "negotiations.api_move",
+        # The deal page's reopen permission: coordinators only.
+        "reopen": "negotiations.manage_negotiation",
+    }
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("seeds")
@@ -105,6 +118,31 @@ class NegotiationViewSet(_PartyScopedViewSet):
             reason=data.get("reason") or None,
             note=data.get("note", ""),
             confirmed=data.get("confirm", False),
+        )
+        negotiation.refresh_from_db()
+        return Response(NegotiationSerializer(negotiation).data)
+
+    @extend_schema(
+        request=ReopenSerializer,
+        responses={200: NegotiationSerializer},
+        description=(
+            "Take the deal back to an earlier state `to_state` with a `reason` (coordinators, read-write "
+            "token), through the same service as the deal page: a state before the current one in the "
+            "pipeline, or any state but `launched` for a dropped deal (which loses its drop reason); the "
+            "target's requirements (NDA date, licence terms) must still be met. The timeline records the "
+            "reopening with the reason. A refusal is a 400 naming the field (`to_state`, `reason`) with "
+            "the page's message. Send an `Idempotency-Key` header to make a retry safe."
+        ),
+    )
+    def reopen(self, request, *args, **kwargs):
+        negotiation = self.get_object()
+        payload = ReopenSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.negotiation_reopen(
+            negotiation=negotiation,
+            to_state=payload.validated_data["to_state"],
+            actor=request.user,
+            reason=payload.validated_data["reason"],
         )
         negotiation.refresh_from_db()
         return Response(NegotiationSerializer(negotiation).data)

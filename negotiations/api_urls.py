@@ -16,6 +16,11 @@ urlpatterns = [
         NegotiationViewSet.as_view({"post": "transition"}),
         name="api_negotiation_transition",
     ),
+    path(
+        "negotiations/<int:pk>/reopen/",
+        NegotiationViewSet.as_view({"post": "reopen"}),
+        name="api_negotiation_reopen",
+    ),
     path("products/", ProductViewSet.as_view({"get": "list"}), name="api_product_list"),
     path("products/<int:pk>/", ProductViewSet.as_view({"get": "retrieve"}), name="api_product_detail"),
 ]

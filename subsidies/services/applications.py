@@ -252,6 +252,31 @@ def _date_error(message: str) -> ValidationError:
     return ValidationError({"on": message})
 
 
+def _day(value: dt.date) -> str:
+    """A date as the reader writes it (the active language's DATE_FORMAT), as the deal pages do."""
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def deal_opened_on(negotiation: Negotiation) -> dt.date:
+    """The day a deal was opened: its first timeline entry's day, or the day it was created."""
+    first = negotiation.entries.order_by("created_at", "pk").values_list("created_at", flat=True).first()
+    return timezone.localtime(first or negotiation.created_at).date()
+
+
+def _check_deal_opened(application: Application, on: dt.date) -> None:
+    """An application linked to a deal is not submitted or decided before the deal was opened."""
+    deal = application.negotiation
+    if deal is None:
+        return
+    opened = deal_opened_on(deal)
+    if on < opened:
+        raise _date_error(
+            _("The date {date} is before the linked deal was opened ({opened}).").format(
+                date=_day(on), opened=_day(opened)
+            )
+        )
+
+
 def application_set_status(
     *,
     application: Application,
@@ -292,11 +317,12 @@ def application_set_status(
         if not window.is_open_on(on):
             raise _date_error(
                 _("The submission date {date} is outside the window ({opens} to {closes}).").format(
-                    date=on.isoformat(),
-                    opens=window.opens_on.isoformat(),
-                    closes=window.closes_on.isoformat(),
+                    date=_day(on),
+                    opens=_day(window.opens_on),
+                    closes=_day(window.closes_on),
                 )
             )
+        _check_deal_opened(application, on)
         update["submitted_on"] = on
     elif new_status == S.DRAFT:
         update["submitted_on"] = None
@@ -304,9 +330,10 @@ def application_set_status(
         if application.submitted_on and on < application.submitted_on:
             raise _date_error(
                 _("The decision date cannot be before the submission date ({date}).").format(
-                    date=application.submitted_on.isoformat()
+                    date=_day(application.submitted_on)
                 )
             )
+        _check_deal_opened(application, on)
         update["decided_on"] = on
         if new_status == S.GRANTED:
             if amount_granted_jpy is None:
@@ -324,7 +351,7 @@ def application_set_status(
         if application.submitted_on and on < application.submitted_on:
             raise _date_error(
                 _("The withdrawal date cannot be before the submission date ({date}).").format(
-                    date=application.submitted_on.isoformat()
+                    date=_day(application.submitted_on)
                 )
             )
         update["withdrawn_on"] = on
@@ -333,7 +360,7 @@ def application_set_status(
         if application.decided_on and on < application.decided_on:
             raise _date_error(
                 _("The report date cannot be before the grant decision ({date}).").format(
-                    date=application.decided_on.isoformat()
+                    date=_day(application.decided_on)
                 )
             )
         update["result_reported_on"] = on

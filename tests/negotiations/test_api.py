@@ -180,3 +180,82 @@ def test_transition_honours_the_idempotency_key(api_client_of, deal_a, coordinat
     with scopes_disabled():
         deal_a.refresh_from_db()
         assert deal_a.state == "introduced"
+
+
+# --- POST /api/v1/negotiations/{id}/reopen/ ---------------------------------------------------------
+
+
+def _reopen(client, deal, payload, **headers):
+    return client.post(f"/api/v1/negotiations/{deal.pk}/reopen/", payload, format="json", **headers)
+
+
+@pytest.mark.django_db
+def test_reopen_takes_the_deal_back_through_the_page_service(api_client_of, deal_a, coordinator_a):
+    from kawasaki.models import AuditEntry
+    from negotiations.models import EntryCode, TimelineEntry
+
+    api = api_client_of(coordinator_a, deal_a.municipality, read_only=False)
+    dropped = _transition(
+        api, deal_a, {"to_state": "dropped", "reason": "price", "note": "条件が合わず", "confirm": True}
+    )
+    assert dropped.status_code == 200
+    response = _reopen(api, deal_a, {"to_state": "interest", "reason": "先方が再検討"})
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["drop_reason"]) == ("interest", "")
+    with scopes_disabled():
+        deal_a.refresh_from_db()
+        assert (deal_a.state, deal_a.drop_reason) == ("interest", "")
+        entry = TimelineEntry.objects.filter(negotiation=deal_a).order_by("-pk").first()
+        assert (entry.from_state, entry.to_state, entry.text, entry.code, entry.actor) == (
+            "dropped",
+            "interest",
+            "先方が再検討",
+            EntryCode.REOPENED,
+            coordinator_a,
+        )
+        assert AuditEntry.objects.filter(action="negotiation.reopened", object_id=str(deal_a.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_reopen_refusals_name_the_field_and_change_nothing(api_client_of, deal_a, coordinator_a):
+    api = api_client_of(coordinator_a, deal_a.municipality, read_only=False)
+    assert _transition(api, deal_a, {"to_state": "introduced"}).status_code == 200
+    cases = {
+        "forward": ({"to_state": "meeting_held", "reason": "間違い"}, "to_state"),
+        "same": ({"to_state": "introduced", "reason": "間違い"}, "to_state"),
+        "no_reason": ({"to_state": "interest", "reason": "  "}, "reason"),
+        "missing": ({"reason": "間違い"}, "to_state"),
+    }
+    with assert_db_unchanged():
+        answers = {}
+        for name, (payload, _field) in cases.items():
+            response = _reopen(api, deal_a, payload, HTTP_ACCEPT_LANGUAGE="ja")
+            body = response.json()
+            answers[name] = (response.status_code, body["error"]["code"], list(body["error"]["fields"]))
+    assert answers == {name: (400, "invalid", [field]) for name, (_payload, field) in cases.items()}
+    forward = _reopen(api, deal_a, cases["forward"][0], HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert forward["error"]["fields"]["to_state"] == [
+        "「紹介済み」の案件を「面談実施」へ戻すことはできません。"
+    ]
+
+
+@pytest.mark.django_db
+def test_reopen_is_refused_to_parties_read_only_tokens_and_other_cities(
+    api_client_of, deal_a, parties_a, coordinator_a, city_b, coordinator_b
+):
+    with scopes_disabled():
+        deal_a.state = State.INTRODUCED
+        deal_a.save()
+    sme = api_client_of(parties_a["sme"], deal_a.municipality, read_only=False)
+    read_only = api_client_of(coordinator_a, deal_a.municipality)
+    other_city = api_client_of(coordinator_b, city_b, read_only=False)
+    payload = {"to_state": "interest", "reason": "戻したい"}
+    with assert_db_unchanged():
+        refused = _reopen(sme, deal_a, payload)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "permission_denied")
+        assert _reopen(read_only, deal_a, payload).status_code == 403
+        assert _reopen(other_city, deal_a, payload).status_code == 404
+        assert APIClient().post(f"/api/v1/negotiations/{deal_a.pk}/reopen/").status_code == 401
+    with scopes_disabled():
+        deal_a.refresh_from_db()
+        assert deal_a.state == "introduced"

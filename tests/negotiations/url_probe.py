@@ -121,6 +121,7 @@ NON_TENANT_URLS = {
     "api_negotiation_list": 401,
     "api_negotiation_detail": 401,
     "api_negotiation_transition": 401,
+    "api_negotiation_reopen": 401,
     "api_product_list": 401,
     "api_product_detail": 401,
 }

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry
@@ -176,6 +176,10 @@ def test_links_to_other_programmes_and_smes_are_refused(
         assert error.value.message_dict == {"business_plan": ["This business plan belongs to another SME."]}
 
 
+def _day(value):
+    return formats.date_format(value, "DATE_FORMAT")
+
+
 def _app(city, sme, programme, window, **kwargs):
     with scopes_disabled():
         return ApplicationFactory(sme=sme, programme=programme, window=window, **kwargs)
@@ -294,7 +298,7 @@ def test_bad_dates_are_refused(city_a, sme_a, programme_a, open_window_a, coordi
             )
         assert error.value.message_dict == {
             "on": [
-                f"The submission date {before.isoformat()} is outside the window ({w.opens_on.isoformat()} to {w.closes_on.isoformat()})."
+                f"The submission date {_day(before)} is outside the window ({_day(w.opens_on)} to {_day(w.closes_on)})."
             ]
         }
         services.application_set_status(
@@ -309,7 +313,7 @@ def test_bad_dates_are_refused(city_a, sme_a, programme_a, open_window_a, coordi
             )
         assert error.value.message_dict == {
             "on": [
-                f"The decision date cannot be before the submission date ({(w.opens_on + dt.timedelta(days=2)).isoformat()})."
+                f"The decision date cannot be before the submission date ({_day(w.opens_on + dt.timedelta(days=2))})."
             ]
         }
 
@@ -376,3 +380,66 @@ def test_oversized_document_is_refused(city_a, sme_a, programme_a, open_window_a
     assert error.value.message_dict == {
         "file": ["ファイルが大きすぎます。補助金申請の書類は 20 MB までです。"]
     }
+
+
+@pytest.mark.django_db
+def test_a_deal_linked_application_is_not_submitted_or_decided_before_the_deal_opened(
+    city_a, sme_a, programme_a, open_window_a, coordinator_a
+):
+    from negotiations.models import EntryKind, Negotiation, TimelineEntry
+    from tests.factories.negotiations import NegotiationFactory
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        deal = NegotiationFactory(municipality=city_a, sme=sme_a)
+        # Created in the app today, but its history starts five days ago (the first timeline entry).
+        first = TimelineEntry.objects.create(
+            municipality=city_a, negotiation=deal, kind=EntryKind.NOTE, text="初回連絡"
+        )
+        opened = today - dt.timedelta(days=5)
+        TimelineEntry.objects.filter(pk=first.pk).update(
+            created_at=timezone.make_aware(dt.datetime.combine(opened, dt.time(10)))
+        )
+    application = _app(
+        city_a, sme_a, programme_a, open_window_a, amount_requested_jpy=1_000_000, negotiation=deal
+    )
+    too_early = opened - dt.timedelta(days=1)
+    with scope(municipality=city_a), translation.override("en"):
+        with assert_db_unchanged(), pytest.raises(ValidationError) as error:
+            services.application_set_status(
+                application=application, new_status="submitted", actor=coordinator_a, on=too_early
+            )
+        assert error.value.message_dict == {
+            "on": [f"The date {_day(too_early)} is before the linked deal was opened ({_day(opened)})."]
+        }
+        services.application_set_status(
+            application=application, new_status="submitted", actor=coordinator_a, on=opened
+        )
+        # Without timeline entries the deal opened the day it was created.
+        with scopes_disabled():
+            TimelineEntry.objects.filter(negotiation=deal).delete()
+            Negotiation.objects.filter(pk=deal.pk).update(
+                created_at=timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=2), dt.time(9)))
+            )
+            deal.refresh_from_db()
+        application.refresh_from_db()
+        with assert_db_unchanged(), pytest.raises(ValidationError) as error:
+            services.application_set_status(
+                application=application,
+                new_status="rejected",
+                actor=coordinator_a,
+                on=today - dt.timedelta(days=3),
+            )
+        assert error.value.message_dict == {
+            "on": [
+                f"The date {_day(today - dt.timedelta(days=3))} is before the linked deal was opened "
+                f"({_day(today - dt.timedelta(days=2))})."
+            ]
+        }
+    with scopes_disabled():
+        application.refresh_from_db()
+        assert (application.status, application.submitted_on, application.decided_on) == (
+            "submitted",
+            opened,
+            None,
+        )

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from kawasaki.models import AuditEntry
@@ -161,7 +161,9 @@ def test_withdrawal_dates_are_checked(city_a, draft, coordinator_a):
                 on=today - dt.timedelta(days=1),
             )
         assert error.value.message_dict == {
-            "on": [f"The withdrawal date cannot be before the submission date ({today.isoformat()})."]
+            "on": [
+                f"The withdrawal date cannot be before the submission date ({formats.date_format(today, 'DATE_FORMAT')})."
+            ]
         }
         with pytest.raises(ValidationError) as error:
             services.application_set_status(
