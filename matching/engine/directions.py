@@ -2,7 +2,9 @@
 
 - :func:`seeds_for_text`: an SME's needs and products (free text, Japanese or English) -> seeds.
 - :func:`smes_for_seed`: a seed's title and abstract -> SMEs (an index of SME profile texts).
-- the whole portfolio x SMEs job is :func:`matching.engine.pairs.all_pairs`.
+- the whole portfolio x SMEs job runs :func:`seeds_for_text` once per SME (the app's
+  `matching.services.screening`), because translated synonym sets are not a matrix product;
+  :func:`matching.engine.pairs.all_pairs` (untranslated) remains for benchmarks.
 """
 
 from __future__ import annotations
