@@ -51,13 +51,17 @@ def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet
 
 
 def run_hides_weaker(*, run: ScreeningRun) -> bool:
-    """Whether the run's page hides candidates below the weak band: runs on a typed need (the bands'
-    calibration), not runs from a whole SME profile or seed text."""
+    """Whether the run's page hides candidates below the weak band. Runs on a typed need always do;
+    runs from a whole SME profile or seed text (and portfolio runs) do once their candidates were
+    banded with the long-text cut-offs (``long_text`` stored, matching.engine.bands); older runs from
+    whole texts were banded with the typed-need cut-offs only, so they hide nothing."""
     from .indexing import sme_query_text
 
-    if run.direction != Direction.SME_TO_SEEDS:
-        return False
-    return run.sme is None or run.query_text != sme_query_text(run.sme)
+    if run.direction == Direction.SME_TO_SEEDS and (
+        run.sme is None or run.query_text != sme_query_text(run.sme)
+    ):
+        return True
+    return run.candidates.filter(explanation__has_key="long_text").exists()
 
 
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:

@@ -29,7 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import scipy.sparse as sp
 
-from .bands import band_for
+from .bands import LONG_QUERY_WORDS, band_for
 from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
@@ -157,11 +157,12 @@ class Candidate:
     score: ScoreParts
     explanation: Explanation | None = None
     strength: float | None = None
+    long_text: bool = False  # the query was a whole profile or seed text: the long-text cut-offs apply
 
     @property
     def band(self) -> str:
         """strong, possible, weak or below (:mod:`~matching.engine.bands`)."""
-        return band_for(self.strength)
+        return band_for(self.strength, long_text=self.long_text)
 
 
 def _hash_document(hasher: Any, doc: Document) -> None:
@@ -477,6 +478,12 @@ class ScreeningIndex:
             offer(source_terms[0] if len(source_terms) == 1 else group.source, value)
         return sum(best.values())
 
+    @staticmethod
+    def query_word_count(query: QueryTerms) -> int:
+        """How many distinct words the query has of its own (not synonyms or translations), whether or
+        not the index knows them; :data:`~matching.engine.bands.LONG_QUERY_WORDS` or more is a long text."""
+        return sum(1 for term in query.weights if term not in query.synonym_of)
+
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
         """Each document's ``max(floor, 1 + fit adjustment)``."""
         return fit_multipliers(self.fit_codes, fit or self.settings.fit)
@@ -516,12 +523,14 @@ class ScreeningIndex:
             final = np.where(mask, final, 0.0)
         order = top_k_indices(final, top_k)
         ceiling = self.max_score(terms) if len(order) else 0.0
+        long_text = self.query_word_count(terms) >= LONG_QUERY_WORDS
         return [
             Candidate(
                 doc_id=self.doc_ids[pos],
                 rank=rank,
                 score=ScoreParts(float(bm25[pos]), float(multipliers[pos]) - 1.0, float(final[pos])),
                 strength=min(1.0, float(bm25[pos]) / ceiling) if ceiling > 0 else None,
+                long_text=long_text,
                 explanation=self.explain_position(terms, int(pos), float(bm25[pos]), float(multipliers[pos]))
                 if explain and self.titles is not None
                 else None,
