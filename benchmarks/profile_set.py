@@ -51,6 +51,46 @@ EN_PROFILES = [
         "We want to offer filtration and water purification units that remove contaminants from "
         "wastewater at low cost.\nPiping, pump maintenance, water quality testing.",
     ),
+    (
+        "Injection moulded plastic housings for medical devices",
+        "We are looking for antibacterial plastics and materials that are safe in contact with the body, "
+        "to launch our own care products.\nClean room moulding, mould design.",
+    ),
+    (
+        "Printed circuit board assembly and testing services",
+        "We want to develop our own wireless sensor products with very low power consumption and long "
+        "battery life.\nSurface mount assembly, small batches, X-ray inspection.",
+    ),
+    (
+        "Industrial lenses and optical filters",
+        "We want to build laser measurement units and improve our optical coatings.\nPolishing, thin film "
+        "vacuum deposition, interferometry.",
+    ),
+    (
+        "Valves and pipe fittings for gas systems",
+        "We want leak-free small valves for hydrogen and cryogenic gases.\nPrecision grinding, helium leak "
+        "testing.",
+    ),
+    (
+        "Workwear and protective clothing maker",
+        "We want high-performance fabrics that protect workers from heat and radiation.\nSewing, small-lot "
+        "production.",
+    ),
+    (
+        "Robot integrator for factory automation",
+        "We are looking for force and torque sensors and dexterous grippers so our robots can work safely "
+        "next to people.\nEmbedded software, motor control, 3D printing of fixtures.",
+    ),
+    (
+        "Refrigerated trucking and cold chain logistics",
+        "We want insulated containers that keep medicines cold without electricity during transport.\n"
+        "Temperature-controlled delivery, 40 refrigerated trucks.",
+    ),
+    (
+        "Thermal spraying and plating job shop",
+        "We need surface treatments that protect metal parts from corrosion and wear without toxic "
+        "chemicals.\nElectroless nickel, hard chrome, grit blasting.",
+    ),
 ]
 
 
@@ -135,46 +175,47 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
 
 
 def calibrate(top: int = 20) -> None:
+    """Per kind of long query (matching.engine.bands.query_kind): share judged relevant per strength
+    range and per band, top ``top`` per profile; then what the two food SMEs are shown."""
     index, corpus = nasa_index()
     qrels = read_qrels(DATA / "sme_profiles_qrels.txt")
     everything = Filters(published_only=False)
     rows = []
     shown: dict[str, list[str]] = {}
     for row in read_jsonl(DATA / "sme_profiles.jsonl"):
-        query = profile_query(index, row)
-        hits = index.search(query, top_k=top, filters=everything, explain=False)
-        assert all(c.long_text for c in hits), f"{row['qid']} is not a long text"
+        hits = index.search(profile_query(index, row), top_k=top, filters=everything, explain=False)
+        assert all(c.query_kind != "typed" for c in hits), f"{row['qid']} is not a long text"
         shown[row["qid"]] = [
             f"{corpus[c.doc_id]['title'][:40]} ({c.strength:.2f}, {c.band})" for c in hits[:3]
         ]
         for c in hits:
             grade = qrels.get(row["qid"], {}).get(c.doc_id)
             if grade is not None:
-                rows.append((c.strength or 0.0, grade, c.band, row["qid"], c.rank))
-    print(f"{len(rows)} judged candidates (top {top} of {len(qrels)} profiles)")
-    edges = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 1.01]
-    print("| strength | candidates | relevant | grade 2 |\n|---|---|---|---|")
-    for lo, hi in itertools.pairwise(edges):
-        part = [g for s, g, *_ in rows if lo <= s < hi]
-        if part:
-            rel = sum(g > 0 for g in part) / len(part)
-            two = sum(g == 2 for g in part) / len(part)
-            print(f"| {lo:.2f}-{hi:.2f} | {len(part)} | {rel:.2f} | {two:.2f} |")
-    print("| band (long texts) | candidates | relevant | grade 2 |\n|---|---|---|---|")
-    for band in ("strong", "possible", "weak", "below"):
-        part = [g for _s, g, b, *_ in rows if b == band]
-        if part:
-            print(
-                f"| {band} | {len(part)} | {sum(g > 0 for g in part) / len(part):.2f} | "
-                f"{sum(g == 2 for g in part) / len(part):.2f} |"
-            )
-    nothing = [
-        q
-        for q in shown
-        if not any(b != "below" for _s, _g, b, qq, _r in rows if qq == q)
-        and all(h.endswith("below)") for h in shown[q])
-    ]
-    print(f"profiles with nothing at weak or above in their top 3: {len(nothing)} {nothing}")
+                rows.append((c.strength or 0.0, grade, c.band, c.query_kind, row["qid"]))
+    print(f"{len(rows)} judged candidates, top {top} of {len(shown)} profiles")
+    edges = [0.0, *(round(0.06 + 0.02 * i, 2) for i in range(13)), 1.01]
+    for kind in ("long", "long_translated"):
+        mine = [r for r in rows if r[3] == kind]
+        profiles = sorted({r[4] for r in mine})
+        print(f"\n{kind}: {len(profiles)} profiles, {len(mine)} judged candidates")
+        print("| strength | candidates | relevant | grade 2 |\n|---|---|---|---|")
+        for lo, hi in itertools.pairwise(edges):
+            part = [g for s, g, *_ in mine if lo <= s < hi]
+            if part:
+                print(
+                    f"| {lo:.2f}-{hi:.2f} | {len(part)} | {sum(g > 0 for g in part) / len(part):.2f} | "
+                    f"{sum(g == 2 for g in part) / len(part):.2f} |"
+                )
+        print("| band | candidates | relevant | grade 2 |\n|---|---|---|---|")
+        for band in ("strong", "possible", "weak", "below"):
+            part = [g for _s, g, b, *_ in mine if b == band]
+            if part:
+                print(
+                    f"| {band} | {len(part)} | {sum(g > 0 for g in part) / len(part):.2f} | "
+                    f"{sum(g == 2 for g in part) / len(part):.2f} |"
+                )
+    empty = [q for q, top3 in shown.items() if all(h.endswith("below)") for h in top3)]
+    print(f"\nprofiles whose top 3 are all below weak: {len(empty)} {empty}")
     for qid in ("p10", "p30"):  # the food SMEs: noise must fall below weak
         print(qid, "top 3:", "; ".join(shown[qid]))
 

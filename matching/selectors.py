@@ -53,7 +53,7 @@ def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet
 def run_hides_weaker(*, run: ScreeningRun) -> bool:
     """Whether the run's page hides candidates below the weak band. Runs on a typed need always do;
     runs from a whole SME profile or seed text (and portfolio runs) do once their candidates were
-    banded with the long-text cut-offs (``long_text`` stored, matching.engine.bands); older runs from
+    banded with the cut-offs of their kind of query (``query_kind`` stored, matching.engine.bands); older runs from
     whole texts were banded with the typed-need cut-offs only, so they hide nothing."""
     from .indexing import sme_query_text
 
@@ -61,7 +61,7 @@ def run_hides_weaker(*, run: ScreeningRun) -> bool:
         run.sme is None or run.query_text != sme_query_text(run.sme)
     ):
         return True
-    return run.candidates.filter(explanation__has_key="long_text").exists()
+    return run.candidates.filter(explanation__has_key="query_kind").exists()
 
 
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:

@@ -265,7 +265,7 @@ def _candidate(
             **explanation_json(c.explanation),
             "strength": c.strength,
             "band": c.band,
-            "long_text": c.long_text,
+            "query_kind": c.query_kind,
             "needs_met": needs_json(needs, c.explanation.matched_terms if c.explanation else ()),
         },
     )

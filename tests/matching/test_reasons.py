@@ -107,7 +107,7 @@ def test_long_text_noise_is_hidden_unless_asked(client_of, city_a, coordinator_a
     run, candidates = run_profile(city_a, coordinator_a, sme)
     sail = [c for c in candidates if c.patent == damping_seeds["sail"]]
     assert sail, [c.patent.title for c in candidates]
-    assert sail[0].explanation["long_text"] is True
+    assert sail[0].explanation["query_kind"] == "long_translated"
     assert sail[0].band == "below", sail[0].strength
     assert candidates[0].patent == film
     assert candidates[0].band != "below"
@@ -130,7 +130,7 @@ def test_runs_stored_before_long_text_bands_hide_nothing(city_a, coordinator_a, 
     run, candidates = run_profile(city_a, coordinator_a, sme)
     assert candidates
     for c in candidates:
-        del c.explanation["long_text"]
+        del c.explanation["query_kind"]
         c.save(update_fields=["explanation"])
     with scope(municipality=city_a):
         assert not selectors.run_hides_weaker(run=run)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matching.engine import Document, Filters, ScreeningIndex
-from matching.engine.bands import LONG_QUERY_WORDS, band_for
+from matching.engine.bands import LONG, LONG_QUERY_WORDS, LONG_TRANSLATED, TYPED, band_for, query_kind
 from matching.engine.needs import needs_json, needs_met, needs_met_in_text, split_needs, words_of
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data"
@@ -73,9 +73,15 @@ def test_a_japanese_need_is_named_through_its_english_bridge():
 
 def test_long_text_cut_offs_are_lower_than_typed_ones():
     assert band_for(0.25) == "below"
-    assert band_for(0.25, long_text=True) == "possible"
-    assert band_for(0.35, long_text=True) == "strong"
-    assert band_for(0.12, long_text=True) == "below"
+    assert band_for(0.25, kind=LONG_TRANSLATED) == "possible"
+    assert band_for(0.35, kind=LONG_TRANSLATED) == "strong"
+    assert band_for(0.12, kind=LONG_TRANSLATED) == "below"
+    assert band_for(0.12, kind=LONG) == "weak"
+    assert band_for(0.2, kind=LONG) == "strong"
+    assert band_for(0.1, kind=LONG) == "below"
+    assert query_kind(5, 1.0) == TYPED
+    assert query_kind(LONG_QUERY_WORDS, 0.9) == LONG_TRANSLATED
+    assert query_kind(30, 0.1) == LONG
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +110,7 @@ def test_long_text_noise_falls_below_weak(nasa, qid):
     assert index.query_word_count(query) >= LONG_QUERY_WORDS
     hits = {c.doc_id: c for c in index.search(query, top_k=50, filters=Filters(published_only=False))}
     sail = hits[ids["SMART Solar Sail"]]
-    assert sail.long_text
+    assert sail.query_kind == (LONG_TRANSLATED if qid == "p10" else LONG)
     assert sail.band == "below", sail.strength
     # The same strength from a typed need would be "below" too, but so would every profile match:
     # the long-text cut-offs leave real fits in a band (set 5's water-treatment profile).
@@ -122,4 +128,4 @@ def test_a_typed_need_is_not_a_long_text(nasa):
     index, _ids = nasa
     hits = index.search("工場の機械の振動を抑えたい", top_k=3, filters=Filters(published_only=False))
     assert hits
-    assert not any(c.long_text for c in hits)
+    assert all(c.query_kind == TYPED for c in hits)
