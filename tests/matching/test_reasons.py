@@ -134,3 +134,26 @@ def test_runs_stored_before_long_text_bands_hide_nothing(city_a, coordinator_a, 
         c.save(update_fields=["explanation"])
     with scope(municipality=city_a):
         assert not selectors.run_hides_weaker(run=run)
+
+
+@pytest.mark.django_db
+def test_api_lists_the_needs_a_candidate_meets(api_client_of, city_a, coordinator_a, damping_seeds):
+    sme = make_sme(city_a, "川崎精機", needs=NEEDS, products="精密部品の切削加工")
+    run, _candidates = run_profile(city_a, coordinator_a, sme)
+    api = api_client_of(coordinator_a, city_a)
+    first = api.get(reverse("api_screeningcandidate_list", kwargs={"run_pk": run.pk})).json()["results"][0]
+    assert first["patent"] == damping_seeds["damping"].pk
+    assert first["needs_met"] == [{"need": "工場の機械の振動を抑えたい", "words": ["振動"]}]
+
+
+@pytest.mark.django_db
+def test_quick_search_names_which_typed_need_a_seed_meets(client_of, city_a, coordinator_a, damping_seeds):
+    home = reverse("screening_home", kwargs={"municipality": "city-a"})
+    client = client_of(coordinator_a)
+    body = client.get(
+        home, {"q": "保冷容器を作りたい\n工場の機械の振動を抑えたい", "weaker": "1"}
+    ).content.decode()
+    assert "「工場の機械の振動を抑えたい」" in body
+    assert "「保冷容器を作りたい」" not in body
+    single = client.get(home, {"q": "工場の機械の振動を抑えたい", "weaker": "1"}).content.decode()
+    assert 'data-testid="need-met"' not in single  # one need: naming it would repeat the query
