@@ -28,6 +28,10 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
     strength = serializers.FloatField(
         read_only=True, allow_null=True, help_text="Match strength 0..1 (relevance over the query's ceiling)."
     )
+    needs_met = serializers.SerializerMethodField(
+        help_text="The SME's needs (its needs text split into lines and sentences) this candidate meets, "
+        "each with the matched words found in it."
+    )
 
     class Meta:
         model = ScreeningCandidate
@@ -44,9 +48,25 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
             "band",
             "strength",
             "matched_terms",
+            "needs_met",
             "decision",
             "reject_reason",
         ]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "need": {"type": "string"},
+                    "words": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    )
+    def get_needs_met(self, obj) -> list[dict]:
+        return obj.needs_met
 
     def get_matched_terms(self, obj) -> list[str]:
         return [t["term"] for t in (obj.explanation or {}).get("matched_terms", [])]

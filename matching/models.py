@@ -227,6 +227,20 @@ class ScreeningCandidate(models.Model):
         return band_for(self.strength) if self.strength is not None else "unknown"
 
     @property
+    def needs_met(self) -> list[dict]:
+        """The SME's needs this candidate meets, each with the matched words in it:
+        ``[{"need": ..., "words": [...]}]`` (matching.engine.needs). Stored by the run; worked out from
+        the SME's needs text for candidates stored without it."""
+        explanation = self.explanation or {}
+        if "needs_met" in explanation:
+            return explanation["needs_met"] or []
+        if self.sme_id is None or not explanation.get("matched_terms"):
+            return []
+        from .engine.needs import needs_json, split_needs
+
+        return needs_json(split_needs(self.sme.needs), explanation["matched_terms"])
+
+    @property
     def fits_only_large_business(self) -> bool:
         return bool(((self.explanation or {}).get("fit") or {}).get("large_business_only"))
 

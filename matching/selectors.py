@@ -4,6 +4,8 @@ company, SME members what their SME is invited to or registered for."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -50,14 +52,21 @@ def candidates_of(*, run: ScreeningRun, decision: str | None = None) -> QuerySet
     return qs.filter(decision=decision) if decision else qs
 
 
-def run_hides_weaker(*, run: ScreeningRun) -> bool:
-    """Whether the run's page hides candidates below the weak band: runs on a typed need (the bands'
-    calibration), not runs from a whole SME profile or seed text."""
+def run_hides_weaker(*, run: ScreeningRun, candidates: Iterable[ScreeningCandidate] | None = None) -> bool:
+    """Whether the run's page hides candidates below the weak band. Runs on a typed need always do;
+    runs from a whole SME profile or seed text (and portfolio runs) do once their candidates were
+    banded with the cut-offs of their kind of query (``query_kind`` stored, matching.engine.bands); older runs from
+    whole texts were banded with the typed-need cut-offs only, so they hide nothing. ``candidates``:
+    the run's candidates already loaded (any of them will do: a run stores one kind), saving a query."""
     from .indexing import sme_query_text
 
-    if run.direction != Direction.SME_TO_SEEDS:
-        return False
-    return run.sme is None or run.query_text != sme_query_text(run.sme)
+    if run.direction == Direction.SME_TO_SEEDS and (
+        run.sme is None or run.query_text != sme_query_text(run.sme)
+    ):
+        return True
+    if candidates is not None:
+        return any("query_kind" in (c.explanation or {}) for c in candidates)
+    return run.candidates.filter(explanation__has_key="query_kind").exists()
 
 
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:

@@ -29,7 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import scipy.sparse as sp
 
-from .bands import band_for
+from .bands import TYPED, band_for, query_kind
 from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
@@ -157,11 +157,13 @@ class Candidate:
     score: ScoreParts
     explanation: Explanation | None = None
     strength: float | None = None
+    # typed, long or long_translated (:func:`~matching.engine.bands.query_kind`): whose cut-offs apply
+    query_kind: str = TYPED
 
     @property
     def band(self) -> str:
         """strong, possible, weak or below (:mod:`~matching.engine.bands`)."""
-        return band_for(self.strength)
+        return band_for(self.strength, kind=self.query_kind)
 
 
 def _hash_document(hasher: Any, doc: Document) -> None:
@@ -442,12 +444,19 @@ class ScreeningIndex:
         return scores
 
     def max_score(self, query: QueryTerms) -> float:
+        """:meth:`ceiling` without its parts."""
+        return self.ceiling(query)[0]
+
+    def ceiling(self, query: QueryTerms) -> tuple[float, float]:
         """The highest BM25 score a document could reach for ``query``: each query word matched with
         saturated frequency (weight x idf x (k1 + 1)) in its best form. A word's alternatives (its
         synonyms, its translations) count once: by its own form when the index knows it, else by the
         strongest alternative; a document matches a word in one language, not in both. A candidate's score over this is its match strength (0..1), which the
         bands read (:mod:`~matching.engine.bands`). Words no document has in any form are left out:
-        counting them measured worse on the judged sets (benchmarks/README.md, "Bands")."""
+        counting them measured worse on the judged sets (benchmarks/README.md, "Bands").
+
+        Returns the ceiling and the part of it reached only through alternatives (synonyms,
+        translations): most of it for a Japanese profile against English seeds."""
         k1 = self.settings.bm25.k1
         idf = self.matrix.idf()
         n = self.matrix.n_docs
@@ -475,7 +484,13 @@ class ScreeningIndex:
             value = group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
             source_terms = self.analyzer.terms(group.source, subtokens=False)
             offer(source_terms[0] if len(source_terms) == 1 else group.source, value)
-        return sum(best.values())
+        return sum(best.values()), sum(v for word, v in best.items() if word not in own)
+
+    @staticmethod
+    def query_word_count(query: QueryTerms) -> int:
+        """How many distinct words the query has of its own (not synonyms or translations), whether or
+        not the index knows them (:func:`~matching.engine.bands.query_kind`)."""
+        return sum(1 for term in query.weights if term not in query.synonym_of)
 
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
         """Each document's ``max(floor, 1 + fit adjustment)``."""
@@ -515,13 +530,15 @@ class ScreeningIndex:
         if mask is not None:
             final = np.where(mask, final, 0.0)
         order = top_k_indices(final, top_k)
-        ceiling = self.max_score(terms) if len(order) else 0.0
+        ceiling, translated = self.ceiling(terms) if len(order) else (0.0, 0.0)
+        kind = query_kind(self.query_word_count(terms), translated / ceiling if ceiling > 0 else 0.0)
         return [
             Candidate(
                 doc_id=self.doc_ids[pos],
                 rank=rank,
                 score=ScoreParts(float(bm25[pos]), float(multipliers[pos]) - 1.0, float(final[pos])),
                 strength=min(1.0, float(bm25[pos]) / ceiling) if ceiling > 0 else None,
+                query_kind=kind,
                 explanation=self.explain_position(terms, int(pos), float(bm25[pos]), float(multipliers[pos]))
                 if explain and self.titles is not None
                 else None,

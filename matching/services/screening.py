@@ -21,6 +21,7 @@ from ..engine.directions import seeds_for_text, smes_for_seed
 from ..engine.explain import Explanation, fit_report
 from ..engine.fit import Filters
 from ..engine.index import ENGINE_VERSION, Candidate, QueryTerms, ScreeningIndex
+from ..engine.needs import Need, needs_json, split_needs
 from ..engine.translate import Translator
 from ..indexing import (
     EMPTY_QUERY_MESSAGE,
@@ -246,7 +247,11 @@ def screening_run_retry(*, run: ScreeningRun, actor: User) -> ScreeningRun:
     return run
 
 
-def _candidate(run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int | None) -> ScreeningCandidate:
+def _candidate(
+    run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int | None, needs: tuple[Need, ...] = ()
+) -> ScreeningCandidate:
+    """The stored candidate; ``needs`` are the SME's needs (matching.engine.needs.split_needs), of
+    which the ones the candidate meets are stored with their matched words."""
     return ScreeningCandidate(
         municipality=run.municipality,
         run=run,
@@ -256,7 +261,13 @@ def _candidate(run: ScreeningRun, c: Candidate, *, patent_id: int, sme_id: int |
         score=float(c.score.final),
         relevance=float(c.score.bm25),
         fit_adjustment=float(c.score.fit_adjustment),
-        explanation={**explanation_json(c.explanation), "strength": c.strength, "band": c.band},
+        explanation={
+            **explanation_json(c.explanation),
+            "strength": c.strength,
+            "band": c.band,
+            "query_kind": c.query_kind,
+            "needs_met": needs_json(needs, c.explanation.matched_terms if c.explanation else ()),
+        },
     )
 
 
@@ -278,7 +289,8 @@ def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
         run.index_fingerprint = record.fingerprint
         _set_progress(run, 40)
         hits = seeds_for_text(seeds, _sme_query(run, seeds, translator), top_k=run.top_k, filters=filters)
-        return [_candidate(run, c, patent_id=int(c.doc_id), sme_id=run.sme_id) for c in hits]
+        needs = split_needs(run.sme.needs if run.sme is not None else run.query_text)
+        return [_candidate(run, c, patent_id=int(c.doc_id), sme_id=run.sme_id, needs=needs) for c in hits]
     if run.direction == Direction.SEED_TO_SMES:
         smes, record = current_index(municipality=municipality, kind=IndexKind.SMES)
         run.index_fingerprint = record.fingerprint
@@ -295,7 +307,17 @@ def _screen(run: ScreeningRun) -> list[ScreeningCandidate]:
             )
             for c in hits
         ]
-        return [_candidate(run, c, patent_id=patent.pk, sme_id=int(c.doc_id)) for c in hits]
+        sme_needs = dict(SME.objects.filter(pk__in=[int(c.doc_id) for c in hits]).values_list("pk", "needs"))
+        return [
+            _candidate(
+                run,
+                c,
+                patent_id=patent.pk,
+                sme_id=int(c.doc_id),
+                needs=split_needs(sme_needs.get(int(c.doc_id))),
+            )
+            for c in hits
+        ]
     return _screen_portfolio(run, filters, translator)
 
 
@@ -313,8 +335,9 @@ def _screen_portfolio(
     smes = list(SME.objects.filter(municipality=municipality).only(*SME_FIELDS).order_by("pk"))
     for done, sme in enumerate(smes, start=1):
         query = seeds.document_query(sme_document(sme), translator=translator)
+        needs = split_needs(sme.needs)
         for hit in seeds_for_text(seeds, query, top_k=run.top_k, filters=company_filters):
-            rows.append(_candidate(run, hit, patent_id=int(hit.doc_id), sme_id=sme.pk))
+            rows.append(_candidate(run, hit, patent_id=int(hit.doc_id), sme_id=sme.pk, needs=needs))
         if done % 50 == 0:
             _set_progress(run, 30 + int(60 * done / len(smes)))
     return rows

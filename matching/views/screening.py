@@ -178,7 +178,7 @@ class ScreeningRunDetailView(RunObjectMixin, View):
         # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated on
         # typed needs; runs from whole profiles show every candidate with its band).
         hidden = 0
-        if selectors.run_hides_weaker(run=run) and request.GET.get("weaker") != "1":
+        if selectors.run_hides_weaker(run=run, candidates=candidates) and request.GET.get("weaker") != "1":
             kept = [c for c in candidates if c.band != "below" or c.decision != Decision.PENDING]
             hidden, candidates = len(candidates) - len(kept), kept
         weaker_query = request.GET.copy()

@@ -64,9 +64,10 @@ def test_seed_to_smes_page_links_each_candidate_to_its_sme(
     client_of, city_a, coordinator_a, moisture_seed, three_smes
 ):
     run, candidates = run_of(city_a, coordinator_a, direction=Direction.SEED_TO_SMES, patent=moisture_seed)
+    # Every candidate, the weaker ones too (a seed text is a long query: below-weak ones are hidden).
     body = (
         client_of(coordinator_a)
-        .get(reverse("screeningrun_detail", kwargs={"municipality": "city-a", "pk": run.pk}))
+        .get(reverse("screeningrun_detail", kwargs={"municipality": "city-a", "pk": run.pk}), {"weaker": "1"})
         .content.decode()
     )
     sme_urls = [reverse("sme_detail", kwargs={"municipality": "city-a", "pk": c.sme_id}) for c in candidates]
