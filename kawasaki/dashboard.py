@@ -1,12 +1,17 @@
 """Dashboard panels per role. Apps register panels; each panel is computed by a selector.
 
-A panel is a function (request) -> dict with "title", "figures" (list of (label, value, url or None))
-and optionally "rows" (recent items). The dashboard shows the panels registered for the user's role.
+A panel is a function (request) -> dict with "title", "figures" (list of (label, value, url or None)),
+optionally "rows" (recent audit entries) and "items" (a list of `WeekItem`: one thing to do, each linking
+to the page where it is handled) with "more_url" (the full list). The dashboard shows the panels
+registered for the user's role, lowest `order` first: a coordinator's home opens with the week's work
+that each app registers, an administrator's with the membership view.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.urls import reverse
@@ -23,23 +28,45 @@ from .selectors import (
 )
 
 Panel = Callable[..., dict]
-PANELS: dict[str, list[Panel]] = {role: [] for role in Role.values}
+PANELS: dict[str, list[tuple[int, int, Panel]]] = {role: [] for role in Role.values}
+ITEM_LIMIT = 6  # items shown per week panel; the panel's "more_url" lists them all
 
 
-def register(*roles: str):
+@dataclass(frozen=True)
+class WeekItem:
+    """One thing to handle this week, linking to the page where it is handled."""
+
+    label: str
+    url: str
+    when: dt.date | dt.datetime | None = None
+    note: str = ""
+    overdue: bool = False
+
+
+def register(*roles: str, order: int = 100):
+    """Register a panel for roles; panels show lowest `order` first (registration order breaks ties)."""
+
     def decorator(func: Panel) -> Panel:
         for role in roles:
-            PANELS[role].append(func)
+            PANELS[role].append((order, len(PANELS[role]), func))
         return func
 
     return decorator
 
 
 def panels_for(request) -> list[dict]:
-    return [panel(request) for panel in PANELS.get(request.membership.role, [])]
+    panels = sorted(PANELS.get(request.membership.role, []), key=lambda entry: entry[:2])
+    return [panel(request) for _order, _seq, panel in panels]
 
 
-@register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR)
+def week_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Today and the last day of the coming week (seven days ahead): the span of "my week"."""
+    today = today or timezone.localdate()
+    return today, today + timedelta(days=7)
+
+
+@register(Role.COORDINATOR, order=900)
+@register(Role.MUNICIPALITY_ADMIN, order=10)
 def members_panel(request) -> dict:
     municipality = request.municipality
     counts = member_counts_by_role(municipality=municipality)
@@ -57,7 +84,7 @@ def members_panel(request) -> dict:
     return {"title": _("People"), "figures": figures}
 
 
-@register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR)
+@register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR, order=910)
 def activity_panel(request) -> dict:
     municipality = request.municipality
     since = timezone.now() - timedelta(days=30)

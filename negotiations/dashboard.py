@@ -1,12 +1,18 @@
 """Dashboard panels: the programme's outcome figures (licences, products) from the deal records."""
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kawasaki.dashboard import register
+from kawasaki.dashboard import ITEM_LIMIT, WeekItem, register, week_bounds
 from kawasaki.models import Role
 
-from .selectors import negotiations_visible_to, outcome_counts, products_visible_to
+from .models import State
+from .selectors import negotiations_visible_to, outcome_counts, products_visible_to, tasks_open
+
+WAITING_DAYS = 14  # a deal of the coordinator's that has not moved this long waits on them
 
 
 @register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR)
@@ -44,4 +50,64 @@ def own_deals_panel(request) -> dict:
                 reverse("product_list", kwargs={"municipality": municipality.slug}),
             ),
         ],
+    }
+
+
+# --- my week (the coordinator's home) -----------------------------------------------------------
+
+
+@register(Role.COORDINATOR, order=10)
+def week_tasks_panel(request) -> dict:
+    """The coordinator's open tasks due this week or overdue, each linking to its deal or meeting."""
+    municipality = request.municipality
+    today, until = week_bounds()
+    tasks = tasks_open(municipality=municipality).filter(assignee=request.user, due_on__lte=until)
+    rows = list(tasks[: ITEM_LIMIT + 1])
+    slug = municipality.slug
+    items = []
+    for task in rows[:ITEM_LIMIT]:
+        if task.negotiation_id:
+            url = reverse("negotiation_detail", kwargs={"municipality": slug, "pk": task.negotiation_id})
+            note = str(task.negotiation)
+        else:
+            url = reverse("meeting_detail", kwargs={"municipality": slug, "pk": task.meeting_id})
+            note = task.meeting.title if task.meeting else ""
+        items.append(WeekItem(label=task.title, url=url, when=task.due_on, note=note, overdue=task.due_on < today))
+    return {
+        "title": _("Tasks due and overdue"),
+        "week": True,
+        "figures": [],
+        "items": items,
+        "more_url": reverse("my_week", kwargs={"municipality": slug}) if len(rows) > ITEM_LIMIT else None,
+    }
+
+
+@register(Role.COORDINATOR, order=60)
+def week_waiting_deals_panel(request) -> dict:
+    """The coordinator's own deals that have not moved for a fortnight: they wait on the coordinator."""
+    municipality = request.municipality
+    since = timezone.now() - dt.timedelta(days=WAITING_DAYS)
+    deals = (
+        negotiations_visible_to(user=request.user, municipality=municipality)
+        .filter(coordinator=request.user, state_changed_at__lt=since)
+        .exclude(state__in=[State.LAUNCHED, State.DROPPED])
+        .order_by("state_changed_at", "pk")
+    )
+    rows = list(deals[: ITEM_LIMIT + 1])
+    slug = municipality.slug
+    items = [
+        WeekItem(
+            label=str(deal),
+            url=reverse("negotiation_detail", kwargs={"municipality": slug, "pk": deal.pk}),
+            when=deal.state_changed_at,
+            note=deal.get_state_display(),
+        )
+        for deal in rows[:ITEM_LIMIT]
+    ]
+    return {
+        "title": _("Deals waiting on you"),
+        "week": True,
+        "figures": [],
+        "items": items,
+        "more_url": reverse("my_week", kwargs={"municipality": slug}) if len(rows) > ITEM_LIMIT else None,
     }

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kawasaki.dashboard import register
+from kawasaki.dashboard import ITEM_LIMIT, WeekItem, register, week_bounds
 from kawasaki.models import Role
 
 from . import selectors
-from .models import PlanStatus
+from .models import InterestStatus, PlanStatus
 
 
 @register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR)
@@ -64,4 +64,57 @@ def own_sme_panel(request) -> dict:
                 else None,
             ),
         ],
+    }
+
+
+# --- my week (the coordinator's home) -----------------------------------------------------------
+
+
+@register(Role.COORDINATOR, order=20)
+def week_followups_panel(request) -> dict:
+    """The coordinator's open follow-ups from visits due this week or overdue, each linking to its SME."""
+    municipality = request.municipality
+    today, until = week_bounds()
+    due = selectors.followups_due(user=request.user, municipality=municipality).filter(due_on__lte=until)
+    rows = list(due[: ITEM_LIMIT + 1])
+    items = [
+        WeekItem(
+            label=f"{action.visit.sme} · {action.description}",
+            url=reverse("sme_detail", kwargs={"municipality": municipality.slug, "pk": action.visit.sme_id}),
+            when=action.due_on,
+            overdue=action.due_on < today,
+        )
+        for action in rows[:ITEM_LIMIT]
+    ]
+    return {
+        "title": _("Follow-ups from visits"),
+        "week": True,
+        "figures": [],
+        "items": items,
+        "more_url": reverse("followup_list", kwargs={"municipality": municipality.slug})
+        if len(rows) > ITEM_LIMIT
+        else None,
+    }
+
+
+@register(Role.COORDINATOR, order=40)
+def week_interests_panel(request) -> dict:
+    """New SME interests in seeds, waiting for a coordinator to acknowledge them."""
+    municipality = request.municipality
+    rows = list(
+        selectors.interest_inbox(municipality=municipality, status=InterestStatus.NEW).order_by("-created_at")[
+            : ITEM_LIMIT + 1
+        ]
+    )
+    inbox = reverse("interest_list", kwargs={"municipality": municipality.slug})
+    items = [
+        WeekItem(label=f"{interest.sme} → {interest.patent}", url=inbox + "?status=new", when=interest.created_at)
+        for interest in rows[:ITEM_LIMIT]
+    ]
+    return {
+        "title": _("New interests"),
+        "week": True,
+        "figures": [],
+        "items": items,
+        "more_url": inbox + "?status=new" if len(rows) > ITEM_LIMIT else None,
     }

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kawasaki.dashboard import register
+from kawasaki.dashboard import ITEM_LIMIT, WeekItem, register, week_bounds
 from kawasaki.models import Role
 
 from . import selectors
@@ -74,4 +75,41 @@ def own_applications_panel(request) -> dict:
                 list_url + "?status=draft",
             ),
         ],
+    }
+
+
+# --- my week (the coordinator's home) -----------------------------------------------------------
+
+
+@register(Role.COORDINATOR, order=45)
+def week_deadlines_panel(request) -> dict:
+    """Applications of the coordinator's SMEs (those they look after, or nobody does) still in draft whose
+    window closes this week, or has closed while they wait: each links to the application."""
+    municipality = request.municipality
+    today, until = week_bounds()
+    applications = (
+        selectors.applications_visible_to(user=request.user, municipality=municipality)
+        .filter(Q(coordinator=request.user) | Q(coordinator__isnull=True))
+        .filter(status=ApplicationStatus.DRAFT, window__closes_on__lte=until, window__closes_on__gte=today)
+        .order_by("window__closes_on", "pk")
+    )
+    rows = list(applications[: ITEM_LIMIT + 1])
+    slug = municipality.slug
+    items = [
+        WeekItem(
+            label=f"{application.sme} · {application.title}",
+            url=reverse("subsidy_application_detail", kwargs={"municipality": slug, "pk": application.pk}),
+            when=application.window.closes_on,
+            note=str(application.programme),
+        )
+        for application in rows[:ITEM_LIMIT]
+    ]
+    return {
+        "title": _("Subsidy deadlines"),
+        "week": True,
+        "figures": [],
+        "items": items,
+        "more_url": reverse("subsidy_application_list", kwargs={"municipality": slug}) + "?status=draft"
+        if len(rows) > ITEM_LIMIT
+        else None,
     }
