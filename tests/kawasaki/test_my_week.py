@@ -95,3 +95,27 @@ def test_admin_home_opens_with_the_membership_view(client_of, city_a):
     titles = _titles(response)
     assert titles[0] == "People"
     assert "Tasks due and overdue" not in titles
+
+
+@pytest.mark.django_db
+def test_my_week_queries_do_not_grow_with_items(client_of, city_a, coordinator_a):
+    from tests.kawasaki.querycount import assert_flat
+
+    today = timezone.localdate()
+
+    def grow():
+        with scopes_disabled():
+            for _ in range(4):
+                sme = SMEFactory(municipality=city_a)
+                NextActionFactory(visit=VisitFactory(sme=sme, coordinator=coordinator_a), due_on=today)
+                deal = NegotiationFactory(municipality=city_a, coordinator=coordinator_a)
+                TaskFactory(negotiation=deal, assignee=coordinator_a, due_on=today)
+                MeetingFactory(municipality=city_a)
+                window = ProgrammeWindowFactory(
+                    programme__municipality=city_a, opens_on=today, closes_on=today + dt.timedelta(days=2)
+                )
+                ApplicationFactory(sme=sme, programme=window.programme, window=window)
+
+    grow()
+    count = assert_flat(client_of(coordinator_a), reverse("dashboard", kwargs={"municipality": city_a.slug}), grow)
+    assert count <= 30
