@@ -88,7 +88,8 @@ def _nasa(context) -> None:
     now = timezone.now()
     for slug, centres in portfolio["centres"].items():
         municipality = context["municipalities"][slug]
-        company = _company(municipality, **portfolio["company"])
+        # Each city gets its own centres under its own name: no demo company is named alike in two cities.
+        company = _company(municipality, **portfolio["companies"][slug])
         existing = set(Patent.objects.filter(company=company).values_list("number", flat=True))
         chosen = sorted((r for r in records if r["center"] in centres), key=lambda r: r["case_number"])
         new = []

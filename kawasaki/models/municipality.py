@@ -5,6 +5,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+class Colour(models.TextChoices):
+    """A municipality's colour in the header: a fixed palette (the CSP forbids inline styles), each a CSS
+    class `tenant--<value>` with enough contrast for white text."""
+
+    BLUE = "blue", _("Blue")
+    GREEN = "green", _("Green")
+    ORANGE = "orange", _("Orange")
+    PURPLE = "purple", _("Purple")
+    RED = "red", _("Red")
+    TEAL = "teal", _("Teal")
+
+
 class Municipality(models.Model):
     """A city or prefecture running the programme: the tenant that owns every other row."""
 
@@ -15,6 +27,13 @@ class Municipality(models.Model):
     # Japanese public bodies run their fiscal year from 1 April; kept as a field so that a body
     # with another calendar can be configured without code.
     fiscal_year_start_month = models.PositiveSmallIntegerField(_("fiscal year starts in month"), default=4)
+    colour = models.CharField(
+        _("colour"),
+        max_length=12,
+        choices=Colour.choices,
+        default=Colour.BLUE,
+        help_text=_("Shown with the name in the header, so that people in several municipalities see where they are."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
