@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import SME, BusinessPlan, Partner, PlanSection, Referral, ReferralOutcome
+from .models import SME, BusinessPlan, ContactPerson, Partner, PlanSection, Referral, ReferralOutcome
 from .services import SME_FIELDS, normalise_tags
 
 
@@ -212,3 +212,9 @@ class SeedInterestForm(forms.Form):
             "What would you make with this seed? The coordinators arrange a meeting with the company."
         ),
     )
+
+
+class ContactPersonForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "role", "phone", "email", "preferred_contact", "consent_to_share"]

@@ -492,3 +492,50 @@ class SeedInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sme} → {self.patent_id}"
+
+
+class PreferredContact(models.TextChoices):
+    """How a contact person would rather be reached."""
+
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Telephone")
+    EITHER = "either", _("Either")
+
+
+class ContactPerson(models.Model):
+    """A person to contact at an SME. Coordinators and the SME's own members see every one; a large
+    company sees one only when that person agreed to be shared with companies."""
+
+    municipality = municipality_fk()
+    sme = models.ForeignKey(SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="contact_persons")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role or title"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact"), max_length=8, choices=PreferredContact.choices, default=PreferredContact.EMAIL
+    )
+    consent_to_share = models.BooleanField(
+        _("may be shared with large companies"),
+        default=False,
+        help_text=_("Only with this person's agreement do large companies see their name and contact details."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["sme", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.preferred_contact == PreferredContact.EMAIL and not self.email:
+            raise ValidationError({"email": _("Give an e-mail address, the preferred way to reach this person.")})
+        if self.preferred_contact == PreferredContact.PHONE and not self.phone:
+            raise ValidationError({"phone": _("Give a telephone number, the preferred way to reach this person.")})
+        if not self.email and not self.phone:
+            raise ValidationError({"email": _("Give an e-mail address or a telephone number.")})

@@ -17,6 +17,7 @@ from patents.selectors import patents_visible_to
 from .models import (
     SME,
     BusinessPlan,
+    ContactPerson,
     NextAction,
     Partner,
     PlanComment,
@@ -188,3 +189,25 @@ def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[
         "sme", "patent", "patent__company", "acknowledged_by"
     )
     return qs.filter(status=status) if status else qs
+
+
+def contact_persons_visible_to(*, user: User, municipality: Municipality, sme: SME) -> QuerySet[ContactPerson]:
+    """An SME's contact persons as the user may see them: every one for coordinators and the SME's own
+    members; for anyone else (a large company's staff) only those who agreed to be shared, and only
+    when the SME itself shares its profile."""
+    qs = ContactPerson.objects.filter(municipality=municipality, sme=sme).order_by("name", "id")
+    if is_coordinator(user, municipality) or own_sme_id(user, municipality) == sme.pk:
+        return qs
+    if not sme.consent_to_share:
+        return qs.none()
+    return qs.filter(consent_to_share=True)
+
+
+def contact_persons_managed_by(*, user: User, municipality: Municipality) -> QuerySet[ContactPerson]:
+    """The contact persons a user may edit: a coordinator every one of the municipality, an SME member
+    their own SME's, anyone else none."""
+    qs = ContactPerson.objects.filter(municipality=municipality).select_related("sme")
+    if is_coordinator(user, municipality):
+        return qs
+    sme_id = own_sme_id(user, municipality)
+    return qs.filter(sme_id=sme_id) if sme_id is not None else qs.none()

@@ -18,6 +18,7 @@ from patents.models import Patent, PublicationState
 from .models import (
     SME,
     BusinessPlan,
+    ContactPerson,
     InterestStatus,
     NextAction,
     Partner,
@@ -522,3 +523,49 @@ def seed_interest_acknowledge(*, interest: SeedInterest, actor: User) -> SeedInt
         changes={"status": {"old": InterestStatus.NEW, "new": InterestStatus.ACKNOWLEDGED}},
     )
     return interest
+
+
+# --- contact persons ----------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("name", "role", "phone", "email", "preferred_contact", "consent_to_share")
+
+
+def contact_person_create(*, sme: SME, actor: User, data: dict[str, Any]) -> ContactPerson:
+    """Add a person to contact at an SME. Side effect: audit entry (no contact details in it)."""
+    person = ContactPerson(
+        municipality=sme.municipality, sme=sme, **{k: v for k, v in data.items() if k in CONTACT_FIELDS}
+    )
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+        audit_log(municipality=sme.municipality, actor=actor, action="contact_person.created", obj=person)
+    return person
+
+
+def contact_person_update(*, person: ContactPerson, actor: User, data: dict[str, Any]) -> ContactPerson:
+    """Change a contact person, their consent to be shared with companies included. Side effect: audit
+    entry naming the fields changed (the consent with its old and new value)."""
+    data = {k: v for k, v in data.items() if k in CONTACT_FIELDS}
+    changes = field_changes(person, data)
+    if not changes:
+        return person
+    for key, value in data.items():
+        setattr(person, key, value)
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+        audit_log(
+            municipality=person.municipality,
+            actor=actor,
+            action="contact_person.updated",
+            obj=person,
+            changes=changes,
+        )
+    return person
+
+
+def contact_person_delete(*, person: ContactPerson, actor: User) -> None:
+    """Remove a contact person. Side effect: audit entry."""
+    with transaction.atomic():
+        audit_log(municipality=person.municipality, actor=actor, action="contact_person.deleted", obj=person)
+        person.delete()

@@ -22,6 +22,7 @@ from . import pdf as plan_pdf
 from . import selectors, services
 from .filters import BusinessPlanFilterSet, PartnerFilterSet, SMEFilterSet
 from .forms import (
+    ContactPersonForm,
     BusinessPlanForm,
     PartnerForm,
     PlanCommentForm,
@@ -89,6 +90,10 @@ class SMEDetailView(SMEObjectMixin, View):
                 sme=sme
             ),
             "can_edit": request.user.has_perm("smes.change_sme", sme),
+            "contacts": selectors.contact_persons_visible_to(
+                user=request.user, municipality=self.municipality, sme=sme
+            ),
+            "can_manage_contacts": request.user.has_perm("smes.manage_contacts", sme),
         }
         return render(request, self.template_name, context)
 
@@ -700,3 +705,64 @@ class InterestAcknowledgeView(TenantObjectMixin, View):
         services.seed_interest_acknowledge(interest=interest, actor=request.user)
         messages.success(request, _("The interest was marked as taken in hand."))
         return redirect(self.tenant_url("interest_list"))
+
+
+# --- contact persons ----------------------------------------------------------------------------
+
+
+class ContactPersonCreateView(ServiceFormMixin, SMEObjectMixin, View):
+    permission_required = "smes.manage_contacts"
+    template_name = "smes/contactperson_form.html"
+    form_class = ContactPersonForm
+    success_message = gettext_lazy("The contact person was added.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme=self.get_object(), person=None, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.contact_person_create(sme=self.get_object(), actor=self.request.user, data=form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("sme_detail", pk=result.sme_id) + "#contacts-h"
+
+
+class ContactPersonObjectMixin(TenantObjectMixin):
+    selector = staticmethod(selectors.contact_persons_managed_by)
+
+
+class ContactPersonEditView(ServiceFormMixin, ContactPersonObjectMixin, View):
+    permission_required = "smes.manage_contacts"
+    template_name = "smes/contactperson_form.html"
+    form_class = ContactPersonForm
+    success_message = gettext_lazy("The contact person was saved.")
+
+    def get_form_kwargs(self):
+        return {} if self.request.method == "POST" else {"instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        person = self.get_object()
+        return super().get_context_data(sme=person.sme, person=person, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_object()  # 404 before the form is read
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.contact_person_update(person=self.get_object(), actor=self.request.user, data=form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("sme_detail", pk=result.sme_id) + "#contacts-h"
+
+
+class ContactPersonDeleteView(ContactPersonObjectMixin, View):
+    permission_required = "smes.manage_contacts"
+
+    def post(self, request, *args, **kwargs):
+        person = self.get_object()
+        services.contact_person_delete(person=person, actor=request.user)
+        messages.success(request, _("The contact person was removed."))
+        return redirect(self.tenant_url("sme_detail", pk=person.sme_id) + "#contacts-h")
