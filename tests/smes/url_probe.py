@@ -59,6 +59,13 @@ def _partner(municipality, user):
     return PartnerFactory(municipality=municipality).pk
 
 
+def _contact(municipality, user):
+    from smes.models import ContactPerson
+
+    sme = _own_sme(municipality, user)
+    return ContactPerson.objects.create(municipality=municipality, sme=sme, name="山田", email="y@example.jp").pk
+
+
 def _referral(municipality, user):
     return ReferralFactory(sme=SMEFactory(municipality=municipality)).pk
 
@@ -108,6 +115,9 @@ ROLE_MATRIX = {
     "seed_interest": frozenset({Role.SME_MEMBER}),
     "interest_list": STAFF,
     "interest_acknowledge": STAFF,
+    "contactperson_create": STAFF_AND_SME,
+    "contactperson_edit": STAFF_AND_SME,
+    "contactperson_delete": STAFF_AND_SME,
 }
 
 PROBE_OBJECTS = {
@@ -131,6 +141,9 @@ PROBE_OBJECTS = {
     "seed_detail": _published_seed,
     "seed_interest": _published_seed,
     "interest_acknowledge": _interest,
+    "contactperson_create": _sme,
+    "contactperson_edit": _contact,
+    "contactperson_delete": _contact,
 }
 
 NON_TENANT_URLS = {
@@ -148,6 +161,9 @@ def _seed_marker(municipality, marker):
     services.business_plan_set_status(plan=plan, new_status="submitted", actor=_coordinator(municipality))
     partner = PartnerFactory(municipality=municipality, name_ja=marker, fields=marker)
     ReferralFactory(sme=sme, partner=partner, purpose=marker)
+    from smes.models import ContactPerson
+
+    ContactPerson.objects.create(municipality=municipality, sme=sme, name=marker, role=marker, email="m@example.jp")
 
 
 MARKER_SEEDERS = [_seed_marker]
