@@ -11,7 +11,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import dashboard, signals  # noqa: F401 - dashboard registers the week panels
+        from . import dashboard, signals, timeline  # noqa: F401 - dashboard, timeline register themselves
         from .engine.translate import configure_table_path
         from .translation import table_path
 

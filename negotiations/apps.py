@@ -12,7 +12,7 @@ class NegotiationsConfig(AppConfig):
         from kawasaki.navigation import NavItem, register_nav
         from matching.views.meetings import register_meeting_section
 
-        from . import dashboard  # noqa: F401 - registers the panels
+        from . import dashboard, timeline  # noqa: F401 - register the panels and timeline sources
         from .services import deals
         from .views import meeting_tasks_section
 

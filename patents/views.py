@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.forms import add_service_errors
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
@@ -110,6 +111,13 @@ class PatentDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
             ).filter(patent=patent),
             next_states=sorted(services.TRANSITIONS.get(patent.publication_state, ())) if can_change else [],
             state_labels=dict(PublicationState.choices),
+            history=timeline_for(
+                subject="seed",
+                user=self.request.user,
+                municipality=self.municipality,
+                obj=patent,
+                kinds=kinds_from(self.request),
+            ),
             **kwargs,
         )
 
@@ -363,6 +371,13 @@ class CompanyDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
             ).filter(company=company)[:10],
             alias_form=AliasForm(),
             can_manage=self.request.user.has_perm("patents.manage_companies", self.municipality),
+            history=timeline_for(
+                subject="company",
+                user=self.request.user,
+                municipality=self.municipality,
+                obj=company,
+                kinds=kinds_from(self.request),
+            ),
             **kwargs,
         )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.views import FilterSetMixin, ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
 from . import pdf as plan_pdf
@@ -94,6 +95,9 @@ class SMEDetailView(SMEObjectMixin, View):
                 user=request.user, municipality=self.municipality, sme=sme
             ),
             "can_manage_contacts": request.user.has_perm("smes.manage_contacts", sme),
+            "history": timeline_for(
+                subject="sme", user=request.user, municipality=self.municipality, obj=sme, kinds=kinds_from(request)
+            ),
         }
         return render(request, self.template_name, context)
 

@@ -11,7 +11,7 @@ class SubsidiesConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import dashboard  # noqa: F401 - registers the panels
+        from . import dashboard, timeline  # noqa: F401 - register the panels and timeline sources
 
         register_nav(
             NavItem(_("Subsidy programmes"), "programme_list", "subsidies.view_programme", order=50),
