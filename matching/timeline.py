@@ -48,7 +48,11 @@ def seed_runs(*, user, municipality, obj):
 
 @register_source("company", kind="screening", label=_("Screening runs"), order=20)
 def company_runs(*, user, municipality, obj):
-    return _runs(user=user, municipality=municipality, match=Q(company=obj) | Q(patent__company=obj))
+    return _runs(
+        user=user,
+        municipality=municipality,
+        match=Q(company=obj) | Q(patent__company=obj) | Q(candidates__patent__company=obj),
+    )
 
 
 def _meetings(*, user, municipality, match: Q):

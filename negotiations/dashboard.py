@@ -72,7 +72,9 @@ def week_tasks_panel(request) -> dict:
         else:
             url = reverse("meeting_detail", kwargs={"municipality": slug, "pk": task.meeting_id})
             note = task.meeting.title if task.meeting else ""
-        items.append(WeekItem(label=task.title, url=url, when=task.due_on, note=note, overdue=task.due_on < today))
+        items.append(
+            WeekItem(label=task.title, url=url, when=task.due_on, note=note, overdue=task.due_on < today)
+        )
     return {
         "title": _("Tasks due and overdue"),
         "week": True,

@@ -102,13 +102,15 @@ def week_interests_panel(request) -> dict:
     """New SME interests in seeds, waiting for a coordinator to acknowledge them."""
     municipality = request.municipality
     rows = list(
-        selectors.interest_inbox(municipality=municipality, status=InterestStatus.NEW).order_by("-created_at")[
-            : ITEM_LIMIT + 1
-        ]
+        selectors.interest_inbox(municipality=municipality, status=InterestStatus.NEW).order_by(
+            "-created_at"
+        )[: ITEM_LIMIT + 1]
     )
     inbox = reverse("interest_list", kwargs={"municipality": municipality.slug})
     items = [
-        WeekItem(label=f"{interest.sme} → {interest.patent}", url=inbox + "?status=new", when=interest.created_at)
+        WeekItem(
+            label=f"{interest.sme} → {interest.patent}", url=inbox + "?status=new", when=interest.created_at
+        )
         for interest in rows[:ITEM_LIMIT]
     ]
     return {

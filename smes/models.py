@@ -507,7 +507,9 @@ class ContactPerson(models.Model):
     company sees one only when that person agreed to be shared with companies."""
 
     municipality = municipality_fk()
-    sme = models.ForeignKey(SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="contact_persons")
+    sme = models.ForeignKey(
+        SME, verbose_name=_("SME"), on_delete=models.CASCADE, related_name="contact_persons"
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role or title"), max_length=200, blank=True)
     phone = models.CharField(_("telephone"), max_length=30, blank=True)
@@ -518,7 +520,9 @@ class ContactPerson(models.Model):
     consent_to_share = models.BooleanField(
         _("may be shared with large companies"),
         default=False,
-        help_text=_("Only with this person's agreement do large companies see their name and contact details."),
+        help_text=_(
+            "Only with this person's agreement do large companies see their name and contact details."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -534,8 +538,12 @@ class ContactPerson(models.Model):
 
     def clean(self) -> None:
         if self.preferred_contact == PreferredContact.EMAIL and not self.email:
-            raise ValidationError({"email": _("Give an e-mail address, the preferred way to reach this person.")})
+            raise ValidationError(
+                {"email": _("Give an e-mail address, the preferred way to reach this person.")}
+            )
         if self.preferred_contact == PreferredContact.PHONE and not self.phone:
-            raise ValidationError({"phone": _("Give a telephone number, the preferred way to reach this person.")})
+            raise ValidationError(
+                {"phone": _("Give a telephone number, the preferred way to reach this person.")}
+            )
         if not self.email and not self.phone:
             raise ValidationError({"email": _("Give an e-mail address or a telephone number.")})

@@ -191,7 +191,9 @@ def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[
     return qs.filter(status=status) if status else qs
 
 
-def contact_persons_visible_to(*, user: User, municipality: Municipality, sme: SME) -> QuerySet[ContactPerson]:
+def contact_persons_visible_to(
+    *, user: User, municipality: Municipality, sme: SME
+) -> QuerySet[ContactPerson]:
     """An SME's contact persons as the user may see them: every one for coordinators and the SME's own
     members; for anyone else (a large company's staff) only those who agreed to be shared, and only
     when the SME itself shares its profile."""

@@ -96,7 +96,11 @@ class SMEDetailView(SMEObjectMixin, View):
             ),
             "can_manage_contacts": request.user.has_perm("smes.manage_contacts", sme),
             "history": timeline_for(
-                subject="sme", user=request.user, municipality=self.municipality, obj=sme, kinds=kinds_from(request)
+                subject="sme",
+                user=request.user,
+                municipality=self.municipality,
+                obj=sme,
+                kinds=kinds_from(request),
             ),
         }
         return render(request, self.template_name, context)
@@ -728,7 +732,9 @@ class ContactPersonCreateView(ServiceFormMixin, SMEObjectMixin, View):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        return services.contact_person_create(sme=self.get_object(), actor=self.request.user, data=form.cleaned_data)
+        return services.contact_person_create(
+            sme=self.get_object(), actor=self.request.user, data=form.cleaned_data
+        )
 
     def get_success_url(self, result):
         return self.tenant_url("sme_detail", pk=result.sme_id) + "#contacts-h"
@@ -756,7 +762,9 @@ class ContactPersonEditView(ServiceFormMixin, ContactPersonObjectMixin, View):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        return services.contact_person_update(person=self.get_object(), actor=self.request.user, data=form.cleaned_data)
+        return services.contact_person_update(
+            person=self.get_object(), actor=self.request.user, data=form.cleaned_data
+        )
 
     def get_success_url(self, result):
         return self.tenant_url("sme_detail", pk=result.sme_id) + "#contacts-h"

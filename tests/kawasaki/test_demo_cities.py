@@ -30,8 +30,16 @@ def test_demo_cities_share_no_partner_or_company_name(seeded):
     kawasaki, sagamihara = seeded["kawasaki"], seeded["sagamihara"]
     for model in (Partner, LargeCompany, SME):
         for field in ("name_ja", "name_en"):
-            k = set(model.objects.filter(municipality=kawasaki).exclude(**{field: ""}).values_list(field, flat=True))
-            s = set(model.objects.filter(municipality=sagamihara).exclude(**{field: ""}).values_list(field, flat=True))
+            k = set(
+                model.objects.filter(municipality=kawasaki)
+                .exclude(**{field: ""})
+                .values_list(field, flat=True)
+            )
+            s = set(
+                model.objects.filter(municipality=sagamihara)
+                .exclude(**{field: ""})
+                .values_list(field, flat=True)
+            )
             assert k and s, (model, field)
             assert not k & s, (model, field, k & s)
 

@@ -42,17 +42,28 @@ def test_coordinator_home_lists_the_week_with_links(client_of, city_a, coordinat
         visit = VisitFactory(sme=sme, coordinator=coordinator_a)
         NextActionFactory(visit=visit, description="試作品を見に行く", due_on=today - dt.timedelta(days=2))
         NextActionFactory(visit=visit, description="来月の話", due_on=today + dt.timedelta(days=30))
-        NextActionFactory(visit=VisitFactory(sme=sme, coordinator=other), description="他人の用事", due_on=today)
+        NextActionFactory(
+            visit=VisitFactory(sme=sme, coordinator=other), description="他人の用事", due_on=today
+        )
         deal = NegotiationFactory(municipality=city_a, coordinator=coordinator_a)
         task = TaskFactory(negotiation=deal, title="契約書案を送る", assignee=coordinator_a, due_on=today)
-        TaskFactory(negotiation=deal, title="来月のタスク", assignee=coordinator_a, due_on=today + dt.timedelta(days=20))
+        TaskFactory(
+            negotiation=deal,
+            title="来月のタスク",
+            assignee=coordinator_a,
+            due_on=today + dt.timedelta(days=20),
+        )
         meeting = MeetingFactory(municipality=city_a, title="多摩川精密 × 川崎電機")
-        MeetingFactory(municipality=city_a, title="来月の面談", starts_at=timezone.now() + dt.timedelta(days=40))
+        MeetingFactory(
+            municipality=city_a, title="来月の面談", starts_at=timezone.now() + dt.timedelta(days=40)
+        )
         company = make_company(city_a, "川崎電機")
         seed = make_patent(city_a, company, "振動センサー")
         SeedInterest.objects.create(municipality=city_a, sme=sme, patent=seed, message="興味あり")
         window = ProgrammeWindowFactory(
-            programme__municipality=city_a, opens_on=today - dt.timedelta(days=30), closes_on=today + dt.timedelta(days=3)
+            programme__municipality=city_a,
+            opens_on=today - dt.timedelta(days=30),
+            closes_on=today + dt.timedelta(days=3),
         )
         application = ApplicationFactory(sme=sme, programme=window.programme, window=window, title="共同開発")
         Negotiation.objects.filter(pk=deal.pk).update(state_changed_at=timezone.now() - dt.timedelta(days=20))
@@ -117,5 +128,7 @@ def test_my_week_queries_do_not_grow_with_items(client_of, city_a, coordinator_a
                 ApplicationFactory(sme=sme, programme=window.programme, window=window)
 
     grow()
-    count = assert_flat(client_of(coordinator_a), reverse("dashboard", kwargs={"municipality": city_a.slug}), grow)
+    count = assert_flat(
+        client_of(coordinator_a), reverse("dashboard", kwargs={"municipality": city_a.slug}), grow
+    )
     assert count <= 30

@@ -49,10 +49,15 @@ def test_company_sees_no_contact_person_without_consent(city_a, sme_a, coordinat
         # The coordinator and the SME's own member see both.
         names = {"非公開の人", "公開の人"}
         for user in (coordinator_a, member_of(sme_a)):
-            assert {p.name for p in selectors.contact_persons_visible_to(user=user, municipality=city_a, sme=sme_a)} == names
+            assert {
+                p.name
+                for p in selectors.contact_persons_visible_to(user=user, municipality=city_a, sme=sme_a)
+            } == names
         # A member of another SME sees only the consenting one.
         other = member_of(SMEFactory(municipality=city_a))
-        assert list(selectors.contact_persons_visible_to(user=other, municipality=city_a, sme=sme_a)) == [shared]
+        assert list(selectors.contact_persons_visible_to(user=other, municipality=city_a, sme=sme_a)) == [
+            shared
+        ]
 
 
 @pytest.mark.django_db
@@ -62,7 +67,10 @@ def test_company_sees_none_when_the_sme_does_not_share_its_profile(city_a, sme_a
     _person(sme_a, "公開の人", consent_to_share=True)
     with scopes_disabled():
         company_user = staff_of(make_company(city_a, "川崎電機"))
-        assert list(selectors.contact_persons_visible_to(user=company_user, municipality=city_a, sme=sme_a)) == []
+        assert (
+            list(selectors.contact_persons_visible_to(user=company_user, municipality=city_a, sme=sme_a))
+            == []
+        )
 
 
 @pytest.mark.django_db

@@ -63,7 +63,9 @@ def _contact(municipality, user):
     from smes.models import ContactPerson
 
     sme = _own_sme(municipality, user)
-    return ContactPerson.objects.create(municipality=municipality, sme=sme, name="山田", email="y@example.jp").pk
+    return ContactPerson.objects.create(
+        municipality=municipality, sme=sme, name="山田", email="y@example.jp"
+    ).pk
 
 
 def _referral(municipality, user):
@@ -163,7 +165,9 @@ def _seed_marker(municipality, marker):
     ReferralFactory(sme=sme, partner=partner, purpose=marker)
     from smes.models import ContactPerson
 
-    ContactPerson.objects.create(municipality=municipality, sme=sme, name=marker, role=marker, email="m@example.jp")
+    ContactPerson.objects.create(
+        municipality=municipality, sme=sme, name=marker, role=marker, email="m@example.jp"
+    )
 
 
 MARKER_SEEDERS = [_seed_marker]

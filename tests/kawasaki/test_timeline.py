@@ -1,0 +1,131 @@
+"""The one timeline (kawasaki.timeline): every app's events of an SME, a seed or a company, newest first,
+filtered by kind, each one only for those who may see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from kawasaki.timeline import SOURCES, timeline_for
+from matching.models import Direction
+from smes import services as sme_services
+from smes.models import SeedInterest
+from tests.factories.matching import (
+    MeetingFactory,
+    ParticipantFactory,
+    ScreeningCandidateFactory,
+    ScreeningRunFactory,
+    member_of,
+    staff_of,
+)
+from tests.factories.negotiations import NegotiationFactory
+from tests.factories.smes import BusinessPlanFactory, SMEFactory, VisitFactory
+from tests.factories.subsidies import ApplicationFactory
+from tests.matching.conftest import make_company, make_patent
+
+ALL_KINDS = {"visits", "screening", "interests", "meetings", "deals", "plans", "subsidies"}
+
+
+@pytest.fixture
+def history(city_a, coordinator_a):
+    """An SME with one event of every kind, around one company and one of its seeds."""
+    with scopes_disabled():
+        sme = SMEFactory(municipality=city_a, name_ja="多摩川精密")
+        company = make_company(city_a, "川崎電機")
+        seed = make_patent(city_a, company, "振動センサー")
+        VisitFactory(sme=sme, coordinator=coordinator_a, visited_on=dt.date(2026, 11, 2))
+        run = ScreeningRunFactory(municipality=city_a, direction=Direction.SME_TO_SEEDS, sme=sme)
+        ScreeningCandidateFactory(run=run, sme=sme, patent=seed)
+        SeedInterest.objects.create(municipality=city_a, sme=sme, patent=seed, message="興味あり")
+        meeting = MeetingFactory(
+            municipality=city_a, company=company, title="多摩川精密 × 川崎電機: 振動センサー"
+        )
+        meeting.seeds.add(seed)
+        ParticipantFactory(meeting=meeting, sme=sme)
+        deal = NegotiationFactory(municipality=city_a, sme=sme, company=company)
+        deal.seeds.add(seed)
+        plan = BusinessPlanFactory(sme=sme)
+        sme_services.business_plan_set_status(plan=plan, new_status="submitted", actor=coordinator_a)
+        ApplicationFactory(sme=sme, title="共同開発")
+        # Another SME's events must not appear.
+        other = SMEFactory(municipality=city_a, name_ja="他社")
+        VisitFactory(sme=other, coordinator=coordinator_a)
+        NegotiationFactory(municipality=city_a, sme=other)
+    return {"sme": sme, "company": company, "seed": seed, "deal": deal, "meeting": meeting}
+
+
+def test_every_app_registers_its_sources():
+    assert {s.kind for s in SOURCES["sme"]} == ALL_KINDS
+    assert {s.kind for s in SOURCES["seed"]} >= {"screening", "interests", "meetings", "deals"}
+    assert {s.kind for s in SOURCES["company"]} >= {"screening", "meetings", "deals"}
+
+
+@pytest.mark.django_db
+def test_sme_timeline_shows_every_kind_to_a_coordinator(city_a, coordinator_a, history):
+    with scopes_disabled():
+        timeline = timeline_for(subject="sme", user=coordinator_a, municipality=city_a, obj=history["sme"])
+    assert {item.kind for item in timeline.items} == ALL_KINDS
+    assert dict((kind, n) for kind, _label, n in timeline.kinds) == dict.fromkeys(ALL_KINDS, 1)
+    keys = [item.sort_key for item in timeline.items]
+    assert keys == sorted(keys, reverse=True)
+
+
+@pytest.mark.django_db
+def test_sme_timeline_filters_by_kind(client_of, city_a, coordinator_a, history):
+    url = reverse("sme_detail", kwargs={"municipality": city_a.slug, "pk": history["sme"].pk})
+    response = client_of(coordinator_a).get(url, {"kind": "deals"})
+    timeline = response.context["history"]
+    assert [(i.kind, i.title) for i in timeline.items] == [("deals", str(history["deal"]))]
+    assert timeline.selected == {"deals"}
+    body = response.content.decode()
+    deal_url = reverse("negotiation_detail", kwargs={"municipality": city_a.slug, "pk": history["deal"].pk})
+    assert f'href="{deal_url}"' in body
+    both = client_of(coordinator_a).get(url + "?kind=meetings&kind=visits").context["history"]
+    assert {i.kind for i in both.items} == {"meetings", "visits"}
+    # An unknown kind filters nothing in: the page still says which kinds exist.
+    unknown = client_of(coordinator_a).get(url, {"kind": "bogus"}).context["history"]
+    assert unknown.items == [] and unknown.selected == set()
+
+
+@pytest.mark.django_db
+def test_sme_member_sees_no_internal_kinds(client_of, city_a, history):
+    with scopes_disabled():
+        member = member_of(history["sme"])
+    url = reverse("sme_detail", kwargs={"municipality": city_a.slug, "pk": history["sme"].pk})
+    timeline = client_of(member).get(url).context["history"]
+    kinds = {item.kind for item in timeline.items}
+    assert "visits" not in kinds and "screening" not in kinds
+    assert {"interests", "meetings", "deals", "plans", "subsidies"} <= kinds
+
+
+@pytest.mark.django_db
+def test_seed_and_company_pages_show_their_timeline(client_of, city_a, coordinator_a, history):
+    client = client_of(coordinator_a)
+    seed_page = client.get(
+        reverse("patent_detail", kwargs={"municipality": city_a.slug, "pk": history["seed"].pk})
+    )
+    assert {i.kind for i in seed_page.context["history"].items} == {
+        "screening",
+        "interests",
+        "meetings",
+        "deals",
+    }
+    company_page = client.get(
+        reverse("company_detail", kwargs={"municipality": city_a.slug, "pk": history["company"].pk})
+    )
+    assert {i.kind for i in company_page.context["history"].items} == {"screening", "meetings", "deals"}
+    assert "多摩川精密 × 川崎電機: 振動センサー" in company_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_company_staff_timeline_holds_only_their_own(city_a, history):
+    with scopes_disabled():
+        rival = make_company(city_a, "他社電機")
+        user = staff_of(rival)
+        timeline = timeline_for(subject="company", user=user, municipality=city_a, obj=history["company"])
+    assert timeline.items == []
+    assert timezone.now()  # the fixture's meeting is in the future: nothing above depends on today
