@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.forms import add_service_errors
+from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
 from . import exports, selectors, services, sheets

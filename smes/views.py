@@ -23,8 +23,8 @@ from . import pdf as plan_pdf
 from . import selectors, services
 from .filters import BusinessPlanFilterSet, PartnerFilterSet, SMEFilterSet
 from .forms import (
-    ContactPersonForm,
     BusinessPlanForm,
+    ContactPersonForm,
     PartnerForm,
     PlanCommentForm,
     PlanStatusForm,

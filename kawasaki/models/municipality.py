@@ -32,7 +32,9 @@ class Municipality(models.Model):
         max_length=12,
         choices=Colour.choices,
         default=Colour.BLUE,
-        help_text=_("Shown with the name in the header, so that people in several municipalities see where they are."),
+        help_text=_(
+            "Shown with the name in the header, so that people in several municipalities see where they are."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -40,7 +40,8 @@ def test_demo_cities_share_no_partner_or_company_name(seeded):
                 .exclude(**{field: ""})
                 .values_list(field, flat=True)
             )
-            assert k and s, (model, field)
+            assert k, (model, field)
+            assert s, (model, field)
             assert not k & s, (model, field, k & s)
 
 

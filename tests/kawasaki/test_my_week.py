@@ -96,7 +96,9 @@ def test_coordinator_home_lists_the_week_with_links(client_of, city_a, coordinat
         reverse("negotiation_detail", kwargs={"municipality": slug, "pk": deal.pk})
     ]
     body = response.content.decode()
-    assert "試作品を見に行く" in body and "他人の用事" not in body and "来月の話" not in body
+    assert "試作品を見に行く" in body
+    assert "他人の用事" not in body
+    assert "来月の話" not in body
 
 
 @pytest.mark.django_db

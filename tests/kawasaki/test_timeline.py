@@ -69,7 +69,7 @@ def test_sme_timeline_shows_every_kind_to_a_coordinator(city_a, coordinator_a, h
     with scopes_disabled():
         timeline = timeline_for(subject="sme", user=coordinator_a, municipality=city_a, obj=history["sme"])
     assert {item.kind for item in timeline.items} == ALL_KINDS
-    assert dict((kind, n) for kind, _label, n in timeline.kinds) == dict.fromkeys(ALL_KINDS, 1)
+    assert {kind: n for kind, _label, n in timeline.kinds} == dict.fromkeys(ALL_KINDS, 1)
     keys = [item.sort_key for item in timeline.items]
     assert keys == sorted(keys, reverse=True)
 
@@ -88,7 +88,8 @@ def test_sme_timeline_filters_by_kind(client_of, city_a, coordinator_a, history)
     assert {i.kind for i in both.items} == {"meetings", "visits"}
     # An unknown kind filters nothing in: the page still says which kinds exist.
     unknown = client_of(coordinator_a).get(url, {"kind": "bogus"}).context["history"]
-    assert unknown.items == [] and unknown.selected == set()
+    assert unknown.items == []
+    assert unknown.selected == set()
 
 
 @pytest.mark.django_db
@@ -98,7 +99,8 @@ def test_sme_member_sees_no_internal_kinds(client_of, city_a, history):
     url = reverse("sme_detail", kwargs={"municipality": city_a.slug, "pk": history["sme"].pk})
     timeline = client_of(member).get(url).context["history"]
     kinds = {item.kind for item in timeline.items}
-    assert "visits" not in kinds and "screening" not in kinds
+    assert "visits" not in kinds
+    assert "screening" not in kinds
     assert {"interests", "meetings", "deals", "plans", "subsidies"} <= kinds
 
 
