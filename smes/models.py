@@ -499,7 +499,7 @@ class PreferredContact(models.TextChoices):
 
     EMAIL = "email", _("E-mail")
     PHONE = "phone", _("Telephone")
-    EITHER = "either", _("Either")
+    EITHER = "either", pgettext_lazy("preferred contact", "Either")
 
 
 class ContactPerson(models.Model):
