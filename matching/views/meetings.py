@@ -31,6 +31,7 @@ from ..ics import meeting_ics
 from ..models import Meeting, MeetingKind, MeetingStatus, ProposalStatus
 from ..rules import party_ids
 from ..services import meetings as meeting_services
+from ..services import proposals as proposal_services
 from ..services import symposiums as symposium_services
 
 # Sections a higher app adds to a meeting's page (negotiations: the follow-up tasks), registered from
@@ -130,6 +131,17 @@ class ScheduleView(ServiceFormMixin, TenantObjectMixin, View):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.get_object(), **kwargs)
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if self.kwargs["kind"] != "proposal":
+            del form.fields["title"]  # a one-on-one request's meeting is named by the symposium
+        return form
+
+    def get_initial(self):
+        if self.kwargs["kind"] == "proposal":
+            return {"title": proposal_services.proposal_title(proposal=self.get_object())}
+        return {}
 
     def perform(self, form):
         if self.kwargs["kind"] == "proposal":
