@@ -42,8 +42,6 @@ __all__ = [
     "candidate_decide",
     "candidate_to_shortlist",
     "candidates_decide_bulk",
-    "shortlist_add",
-    "shortlist_remove",
     "explanation_json",
     "glossary_entry_add",
     "glossary_entry_remove",
@@ -66,5 +64,7 @@ __all__ = [
     "screening_run_retry",
     "screening_run_share",
     "screening_run_start",
+    "shortlist_add",
+    "shortlist_remove",
     "sme_query_text",
 ]

@@ -11,7 +11,6 @@ from kawasaki.services import audit_log
 
 from ..models import Decision, MeetingProposal, ProposalKind, ProposalStatus, ScreeningCandidate
 
-
 # Words a coordinator drops when naming an organisation in a title (legal form, demo marker).
 _NAME_NOISE = (
     "株式会社",

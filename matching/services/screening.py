@@ -32,7 +32,6 @@ from ..indexing import (
     sme_document,
     sme_query_text,
 )
-from .shortlists import candidate_to_shortlist
 from ..models import (
     Decision,
     Direction,
@@ -43,6 +42,7 @@ from ..models import (
     ScreeningRun,
 )
 from ..translation import translator_for
+from .shortlists import candidate_to_shortlist
 
 log = logging.getLogger(__name__)
 

@@ -85,7 +85,8 @@ def test_a_decision_updates_the_counts_out_of_band(client_of, shortlist_run, coo
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="decision-counts"' in body and 'hx-swap-oob="true"' in body
+    assert 'id="decision-counts"' in body
+    assert 'hx-swap-oob="true"' in body
     assert "(1)" in body.split('data-testid="count-shortlisted"')[1][:80]
 
 
@@ -118,11 +119,14 @@ def test_a_quick_search_hit_is_saved_and_the_handouts_show_it(client_of, shortli
     page = client.get(url("screening_home"), {"q": "振動", "sme": sme.pk})
     assert f'data-testid="save-{seed.pk}"' in page.content.decode()
     saved = client.post(url("shortlist_add"), {"sme": sme.pk, "patent": seed.pk}, HTTP_HX_REQUEST="true")
-    assert saved.status_code == 200 and "多摩川精密" in saved.content.decode()
+    assert saved.status_code == 200
+    assert "多摩川精密" in saved.content.decode()
     shortlist = client.get(url("shortlist_detail", sme=sme.pk)).content.decode()
-    assert "振動センサー" in shortlist and "振動の減衰装置" not in shortlist
+    assert "振動センサー" in shortlist
+    assert "振動の減衰装置" not in shortlist
     pdf = client.get(url("shortlist_handout", sme=sme.pk, fmt="pdf"), {"for": "sme"})
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     company_pdf = client.get(
         url("shortlist_handout", sme=sme.pk, fmt="pdf"),
         {"for": "company", "company": shortlist_run["company"].pk},
@@ -130,7 +134,8 @@ def test_a_quick_search_hit_is_saved_and_the_handouts_show_it(client_of, shortli
     assert company_pdf.content.startswith(b"%PDF")
     xlsx = client.get(url("shortlist_handout", sme=sme.pk, fmt="xlsx"))
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
-    assert rows[1][0] == "振動センサー" and rows[1][3] == "機械の揺れを測る部品"
+    assert rows[1][0] == "振動センサー"
+    assert rows[1][3] == "機械の揺れを測る部品"
 
 
 @pytest.mark.django_db
