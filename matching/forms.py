@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kawasaki.lookups import SearchSelect
+
 from .models import Decision, MeetingKind, ProposalKind, RejectReason, Reply
 from .services.screening import MAX_TOP_K, SeedFilters
 
@@ -79,7 +81,7 @@ class QuickSearchForm(SeedFilterForm):
         label=_("For SME (to save hits to its shortlist)"),
         queryset=None,
         required=False,
-        widget=forms.Select(attrs={"data-search-select": "sme"}),
+        widget=SearchSelect(lookup="sme"),
     )
 
     field_order = ["q", "sme"]

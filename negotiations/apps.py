@@ -12,7 +12,10 @@ class NegotiationsConfig(AppConfig):
         from kawasaki.navigation import NavItem, register_nav
         from matching.views.meetings import register_meeting_section
 
-        from . import dashboard  # noqa: F401 - registers the panels
+        from . import (
+            dashboard,  # noqa: F401 - registers the panels
+            lookups,
+        )
         from .services import deals
         from .views import meeting_tasks_section
 
@@ -20,6 +23,7 @@ class NegotiationsConfig(AppConfig):
         deals.connect()
         register_meeting_section(meeting_tasks_section)
 
+        lookups.register()
         register_nav(
             NavItem(_("Deal board"), "negotiation_board", "negotiations.view_board", order=50),
             NavItem(_("My week"), "my_week", "negotiations.view_board", order=51),

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kawasaki.lookups import SearchSelect, SearchSelectMultiple
+
 from .models import (
     DocumentKind,
     DropReason,
@@ -55,8 +57,11 @@ class NegotiationForm(forms.Form):
     def __init__(self, *args, smes, companies, seeds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sme"].queryset = smes
+        self.fields["sme"].widget = SearchSelect(lookup="sme")
         self.fields["company"].queryset = companies
         self.fields["seeds"].queryset = seeds
+        # Hundreds of seeds: searched as you type among the chosen company's published seeds.
+        self.fields["seeds"].widget = SearchSelectMultiple(lookup="seed", depends_on="company")
 
 
 class EntryForm(forms.Form):

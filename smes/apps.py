@@ -11,8 +11,12 @@ class SmesConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import dashboard  # noqa: F401 - registers the panels
+        from . import (
+            dashboard,  # noqa: F401 - registers the panels
+            lookups,
+        )
 
+        lookups.register()
         register_nav(
             NavItem(_("SMEs"), "sme_list", "smes.view_sme_list", order=20),
             NavItem(_("Our company"), "sme_mine", "smes.view_own_sme", order=20),
