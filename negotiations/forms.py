@@ -44,9 +44,15 @@ class ReopenForm(forms.Form):
 
 
 class NegotiationForm(forms.Form):
-    sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
+    sme = forms.ModelChoiceField(label=_("SME"), queryset=None, widget=SearchSelect(lookup="sme"))
     company = forms.ModelChoiceField(label=_("Company"), queryset=None)
-    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
+    # Hundreds of seeds: searched as you type among the chosen company's published seeds.
+    seeds = forms.ModelMultipleChoiceField(
+        label=_("Seeds"),
+        queryset=None,
+        required=False,
+        widget=SearchSelectMultiple(lookup="seed", depends_on="company"),
+    )
     note = forms.CharField(
         label=pgettext_lazy("deal", "Note"),
         required=False,
@@ -57,11 +63,8 @@ class NegotiationForm(forms.Form):
     def __init__(self, *args, smes, companies, seeds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sme"].queryset = smes
-        self.fields["sme"].widget = SearchSelect(lookup="sme")
         self.fields["company"].queryset = companies
         self.fields["seeds"].queryset = seeds
-        # Hundreds of seeds: searched as you type among the chosen company's published seeds.
-        self.fields["seeds"].widget = SearchSelectMultiple(lookup="seed", depends_on="company")
 
 
 class EntryForm(forms.Form):

@@ -103,12 +103,13 @@ class ApplicationForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         if creating:
-            self.fields["sme"].queryset = smes
+            # Long lists: searched as you type among the chosen SME's own plans and deals (the widget
+            # first, so that setting the queryset gives it its choices).
             self.fields["sme"].widget = SearchSelect(lookup="sme")
-            self.fields["programme"].queryset = programmes
-            # Long lists: searched as you type among the chosen SME's own plans and deals.
             self.fields["business_plan"].widget = SearchSelect(lookup="plan", depends_on="sme")
             self.fields["negotiation"].widget = SearchSelect(lookup="deal", depends_on="sme")
+            self.fields["sme"].queryset = smes
+            self.fields["programme"].queryset = programmes
         else:
             del self.fields["sme"]
             del self.fields["programme"]
