@@ -2,6 +2,7 @@
 counts in place, the shortlist page and its handouts; meetings named from proposals."""
 
 import io
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -176,3 +177,41 @@ def test_a_meeting_from_a_proposal_names_sme_company_and_seed(
     assert meeting.title == "多摩川精密 × 川崎電機: 振動センサー"
     ics = client.get(url("meeting_ics", pk=meeting.pk)).content.decode()
     assert "SUMMARY:多摩川精密 × 川崎電機: 振動センサー" in ics
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page of a PDF (pdftotext separates pages with a form feed)."""
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    return text.stdout.decode().rstrip("\f").split("\f")
+
+
+@pytest.mark.django_db
+def test_the_meeting_booklet_has_a_cover_then_one_seed_per_page(
+    client_of, shortlist_run, coordinator_a, city_a
+):
+    with scope(municipality=city_a):
+        candidate = shortlist_run["run"].candidates.get(patent=shortlist_run["seeds"][0])
+        services.candidate_decide(candidate=candidate, actor=coordinator_a, decision=Decision.SHORTLISTED)
+        proposal = services.meeting_propose(
+            municipality=city_a, actor=coordinator_a, kind="one_on_one", candidates=[candidate]
+        )
+    client = client_of(coordinator_a)
+    client.post(
+        url("proposal_schedule", pk=proposal.pk),
+        {"starts_at": "2027-01-12T10:00", "ends_at": "2027-01-12T11:00", "venue": "川崎市産業振興会館"},
+    )
+    with scopes_disabled():
+        meeting = Meeting.objects.get(municipality=city_a)
+    response = client.get(url("meeting_booklet", pk=meeting.pk))
+    assert response["Content-Type"] == "application/pdf"
+    pages = pdf_pages(response.content)
+    assert len(pages) == 2
+    cover = pages[0]
+    for expected in (
+        "多摩川精密 × 川崎電機: 振動センサー",
+        "2027",
+        "川崎市産業振興会館",
+        "多摩川精密株式会社",
+    ):
+        assert expected in cover
+    assert "振動センサー" in pages[1]
