@@ -11,7 +11,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
@@ -92,7 +92,12 @@ def board_columns(*, deals: QuerySet[Negotiation]) -> list[tuple[str, StrOrPromi
 # The board's columns grouped into stages so that it fits a laptop screen (1366 px): the states of a
 # stage stack inside it; the closed stage (dropped deals) is folded unless asked for.
 BOARD_STAGES: list[tuple[str, StrOrPromise, tuple[str, ...], bool]] = [
-    ("matching", gettext_lazy("Meeting"), (State.INTEREST, State.INTRODUCED, State.MEETING_HELD), True),
+    (
+        "matching",
+        pgettext_lazy("board stage", "Meeting"),
+        (State.INTEREST, State.INTRODUCED, State.MEETING_HELD),
+        True,
+    ),
     ("negotiating", gettext_lazy("Negotiating"), (State.NDA_SIGNED, State.EVALUATION, State.TERMS), True),
     (
         "building",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from kawasaki.exports import neutralise
@@ -178,7 +179,7 @@ class ShortlistHandoutView(SMEShortlistMixin, View):
 
         book = Workbook()
         sheet = book.active
-        sheet.title = _("Shortlist")[:31]
+        sheet.title = pgettext("shortlist page", "Shortlist")[:31]
         sheet.append(
             [_("Seed"), _("Number"), _("Company"), _("Plain summary"), _("Why it fits"), _("Next step")]
         )
