@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .lookups import LookupView
 
 # Pages of one municipality live under /m/<municipality>/; the middleware enters its scope.
 tenant_patterns = [
@@ -14,6 +15,7 @@ tenant_patterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("tokens/", views.ApiTokenListView.as_view(), name="apitoken_list"),
     path("tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="apitoken_revoke"),
+    path("lookups/<str:name>/", LookupView.as_view(), name="lookup"),
     # Each domain app's pages, under the same municipality prefix.
     path("patents/", include("patents.urls")),
     path("smes/", include("smes.urls")),

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kawasaki.lookups import SearchSelect
+
 from .models import Decision, MeetingKind, ProposalKind, RejectReason, Reply
 from .services.screening import MAX_TOP_K, SeedFilters
 
@@ -75,7 +77,21 @@ class QuickSearchForm(SeedFilterForm):
         help_text=_("Japanese or English, as the SME said it."),
     )
 
-    field_order = ["q"]
+    sme = forms.ModelChoiceField(
+        label=_("For SME (to save hits to its shortlist)"),
+        queryset=None,
+        required=False,
+        widget=SearchSelect(lookup="sme"),
+    )
+
+    field_order = ["q", "sme"]
+
+    def __init__(self, *args, smes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if smes is None:
+            del self.fields["sme"]
+        else:
+            self.fields["sme"].queryset = smes
 
 
 class RunForm(SeedFilterForm):
@@ -107,8 +123,41 @@ class ShortlistedChoiceField(forms.ModelMultipleChoiceField):
     """Shortlisted candidates named as a coordinator knows them: rank, seed and SME."""
 
     def label_from_instance(self, obj) -> str:
-        label = f"{obj.rank}. {obj.patent.number} {obj.patent.title}"
+        label = f"{obj.rank}. {obj.patent.number} {obj.patent.title} ({obj.patent.company})"
         return f"{label} — {obj.sme}" if obj.sme_id else label
+
+
+class BulkDecisionForm(forms.Form):
+    """Shortlist or reject the ticked candidates of a run with one reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(Decision.SHORTLISTED, _("Shortlist")), (Decision.REJECTED, _("Reject"))],
+    )
+    reject_reason = forms.ChoiceField(
+        label=_("Reason if rejected"), choices=[("", "—"), *RejectReason.choices], required=False
+    )
+    candidates = forms.ModelMultipleChoiceField(
+        label=_("Candidates"),
+        queryset=None,
+        error_messages={"required": _("Tick at least one candidate.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = candidates
+
+
+class ShortlistAddForm(forms.Form):
+    """Save one seed to an SME's shortlist (from a quick-search hit)."""
+
+    sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
+    patent = forms.ModelChoiceField(label=_("Seed"), queryset=None)
+
+    def __init__(self, *args, smes, patents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sme"].queryset = smes
+        self.fields["patent"].queryset = patents
 
 
 class ProposalForm(forms.Form):
@@ -231,7 +280,9 @@ class MeetingCancelForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    """When and where a proposal or a one-on-one request is held."""
+    """When and where a proposal or a one-on-one request is held (a proposal's title is prefilled)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)

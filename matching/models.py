@@ -523,3 +523,36 @@ def split_equivalents(text: str) -> list[str]:
     """The equivalents of a glossary entry: comma- (or 、-) separated, trimmed, duplicates dropped."""
     parts = (p.strip() for p in text.replace("、", ",").replace("，", ",").split(","))
     return list(dict.fromkeys(p for p in parts if p))
+
+
+class ShortlistEntry(models.Model):
+    """A seed saved to an SME's shortlist (from a quick-search hit or a screening candidate), to hand out."""
+
+    municipality = municipality_fk()
+    sme = models.ForeignKey("smes.SME", verbose_name=_("SME"), on_delete=models.CASCADE, related_name="+")
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name=_("seed"), on_delete=models.CASCADE, related_name="+"
+    )
+    candidate = models.ForeignKey(
+        ScreeningCandidate,
+        verbose_name=_("from candidate"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shortlist_entries",
+    )
+    fit_summary = models.TextField(_("why it fits"), blank=True)
+    next_step = models.TextField(_("next step"), blank=True)
+    added_by = _user_fk(_("added by"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        ordering = ["sme", "-added_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["sme", "patent"], name="shortlist_unique_sme_seed")]
+
+    def __str__(self) -> str:
+        return f"{self.sme_id} → {self.patent_id}"

@@ -31,6 +31,7 @@ from .models import (
     RequestStatus,
     ScreeningCandidate,
     ScreeningRun,
+    ShortlistEntry,
 )
 from .rules import party_ids
 from .services.screening import SeedFilters
@@ -221,3 +222,40 @@ def requests_of(*, meeting: Meeting) -> QuerySet[OneOnOneRequest]:
 def glossary_of(*, municipality: Municipality) -> QuerySet[GlossaryEntry]:
     """The municipality's own screening glossary, by term."""
     return GlossaryEntry.objects.filter(municipality=municipality).select_related("created_by")
+
+
+def shortlist_of(*, sme) -> QuerySet[ShortlistEntry]:
+    """An SME's shortlist, newest first, with the seed and its company (for the page and the handouts)."""
+    return (
+        ShortlistEntry.objects.filter(municipality_id=sme.municipality_id, sme=sme)
+        .select_related("patent", "patent__company", "candidate", "added_by")
+        .order_by("-added_at", "-id")
+    )
+
+
+def shortlist_counts(*, municipality: Municipality) -> dict[int, int]:
+    """How many seeds each SME of the municipality has on its shortlist ({sme id: n})."""
+    rows = (
+        ShortlistEntry.objects.filter(municipality=municipality)
+        .order_by()
+        .values("sme_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["sme_id"]: row["n"] for row in rows}
+
+
+def shortlisted_smes_for_company(*, municipality: Municipality, company: LargeCompany) -> list[dict]:
+    """For a company's handout: each SME with the company's seeds on its shortlist, and whether its
+    profile may be shown ([{"sme", "consented", "seeds"}], SMEs by name)."""
+    entries = (
+        ShortlistEntry.objects.filter(municipality=municipality, patent__company=company)
+        .select_related("sme", "patent")
+        .order_by("sme__name_ja", "patent__title")
+    )
+    rows: dict[int, dict] = {}
+    for entry in entries:
+        row = rows.setdefault(
+            entry.sme_id, {"sme": entry.sme, "consented": entry.sme.consent_to_share, "seeds": []}
+        )
+        row["seeds"].append(entry.patent)
+    return list(rows.values())

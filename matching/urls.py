@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import screening
+from .views import screening, shortlists
 
 urlpatterns = [
     path("", screening.ScreeningHomeView.as_view(), name="screening_home"),
@@ -17,6 +17,21 @@ urlpatterns = [
         "runs/<int:run>/candidates/<int:pk>/decide/",
         screening.CandidateDecideView.as_view(),
         name="candidate_decide",
+    ),
+    path(
+        "runs/<int:pk>/decide/", shortlists.CandidatesBulkDecideView.as_view(), name="candidates_bulk_decide"
+    ),
+    path("shortlists/add/", shortlists.ShortlistAddView.as_view(), name="shortlist_add"),
+    path("shortlists/<int:sme>/", shortlists.ShortlistView.as_view(), name="shortlist_detail"),
+    path(
+        "shortlists/<int:sme>/handout.<str:fmt>",
+        shortlists.ShortlistHandoutView.as_view(),
+        name="shortlist_handout",
+    ),
+    path(
+        "shortlists/entries/<int:pk>/remove/",
+        shortlists.ShortlistEntryRemoveView.as_view(),
+        name="shortlist_entry_remove",
     ),
     path("proposals/", screening.MeetingProposalListView.as_view(), name="meetingproposal_list"),
     path("glossary/", screening.GlossaryView.as_view(), name="screening_glossary"),

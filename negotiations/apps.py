@@ -12,7 +12,11 @@ class NegotiationsConfig(AppConfig):
         from kawasaki.navigation import NavItem, register_nav
         from matching.views.meetings import register_meeting_section
 
-        from . import dashboard, timeline  # noqa: F401 - register the panels and timeline sources
+        from . import (  # noqa: F401 - register the panels, timeline sources and lookups
+            dashboard,
+            lookups,
+            timeline,
+        )
         from .services import deals
         from .views import meeting_tasks_section
 
@@ -20,6 +24,7 @@ class NegotiationsConfig(AppConfig):
         deals.connect()
         register_meeting_section(meeting_tasks_section)
 
+        lookups.register()
         register_nav(
             NavItem(_("Deal board"), "negotiation_board", "negotiations.view_board", order=50),
             NavItem(_("My week"), "my_week", "negotiations.view_board", order=51),

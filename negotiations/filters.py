@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kawasaki.filters import TenantFilterSet
+from kawasaki.lookups import SearchSelect
 from kawasaki.models import Municipality, User
 from kawasaki.rules import is_coordinator
 from patents.models import LargeCompany
@@ -24,7 +25,11 @@ def _label(model, name: str):
 
 def _sme_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        field_name=field_name, label=_("SME"), queryset=SME.objects.none(), empty_label=_("All")
+        field_name=field_name,
+        label=_("SME"),
+        queryset=SME.objects.none(),
+        empty_label=_("All"),
+        widget=SearchSelect(lookup="sme"),
     )
 
 

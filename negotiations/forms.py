@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kawasaki.lookups import SearchSelect, SearchSelectMultiple
+
 from .models import (
     DocumentKind,
     DropReason,
@@ -42,9 +44,15 @@ class ReopenForm(forms.Form):
 
 
 class NegotiationForm(forms.Form):
-    sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
+    sme = forms.ModelChoiceField(label=_("SME"), queryset=None, widget=SearchSelect(lookup="sme"))
     company = forms.ModelChoiceField(label=_("Company"), queryset=None)
-    seeds = forms.ModelMultipleChoiceField(label=_("Seeds"), queryset=None, required=False)
+    # Hundreds of seeds: searched as you type among the chosen company's published seeds.
+    seeds = forms.ModelMultipleChoiceField(
+        label=_("Seeds"),
+        queryset=None,
+        required=False,
+        widget=SearchSelectMultiple(lookup="seed", depends_on="company"),
+    )
     note = forms.CharField(
         label=pgettext_lazy("deal", "Note"),
         required=False,

@@ -4,12 +4,14 @@ the whole municipality, company IP staff and SME members only what they are part
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
@@ -71,9 +73,61 @@ def board_columns(*, deals: QuerySet[Negotiation]) -> list[tuple[str, StrOrPromi
     """The kanban: (state, label, cards) for every state in pipeline order, of `deals` (the rows of
     `negotiations_visible_to` that the board's filters leave, negotiations.filters.BoardFilterSet)."""
     by_state: dict[str, list[Negotiation]] = {s: [] for s in State.values}
-    for negotiation in deals.prefetch_related("seeds"):
+    open_tasks = Prefetch(
+        "tasks",
+        queryset=Task.objects.filter(done_at__isnull=True).order_by("due_on", "pk"),
+        to_attr="open_tasks",
+    )
+    now = timezone.now()
+    for negotiation in deals.prefetch_related("seeds", open_tasks):
+        # What a card shows: the first seed, the days since the deal entered its state, the next task.
+        seeds = list(negotiation.seeds.all())
+        tasks = negotiation.open_tasks
+        # Display attributes of the card (not fields).
+        setattr(negotiation, "first_seed", seeds[0] if seeds else None)  # noqa: B010
+        setattr(negotiation, "days_in_state", max((now - negotiation.state_changed_at).days, 0))  # noqa: B010
+        setattr(negotiation, "next_task", tasks[0] if tasks else None)  # noqa: B010
         by_state[negotiation.state].append(negotiation)
     return [(value, label, by_state[value]) for value, label in State.choices]
+
+
+# The board's columns grouped into stages so that it fits a laptop screen (1366 px): the states of a
+# stage stack inside it; the closed stage (dropped deals) is folded unless asked for.
+BOARD_STAGES: list[tuple[str, StrOrPromise, tuple[str, ...], bool]] = [
+    (
+        "matching",
+        pgettext_lazy("board stage", "Meeting"),
+        (State.INTEREST, State.INTRODUCED, State.MEETING_HELD),
+        True,
+    ),
+    ("negotiating", gettext_lazy("Negotiating"), (State.NDA_SIGNED, State.EVALUATION, State.TERMS), True),
+    (
+        "building",
+        gettext_lazy("Building the product"),
+        (State.LICENCE_SIGNED, State.PROTOTYPE, State.LAUNCHED),
+        True,
+    ),
+    ("closed", gettext_lazy("Dropped"), (State.DROPPED,), False),
+]
+
+
+def board_stages(
+    *, columns: list[tuple[str, StrOrPromise, list[Negotiation]]], expand: Iterable[str] = ()
+) -> list[dict]:
+    """The columns of `board_columns` grouped by stage: [{"key", "label", "open", "count", "columns"}];
+    a stage named in `expand` is open even when folded by default."""
+    by_state = {state: (state, label, cards) for state, label, cards in columns}
+    expand = set(expand)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "open": default_open or key in expand,
+            "count": sum(len(by_state[s][2]) for s in states),
+            "columns": [by_state[s] for s in states],
+        }
+        for key, label, states, default_open in BOARD_STAGES
+    ]
 
 
 def timeline_visible_to(*, user: User, negotiation: Negotiation) -> QuerySet[TimelineEntry]:

@@ -145,6 +145,7 @@ class BoardView(TenantViewMixin, View):
             "form": filterset.form,
             "filter_form": filterset.form,
             "columns": columns,
+            "stages": selectors.board_stages(columns=columns, expand=request.GET.getlist("stage")),
             "drop_reasons": forms.DropReason.choices,
             "next_url": request.get_full_path(),
         }

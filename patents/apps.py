@@ -11,10 +11,14 @@ class PatentsConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import dashboard  # noqa: F401 - registers the dashboard panels
+        from . import (
+            dashboard,  # noqa: F401 - registers the dashboard panels
+            lookups,
+        )
 
         _register_jobs()
 
+        lookups.register()
         register_nav(
             NavItem(_("Seeds"), "patent_list", "patents.view_patent", order=10),
             NavItem(_("Large companies"), "company_list", "patents.view_company", order=11),

@@ -61,12 +61,15 @@ def _sheet_context(patent: Patent) -> dict:
     }
 
 
-def _document_context(*, patents: list[Patent], municipality: Municipality, booklet: bool) -> dict:
+def _document_context(
+    *, patents: list[Patent], municipality: Municipality, booklet: bool, cover: dict | None = None
+) -> dict:
     return {
         "sheets": [_sheet_context(p) for p in patents],
         "municipality": municipality,
         "printed_at": timezone.localtime(),
         "booklet": booklet,
+        "cover": cover,
     }
 
 
@@ -77,10 +80,17 @@ def sheet_html(patent: Patent) -> str:
     )
 
 
-def _pdf(*, patents: list[Patent], municipality: Municipality, booklet: bool, language: str) -> bytes:
+def _pdf(
+    *,
+    patents: list[Patent],
+    municipality: Municipality,
+    booklet: bool,
+    language: str,
+    cover: dict | None = None,
+) -> bytes:
     return render_pdf(
         template_name=TEMPLATE_NAME,
-        context=_document_context(patents=patents, municipality=municipality, booklet=booklet),
+        context=_document_context(patents=patents, municipality=municipality, booklet=booklet, cover=cover),
         language=language,
         stylesheets=[STYLESHEET],
         allowed_dirs=attachment_dirs(),
@@ -162,7 +172,16 @@ def sheets_render_all(*, patent: Patent) -> list[str]:
     return [sheet_for(patent=patent, language=code) for code, _name in settings.LANGUAGES]
 
 
-def booklet_pdf(*, patents: list[Patent], municipality: Municipality, language: str | None = None) -> bytes:
-    """Cover, contents and one sheet per seed, in `language` (default: the reader's, the active one)."""
+def booklet_pdf(
+    *,
+    patents: list[Patent],
+    municipality: Municipality,
+    language: str | None = None,
+    cover: dict | None = None,
+) -> bytes:
+    """Cover, contents and one sheet per seed, in `language` (default: the reader's, the active one).
+
+    `cover` makes it an event's booklet: a cover page with {"title", "when", "venue", "attendees": [str],
+    "agenda"} (the seeds listed as its contents), then one sheet per seed."""
     language = sheet_language(language or translation.get_language())
-    return _pdf(patents=patents, municipality=municipality, booklet=True, language=language)
+    return _pdf(patents=patents, municipality=municipality, booklet=True, language=language, cover=cover)

@@ -11,8 +11,13 @@ class SmesConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import dashboard, timeline  # noqa: F401 - register the panels and timeline sources
+        from . import (  # noqa: F401 - register the panels, timeline sources and lookups
+            dashboard,
+            lookups,
+            timeline,
+        )
 
+        lookups.register()
         register_nav(
             NavItem(_("SMEs"), "sme_list", "smes.view_sme_list", order=20),
             NavItem(_("Our company"), "sme_mine", "smes.view_own_sme", order=20),

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kawasaki.filters import TenantFilterSet
+from kawasaki.lookups import SearchSelect
 
 from . import selectors
 from .models import SME, BusinessPlan, Industry, Partner, PartnerKind, PlanStatus
@@ -45,7 +46,9 @@ class BusinessPlanFilterSet(TenantFilterSet):
     """Business plans: the page `plan_list` (status) and `GET /api/v1/business-plans/` (status, SME)."""
 
     status = django_filters.ChoiceFilter(label=_label(BusinessPlan, "status"), choices=PlanStatus.choices)
-    sme = django_filters.ModelChoiceFilter(label=_label(BusinessPlan, "sme"), queryset=SME.objects.none())
+    sme = django_filters.ModelChoiceFilter(
+        label=_label(BusinessPlan, "sme"), queryset=SME.objects.none(), widget=SearchSelect(lookup="sme")
+    )
 
     class Meta:
         model = BusinessPlan

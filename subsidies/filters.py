@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from kawasaki.filters import TenantFilterSet
+from kawasaki.lookups import SearchSelect
 from smes.models import SME
 from smes.selectors import smes_visible_to
 
@@ -35,7 +36,9 @@ class ApplicationFilterSet(TenantFilterSet):
     status = django_filters.ChoiceFilter(
         label=_label(Application, "status"), choices=ApplicationStatus.choices
     )
-    sme = django_filters.ModelChoiceFilter(label=_label(Application, "sme"), queryset=SME.objects.none())
+    sme = django_filters.ModelChoiceFilter(
+        label=_label(Application, "sme"), queryset=SME.objects.none(), widget=SearchSelect(lookup="sme")
+    )
     programme = django_filters.ModelChoiceFilter(
         label=_label(Application, "programme"), queryset=Programme.objects.none()
     )

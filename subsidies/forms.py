@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kawasaki.lookups import SearchSelect
 from smes.models import Industry
 
 from .models import PROGRAMME_FIELDS, ApplicationStatus, Programme, ProgrammeTemplate
@@ -102,6 +103,11 @@ class ApplicationForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         if creating:
+            # Long lists: searched as you type among the chosen SME's own plans and deals (the widget
+            # first, so that setting the queryset gives it its choices).
+            self.fields["sme"].widget = SearchSelect(lookup="sme")
+            self.fields["business_plan"].widget = SearchSelect(lookup="plan", depends_on="sme")
+            self.fields["negotiation"].widget = SearchSelect(lookup="deal", depends_on="sme")
             self.fields["sme"].queryset = smes
             self.fields["programme"].queryset = programmes
         else:

@@ -441,7 +441,12 @@ class ApplicationEditView(ServiceFormMixin, ApplicationFormMixin, ApplicationObj
         }
 
     def get_form_kwargs(self):
-        return self.form_kwargs(creating=False)
+        kwargs = self.form_kwargs(creating=False)
+        # Editing: the SME is fixed, so only its own plans and deals are offered.
+        sme_id = self.get_object().sme_id
+        kwargs["plans"] = kwargs["plans"].filter(sme_id=sme_id)
+        kwargs["negotiations"] = kwargs["negotiations"].filter(sme_id=sme_id)
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(application=self.get_object(), **kwargs)

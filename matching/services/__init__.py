@@ -1,6 +1,6 @@
 """Writes of the matching app, one module per entity: `screening` (runs, candidates), `proposals`,
 `meetings` (plan, change, cancel, invite, reply, hold), `symposiums` (registration, one-on-one
-requests), `glossary` (the municipality's screening glossary) and `meeting_mail`. Callers outside the app may import from here; modules of the app import
+requests), `glossary` (the municipality's screening glossary), `shortlists` (seeds saved for an SME, bulk decisions) and `meeting_mail`. Callers outside the app may import from here; modules of the app import
 from the module itself."""
 
 from .glossary import glossary_entry_add, glossary_entry_remove
@@ -30,6 +30,7 @@ from .screening import (
     screening_run_start,
     sme_query_text,
 )
+from .shortlists import candidate_to_shortlist, candidates_decide_bulk, shortlist_add, shortlist_remove
 from .symposiums import meeting_register, meeting_unregister, one_on_one_request, one_on_one_schedule
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "NOTIFY_FIELDS",
     "SeedFilters",
     "candidate_decide",
+    "candidate_to_shortlist",
+    "candidates_decide_bulk",
     "explanation_json",
     "glossary_entry_add",
     "glossary_entry_remove",
@@ -61,5 +64,7 @@ __all__ = [
     "screening_run_retry",
     "screening_run_share",
     "screening_run_start",
+    "shortlist_add",
+    "shortlist_remove",
     "sme_query_text",
 ]

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..signals import meeting_held
 from . import meeting_mail
-from .proposals import proposal_mark
+from .proposals import proposal_mark, proposal_title
 
 
 def _meeting_errors(
@@ -326,7 +326,7 @@ def meeting_from_proposal(
         municipality=proposal.municipality,
         actor=actor,
         kind=kind,
-        title=title or str(proposal.company),
+        title=title or proposal_title(proposal=proposal),
         starts_at=starts_at,
         ends_at=ends_at,
         venue=venue,

@@ -11,6 +11,43 @@ from kawasaki.services import audit_log
 
 from ..models import Decision, MeetingProposal, ProposalKind, ProposalStatus, ScreeningCandidate
 
+# Words a coordinator drops when naming an organisation in a title (legal form, demo marker).
+_NAME_NOISE = (
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "(サンプル)",
+    "（サンプル）",
+    "Co., Ltd.",
+    "Corporation",
+    "(sample)",
+)
+TITLE_SEED_CHARS = 40
+
+
+def short_name(name: str) -> str:
+    """An organisation's name without its legal form or demo marker: 多摩川精密株式会社 -> 多摩川精密."""
+    for noise in _NAME_NOISE:
+        name = name.replace(noise, "")
+    return name.strip(" ,") or name
+
+
+def proposal_title(*, proposal: MeetingProposal) -> str:
+    """The meeting title a proposal suggests: "SME × company: seed" ("多摩川精密 × 川崎電機: 振動センサー");
+    several SMEs or seeds are counted, a long seed title is cut."""
+    smes = sorted(str(s) for s in proposal.smes.all())
+    seeds = sorted((p.title for p in proposal.patents.all()), key=str)
+    sme_part = short_name(smes[0]) if smes else ""
+    if len(smes) > 1:
+        sme_part = _("%(name)s and %(n)s more") % {"name": sme_part, "n": len(smes) - 1}
+    seed_part = seeds[0] if seeds else ""
+    if len(seed_part) > TITLE_SEED_CHARS:
+        seed_part = seed_part[: TITLE_SEED_CHARS - 1] + "…"
+    if len(seeds) > 1:
+        seed_part = _("%(title)s and %(n)s more") % {"title": seed_part, "n": len(seeds) - 1}
+    title = f"{sme_part} × {short_name(str(proposal.company))}"
+    return f"{title}: {seed_part}" if seed_part else title
+
 
 def meeting_propose(
     *,

@@ -42,6 +42,7 @@ from ..models import (
     ScreeningRun,
 )
 from ..translation import translator_for
+from .shortlists import candidate_to_shortlist
 
 log = logging.getLogger(__name__)
 
@@ -360,14 +361,18 @@ def candidate_decide(
         candidate.note = note
     candidate.decided_by = actor
     candidate.decided_at = timezone.now()
-    candidate.save(update_fields=["decision", "reject_reason", "note", "decided_by", "decided_at"])
-    audit_log(
-        municipality=candidate.municipality,
-        actor=actor,
-        action="screening_candidate.decided",
-        obj=candidate,
-        changes=changes,
-    )
+    with transaction.atomic():
+        candidate.save(update_fields=["decision", "reject_reason", "note", "decided_by", "decided_at"])
+        audit_log(
+            municipality=candidate.municipality,
+            actor=actor,
+            action="screening_candidate.decided",
+            obj=candidate,
+            changes=changes,
+        )
+        if decision == Decision.SHORTLISTED:
+            # A shortlisted seed lands on the SME's shortlist, ready to hand out.
+            candidate_to_shortlist(candidate=candidate, actor=actor)
     return candidate
 
 

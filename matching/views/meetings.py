@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -31,6 +33,7 @@ from ..ics import meeting_ics
 from ..models import Meeting, MeetingKind, MeetingStatus, ProposalStatus
 from ..rules import party_ids
 from ..services import meetings as meeting_services
+from ..services import proposals as proposal_services
 from ..services import symposiums as symposium_services
 
 # Sections a higher app adds to a meeting's page (negotiations: the follow-up tasks), registered from
@@ -130,6 +133,17 @@ class ScheduleView(ServiceFormMixin, TenantObjectMixin, View):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.get_object(), **kwargs)
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if self.kwargs["kind"] != "proposal":
+            del form.fields["title"]  # a one-on-one request's meeting is named by the symposium
+        return form
+
+    def get_initial(self):
+        if self.kwargs["kind"] == "proposal":
+            return {"title": proposal_services.proposal_title(proposal=self.get_object())}
+        return {}
 
     def perform(self, form):
         if self.kwargs["kind"] == "proposal":
@@ -232,7 +246,21 @@ class MeetingBookletView(MeetingObjectMixin, View):
         if not seeds:
             messages.error(request, _("This meeting has no seeds for a booklet."))
             return redirect(self.tenant_url("meeting_detail", pk=meeting.pk))
-        pdf = booklet_pdf(patents=seeds, municipality=self.municipality)
+        # The cover names who comes: the participants this reader may see (privacy as on the page).
+        participants = selectors.participants_visible_to(
+            user=request.user, municipality=self.municipality, meeting=meeting
+        )
+        attendees = [str(c) for c in (meeting.company, *selectors.presenters_of(meeting=meeting)) if c]
+        attendees += [str(p.sme) for p in participants]
+        start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        cover = {
+            "title": meeting.title,
+            "when": f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'TIME_FORMAT')}",
+            "venue": " / ".join(v for v in (meeting.venue, meeting.online_url) if v),
+            "attendees": list(dict.fromkeys(attendees)),
+            "agenda": meeting.agenda,
+        }
+        pdf = booklet_pdf(patents=seeds, municipality=self.municipality, cover=cover)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-booklet.pdf"'
         return response

@@ -30,7 +30,11 @@ class ScreeningHomeView(TenantViewMixin, View):
 
     def get(self, request, *args, **kwargs):
         companies = companies_visible_to(user=request.user, municipality=self.municipality)
-        form = QuickSearchForm(request.GET or None, companies=companies)
+        form = QuickSearchForm(
+            request.GET or None,
+            companies=companies,
+            smes=smes_visible_to(user=request.user, municipality=self.municipality),
+        )
         results = None
         if form.is_bound and form.is_valid() and not query_has_words(form.cleaned_data["q"]):
             form.add_error("q", EMPTY_QUERY_MESSAGE)
@@ -46,8 +50,10 @@ class ScreeningHomeView(TenantViewMixin, View):
             hidden, results = len(results) - len(shown), shown
         weaker_query = request.GET.copy()
         weaker_query["weaker"] = "1"
+        shortlist_sme = form.cleaned_data.get("sme") if form.is_bound and form.is_valid() else None
         context = {
             "form": form,
+            "shortlist_sme": shortlist_sme,
             "results": results,
             "hidden_weaker": hidden,
             "weaker_url": f"?{weaker_query.urlencode()}",
@@ -226,15 +232,24 @@ class CandidateDecideView(TenantObjectMixin, View):
                 error = " ".join(exc.messages)
         else:
             error = " ".join(e for errors in form.errors.values() for e in errors)
-        status = 400 if error else 200
         if request.htmx:
+            # Refused: the candidate comes back unchanged with the error beside its buttons (422, so
+            # htmx swaps it in). Decided: the candidate and, out of band, the decision counts.
+            candidate.refresh_from_db()
             context = {
                 "c": candidate,
                 "run": candidate.run,
                 "decision_error": error,
                 "reject_reasons": RejectReason.choices,
             }
-            return render(request, "matching/_candidate.html", context, status=status)
+            if not error:
+                counts = selectors.candidate_counts(run=candidate.run)
+                context["decision_filters"] = [
+                    (value, label, counts.get(value, 0)) for value, label in Decision.choices
+                ]
+                context["total_candidates"] = sum(counts.values())
+                context["shown_decision"] = request.GET.get("decision") or None
+            return render(request, "matching/_candidate_decided.html", context, status=422 if error else 200)
         if error:
             messages.error(request, error)
         return redirect(self.tenant_url("screeningrun_detail", pk=candidate.run_id))

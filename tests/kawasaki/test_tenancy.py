@@ -39,6 +39,7 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "audit_list": STAFF,
     "apitoken_list": ALL_ROLES - {Role.REPORTING},
     "apitoken_revoke": ALL_ROLES - {Role.REPORTING},
+    "lookup": STAFF,  # probed as the SME lookup (kawasaki.lookups; smes.view_sme_list)
 }
 
 
@@ -59,6 +60,7 @@ PROBE_OBJECTS: dict[str, Callable] = {
     "membership_edit": _membership,
     "invitation_revoke": _invitation,
     "apitoken_revoke": _token,
+    "lookup": lambda municipality, user: {"name": "sme"},
 }
 
 # URLs outside /m/<municipality>/ and what an anonymous visitor gets there.

@@ -20,6 +20,7 @@ from matching.models import (
     ProposalKind,
     ScreeningCandidate,
     ScreeningRun,
+    ShortlistEntry,
 )
 from tests.matching.conftest import make_company, make_patent, make_sme
 
@@ -107,6 +108,20 @@ def _candidate(municipality, user):
     return {"run": run.pk, "pk": candidate.pk}
 
 
+def _shortlist_sme(municipality, user):
+    return {"sme": make_sme(municipality, "候補保存製作所").pk}
+
+
+def _shortlist_handout(municipality, user):
+    return {"sme": make_sme(municipality, "配布製作所").pk, "fmt": "xlsx"}
+
+
+def _shortlist_entry(municipality, user):
+    sme = make_sme(municipality, "候補削除製作所")
+    patent = make_patent(municipality, make_company(municipality), "shortlisted seed")
+    return ShortlistEntry.objects.create(municipality=municipality, sme=sme, patent=patent).pk
+
+
 def _glossary_entry(municipality, user):
     entry, _created = GlossaryEntry.objects.get_or_create(
         municipality=municipality, term="弁", defaults={"equivalents": "valve"}
@@ -148,6 +163,11 @@ ROLE_MATRIX = {
     "meetingproposal_create": STAFF,
     "candidate_decide": STAFF,
     "meetingproposal_list": STAFF,
+    "candidates_bulk_decide": STAFF,
+    "shortlist_add": STAFF,
+    "shortlist_detail": STAFF,
+    "shortlist_handout": STAFF,
+    "shortlist_entry_remove": STAFF,
     "shared_candidates": frozenset({Role.COMPANY_STAFF}),
     "screening_glossary": STAFF,
     "screening_glossary_remove": STAFF,
@@ -175,6 +195,10 @@ PROBE_OBJECTS = {
     "screeningrun_retry": _run,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
+    "candidates_bulk_decide": _run,
+    "shortlist_detail": _shortlist_sme,
+    "shortlist_handout": _shortlist_handout,
+    "shortlist_entry_remove": _shortlist_entry,
     "screening_glossary_remove": _glossary_entry,
     "meeting_detail": meeting_pk,
     "meeting_ics": meeting_pk,
