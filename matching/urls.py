@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import screening
+from .views import company, screening
 
 urlpatterns = [
     path("", screening.ScreeningHomeView.as_view(), name="screening_home"),
@@ -25,5 +25,6 @@ urlpatterns = [
         screening.GlossaryEntryRemoveView.as_view(),
         name="screening_glossary_remove",
     ),
-    path("shared/", screening.SharedCandidateListView.as_view(), name="shared_candidates"),
+    path("shared/", company.CompanyFitsView.as_view(), name="shared_candidates"),
+    path("shared/screen/", company.CompanyScreeningStartView.as_view(), name="company_screening_start"),
 ]

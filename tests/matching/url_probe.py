@@ -149,6 +149,7 @@ ROLE_MATRIX = {
     "candidate_decide": STAFF,
     "meetingproposal_list": STAFF,
     "shared_candidates": frozenset({Role.COMPANY_STAFF}),
+    "company_screening_start": frozenset({Role.COMPANY_STAFF}),
     "screening_glossary": STAFF,
     "screening_glossary_remove": STAFF,
     "meeting_list": PARTIES,
