@@ -70,6 +70,8 @@ def _start_automatic(*, company: LargeCompany, actor: User | None, reason: str) 
 
 def on_portfolio_committed(sender, portfolio_import, municipality_id, **kwargs) -> None:
     """After an import: screen the company's portfolio (queued on commit of the import)."""
+    if portfolio_import is None:
+        return
     _start_automatic(company=portfolio_import.company, actor=portfolio_import.committed_by, reason="import")
 
 
