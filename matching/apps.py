@@ -11,11 +11,13 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import signals
+        from . import company_dashboard, company_notify, signals
         from .engine.translate import configure_table_path
         from .translation import table_path
 
         signals.connect()
+        company_notify.connect()
+        company_dashboard.register_panels()
         _register_jobs()
         configure_table_path(table_path())
 

@@ -82,9 +82,11 @@ def test_fits_page_groups_per_seed_in_words_with_links(client_of, city_a, seeds_
         fits = list(run.candidates.filter(patent=sensor))
     assert [c.sme_id for c in fits] == [farm.pk]
     assert f'class="band band--{fits[0].band}"' in body
-    assert "ZZQUIET" not in body and "ZZOTHERSEED" not in body
+    assert "ZZQUIET" not in body
+    assert "ZZOTHERSEED" not in body
     # No internal figures: neither the score nor the engine's raw relevance.
-    assert f"{fits[0].score:.2f}" not in body and "BM25" not in body
+    assert f"{fits[0].score:.2f}" not in body
+    assert "BM25" not in body
     # The band filter keeps only strong fits.
     strong = client_of(staff).get(
         reverse("shared_candidates", kwargs={"municipality": "city-a"}), {"band": "strong", "q": "ZZNOTHING"}
@@ -120,7 +122,8 @@ def test_shared_profile_shows_only_what_the_sme_shares(client_of, city_a, seeds_
         VisitFactory(sme=farm, notes="ZZVISITNOTE")
     url = reverse("sme_shared", kwargs={"municipality": "city-a", "pk": farm.pk})
     body = client_of(staff).get(url).content.decode()
-    assert "Farm Tech ZZFARM" in body and "soil moisture sensor for farms" in body
+    assert "Farm Tech ZZFARM" in body
+    assert "soil moisture sensor for farms" in body
     for secret in ("秘密町", "ZZBANK", "ZZPLANTITLE", "ZZVISITNOTE"):
         assert secret not in body
 
@@ -141,3 +144,55 @@ def test_shared_profile_is_404_without_consent_or_in_another_city(
     # The SME's internal page stays closed to company staff.
     internal = reverse("sme_detail", kwargs={"municipality": "city-a", "pk": private_sme.pk})
     assert client.get(internal).status_code == 403
+
+
+def test_new_interest_mails_the_company_staff_in_their_language(
+    city_a, seeds_a, farm, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    from smes.services import seed_interest_send
+
+    member = make_member(city_a, Role.SME_MEMBER)
+    with scope(municipality=city_a), django_capture_on_commit_callbacks(execute=True):
+        seed_interest_send(sme=farm, patent=seeds_a["sensor"], actor=member, message="試作したい")
+    to_staff = [m for m in mailoutbox if m.to == ["ip@bigcorp.example"]]
+    assert len(to_staff) == 1
+    assert seeds_a["sensor"].number in to_staff[0].subject
+    assert "Farm Tech ZZFARM" in to_staff[0].body
+    assert "試作したい" not in to_staff[0].body  # the message stays with the coordinators
+
+
+def test_one_on_one_request_mails_the_company_staff(
+    city_a, seeds_a, farm, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    from matching.models import MeetingKind
+    from tests.factories.matching import MeetingFactory
+
+    with scopes_disabled():
+        symposium = MeetingFactory(
+            municipality=city_a, kind=MeetingKind.SYMPOSIUM, company=None, title="ZZSYMP"
+        )
+        symposium.presenting_companies.add(seeds_a["company"])
+    member = make_member(city_a, Role.SME_MEMBER)
+    with scope(municipality=city_a), django_capture_on_commit_callbacks(execute=True):
+        services.one_on_one_request(
+            symposium=symposium, actor=member, sme=farm, company=seeds_a["company"], seeds=[seeds_a["sensor"]]
+        )
+    to_staff = [m for m in mailoutbox if m.to == ["ip@bigcorp.example"]]
+    assert len(to_staff) == 1
+    assert "ZZSYMP" in to_staff[0].subject
+    assert seeds_a["sensor"].number in to_staff[0].body
+
+
+def test_company_dashboard_counts_fits_and_interests(client_of, city_a, seeds_a, farm, staff):
+    with scope(municipality=city_a):
+        run = company_screening_start(municipality=city_a, company=seeds_a["company"], actor=staff)
+        services.screening_run_execute(run=run)
+    with scopes_disabled():
+        seeds_with_fits = run.candidates.exclude(sme=None).values("patent_id").distinct().count()
+    from django.test import Client
+
+    client = client_of(staff)
+    assert isinstance(client, Client)
+    body = client.get(reverse("dashboard", kwargs={"municipality": "city-a"})).content.decode()
+    assert "SMEs for your seeds" in body or "あなたのシーズに合う中小企業" in body
+    assert seeds_with_fits >= 1
