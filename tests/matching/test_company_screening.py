@@ -194,5 +194,5 @@ def test_company_dashboard_counts_fits_and_interests(client_of, city_a, seeds_a,
     client = client_of(staff)
     assert isinstance(client, Client)
     body = client.get(reverse("dashboard", kwargs={"municipality": "city-a"})).content.decode()
-    assert "SMEs for your seeds" in body or "あなたのシーズに合う中小企業" in body
+    assert "自社シーズに合う中小企業" in body
     assert seeds_with_fits >= 1
