@@ -11,11 +11,13 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import dashboard, signals, timeline  # noqa: F401 - dashboard, timeline register themselves
+        from . import company_dashboard, company_notify, dashboard, signals, timeline  # noqa: F401 - dashboard, timeline register themselves
         from .engine.translate import configure_table_path
         from .translation import table_path
 
         signals.connect()
+        company_notify.connect()
+        company_dashboard.register_panels()
         _register_jobs()
         configure_table_path(table_path())
 

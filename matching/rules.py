@@ -57,6 +57,7 @@ rules.add_perm("matching.run_screening", is_coordinator)
 rules.add_perm("matching.view_screeningrun", is_coordinator)
 rules.add_perm("matching.review_candidate", is_coordinator)
 rules.add_perm("matching.view_shared_candidates", is_company_staff)
+rules.add_perm("matching.start_company_screening", is_company_staff)
 rules.add_perm("matching.view_candidate", is_coordinator | is_staff_of_candidate_company)
 rules.add_perm("matching.propose_meeting", is_coordinator)
 

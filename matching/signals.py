@@ -12,7 +12,7 @@ when the stored index is stale.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
-from patents.signals import portfolio_committed
+from patents.signals import portfolio_committed, seeds_published
 
 from .models import IndexKind
 
@@ -47,7 +47,12 @@ def connect() -> None:
     from patents.models import Patent
     from smes.models import SME
 
+    from .services.company import on_portfolio_committed, on_seeds_published
+
     portfolio_committed.connect(_portfolio_committed, dispatch_uid="matching-portfolio-committed")
+    # The company's own screening of its new or newly published seeds, in the background.
+    portfolio_committed.connect(on_portfolio_committed, dispatch_uid="matching-company-screen-import")
+    seeds_published.connect(on_seeds_published, dispatch_uid="matching-company-screen-publish")
 
     for signal in (post_save, post_delete):
         signal.connect(_patent_changed, sender=Patent, dispatch_uid=f"matching-patent-{signal}")

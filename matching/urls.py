@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import screening, shortlists
+from .views import company, screening, shortlists
 
 urlpatterns = [
     path("", screening.ScreeningHomeView.as_view(), name="screening_home"),
@@ -40,5 +40,6 @@ urlpatterns = [
         screening.GlossaryEntryRemoveView.as_view(),
         name="screening_glossary_remove",
     ),
-    path("shared/", screening.SharedCandidateListView.as_view(), name="shared_candidates"),
+    path("shared/", company.CompanyFitsView.as_view(), name="shared_candidates"),
+    path("shared/screen/", company.CompanyScreeningStartView.as_view(), name="company_screening_start"),
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -273,7 +273,10 @@ class PatentBulkStateView(PatentAccessMixin, View):
                 _("%(moved)s seeds changed, %(skipped)s left as they were.")
                 % {"moved": moved, "skipped": skipped},
             )
-        return redirect(self.tenant_url("patent_list"))
+        # Back to the list as it was filtered: the query string travels in a hidden field, re-encoded
+        # through a QueryDict so only parameters (never another address) come back.
+        query = QueryDict(request.POST.get("list_query", "")).urlencode()
+        return redirect(self.tenant_url("patent_list") + (f"?{query}" if query else ""))
 
 
 class PatentSheetView(TenantObjectMixin, PatentAccessMixin, View):

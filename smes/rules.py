@@ -9,7 +9,7 @@ from __future__ import annotations
 import rules
 
 from kawasaki.models import Municipality, Role
-from kawasaki.rules import is_coordinator, is_sme_member, municipality_of
+from kawasaki.rules import is_company_staff, is_coordinator, is_sme_member, municipality_of
 from kawasaki.selectors import membership_in
 
 
@@ -49,6 +49,8 @@ rules.add_perm("smes.change_sme", is_coordinator | is_own_sme)
 # The menu shows "Our company" only when the membership is linked to an SME; the page itself opens
 # for every SME member and explains when the link is missing.
 rules.add_perm("smes.view_own_sme", is_own_sme)
+# The profile a consenting SME shares with large companies (the view serves consenting SMEs only).
+rules.add_perm("smes.view_shared_sme", is_coordinator | is_company_staff)
 rules.add_perm("smes.open_own_sme", is_sme_member)
 # Visits, their notes and follow-ups are the coordinators' working record.
 rules.add_perm("smes.view_visit", is_coordinator)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_shared
 
 urlpatterns = [
     path("", views.SMEListView.as_view(), name="sme_list"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.SMEMineView.as_view(), name="sme_mine"),
     path("<int:pk>/", views.SMEDetailView.as_view(), name="sme_detail"),
     path("<int:pk>/edit/", views.SMEEditView.as_view(), name="sme_edit"),
+    path("<int:pk>/shared/", views_shared.SMESharedView.as_view(), name="sme_shared"),
     path("<int:pk>/visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
     path("<int:pk>/plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
     path("<int:pk>/referrals/new/", views.ReferralCreateView.as_view(), name="referral_create"),

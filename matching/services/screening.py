@@ -333,7 +333,10 @@ def _screen_portfolio(
     company_filters = dataclasses.replace(filters, company_ids=frozenset({str(run.company_id)}))
     _set_progress(run, 30)
     rows = []
-    smes = list(SME.objects.filter(municipality=municipality).only(*SME_FIELDS).order_by("pk"))
+    sme_rows = SME.objects.filter(municipality=municipality)
+    if run.parameters.get("consenting_smes_only"):  # a company's own run (services/company.py)
+        sme_rows = sme_rows.filter(consent_to_share=True)
+    smes = list(sme_rows.only(*SME_FIELDS).order_by("pk"))
     for done, sme in enumerate(smes, start=1):
         query = seeds.document_query(sme_document(sme), translator=translator)
         needs = split_needs(sme.needs)

@@ -14,6 +14,7 @@ from kawasaki.models import User
 from kawasaki.services import audit_log, field_changes
 
 from ..models import FIT_EDIT_FIELDS, Patent, PublicationState
+from ..signals import seeds_published
 
 # Fields people edit on the fit-profile page (bibliographic data comes from imports).
 PATENT_EDITABLE_FIELDS = (
@@ -64,14 +65,15 @@ def _queue_sheet(patent: Patent) -> None:
 
 
 # Allowed moves of the publication state (pretalx style: a table, one function that checks it).
+# A draft was never shown to SMEs, so it cannot be taken down ("withdrawn" reads 公開停止).
 TRANSITIONS: dict[str, set[str]] = {
-    PublicationState.DRAFT: {PublicationState.PUBLISHED, PublicationState.WITHDRAWN},
+    PublicationState.DRAFT: {PublicationState.PUBLISHED},
     PublicationState.PUBLISHED: {PublicationState.WITHDRAWN},
     PublicationState.WITHDRAWN: {PublicationState.PUBLISHED, PublicationState.DRAFT},
 }
 
 
-def patent_set_state(*, patent: Patent, actor: User, state: str) -> Patent:
+def patent_set_state(*, patent: Patent, actor: User, state: str, _announce: bool = True) -> Patent:
     """Publish a seed to SMEs, withdraw it, or put it back to draft.
 
     Refuses a move the TRANSITIONS table does not allow. Side effect: audit entry.
@@ -96,6 +98,8 @@ def patent_set_state(*, patent: Patent, actor: User, state: str) -> Patent:
         changes={"publication_state": {"old": old, "new": state}},
     )
     _queue_sheet(patent)
+    if state == PublicationState.PUBLISHED and _announce:
+        seeds_published.send(sender=Patent, patents=[patent], actor=actor)
     return patent
 
 
@@ -105,11 +109,16 @@ def patents_set_state(*, patents: Iterable[Patent], actor: User, state: str) -> 
     Returns (moved, skipped). Side effects: one audit entry per moved seed, in one transaction.
     """
     moved = skipped = 0
+    published = []
     with transaction.atomic():
         for patent in patents:
             if state in TRANSITIONS.get(patent.publication_state, set()):
-                patent_set_state(patent=patent, actor=actor, state=state)
+                patent_set_state(patent=patent, actor=actor, state=state, _announce=False)
                 moved += 1
+                published.append(patent)
             else:
                 skipped += 1
+        if state == PublicationState.PUBLISHED and published:
+            # One announcement for the batch: listeners (matching) screen once per company.
+            seeds_published.send(sender=Patent, patents=published, actor=actor)
     return moved, skipped

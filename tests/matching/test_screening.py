@@ -240,12 +240,15 @@ def test_company_staff_see_shared_results_for_their_own_seeds_only(client_of, ci
     make_patent(city_a, other_company, "LED street light ZZOTHER", "Street light with LED modules.")
     staff = make_member(city_a, Role.COMPANY_STAFF)
     staff.memberships.update(company=seeds_a["company"])
+    # Company staff see fits for SMEs (a free-text run with no SME names nobody to them).
+    sme = make_sme(city_a, "Lighting Co", needs="LED light")
     with scope(municipality=city_a):
         run = services.screening_run_start(
             municipality=city_a,
             actor=coordinator_a,
             direction=Direction.SME_TO_SEEDS,
             query_text="LED light",
+            sme=sme,
         )
         services.screening_run_execute(run=run)
         assert run.candidates.count() == 2

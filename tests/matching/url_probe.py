@@ -169,6 +169,7 @@ ROLE_MATRIX = {
     "shortlist_handout": STAFF,
     "shortlist_entry_remove": STAFF,
     "shared_candidates": frozenset({Role.COMPANY_STAFF}),
+    "company_screening_start": frozenset({Role.COMPANY_STAFF}),
     "screening_glossary": STAFF,
     "screening_glossary_remove": STAFF,
     "meeting_list": PARTIES,

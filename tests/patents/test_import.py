@@ -287,6 +287,7 @@ def test_reimport_of_the_same_file_changes_nothing(company_a, staff_a):
             list(
                 AuditEntry.objects.filter(pk__gt=0)
                 .exclude(action__startswith="portfolio_import")
+                .exclude(action__startswith="screening_run")  # the company's screening after the first commit
                 .values_list("action", flat=True)
             )
             == []
@@ -430,3 +431,16 @@ def test_portfolio_committed_queues_one_index_rebuild_on_commit(city_a, django_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         portfolio_committed.send(sender=PortfolioImport, portfolio_import=None, municipality_id=city_a.pk)
     assert len(callbacks) == 1
+
+
+def test_commit_starts_the_company_screening(company_a, staff_a):
+    confirm_and_commit(upload_and_validate(company_a, staff_a, "p.csv", GOOD_CSV.encode()), staff_a)
+    with scopes_disabled():
+        from matching.models import ScreeningRun
+
+        runs = list(
+            ScreeningRun.objects.filter(company=company_a).values_list("parameters", "shared_with_company")
+        )
+    assert [(p["started_for"], p["consenting_smes_only"], shared) for p, shared in runs] == [
+        ("import", True, True)
+    ]

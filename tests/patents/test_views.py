@@ -225,3 +225,23 @@ def test_company_pages(client_of, city_a, coordinator_a, staff_a, company_a, oth
     assert response.status_code == 400
     with scopes_disabled():
         assert CompanyAlias.objects.filter(company__name_ja="Google Inc.").count() == 1
+
+
+def test_bulk_publish_keeps_the_list_filter(client_of, city_a, staff_a, seeds):
+    response = client_of(staff_a).post(
+        url("patent_bulk_state", city_a),
+        {"ids": [seeds["draft"].pk], "state": "published", "list_query": "q=JP1&state=draft"},
+    )
+    assert response["Location"] == url("patent_list", city_a) + "?q=JP1&state=draft"
+
+
+def test_a_draft_offers_no_withdrawal_and_cannot_be_withdrawn(client_of, city_a, staff_a, seeds):
+    client = client_of(staff_a)
+    page = client.get(url("patent_detail", city_a, pk=seeds["draft"].pk)).content.decode()
+    assert 'data-testid="state-withdrawn"' not in page
+    with assert_db_unchanged():
+        client.post(url("patent_state", city_a, pk=seeds["draft"].pk), {"state": "withdrawn"})
+    published = client.get(url("patent_detail", city_a, pk=seeds["published"].pk)).content.decode()
+    # A published seed can be taken down, after a confirmation in the browser.
+    assert 'data-testid="state-withdrawn"' in published
+    assert "data-confirm=" in published

@@ -93,6 +93,7 @@ ROLE_MATRIX = {
     "sme_mine": frozenset({Role.SME_MEMBER}),
     "sme_detail": STAFF_AND_SME,
     "sme_edit": STAFF_AND_SME,
+    "sme_shared": STAFF | {Role.COMPANY_STAFF},
     "visit_create": STAFF,
     "plan_create": STAFF_AND_SME,
     "referral_create": STAFF,
@@ -125,6 +126,7 @@ ROLE_MATRIX = {
 PROBE_OBJECTS = {
     "sme_detail": _sme,
     "sme_edit": _sme,
+    "sme_shared": lambda municipality, user: SMEFactory(municipality=municipality, consent_to_share=True).pk,
     "visit_create": _sme,
     "plan_create": _sme,
     "referral_create": _sme,
