@@ -16,6 +16,9 @@ class MatchingConfig(AppConfig):
         from .translation import table_path
 
         signals.connect()
+        from . import sme_catalogue
+
+        sme_catalogue.connect()
         _register_jobs()
         configure_table_path(table_path())
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from kawasaki.rules import is_coordinator
 from kawasaki.views import FilterSetMixin, ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
 from . import pdf as plan_pdf
@@ -34,6 +35,7 @@ from .forms import (
 )
 from .models import Industry, InterestStatus, PartnerKind, PlanPdfState, PlanSection, PlanStatus
 from .rules import own_sme_id
+from .seed_search import SeedSearchResult
 
 # --- SMEs -----------------------------------------------------------------------------------------
 
@@ -582,27 +584,72 @@ class ReferralOutcomeView(ServiceFormMixin, TenantObjectMixin, View):
 
 
 class SeedListView(TenantViewMixin, ListView):
-    """Published seeds in plain language, for SME members to browse."""
+    """The one seed catalogue: published seeds in plain language. A typed need goes through the
+    screening engine (registered by matching, :mod:`smes.seed_search`); coordinators also see the
+    seed numbers and companies' columns."""
 
     permission_required = "smes.browse_seeds"
     template_name = "smes/seed_list.html"
     context_object_name = "seeds"
     paginate_by = 20
 
+    def base_queryset(self):
+        return selectors.seeds_for_browsing(user=self.request.user, municipality=self.municipality)
+
+    def get(self, request, *args, **kwargs):
+        from .seed_search import SeedHit, searcher
+
+        self.q = request.GET.get("q", "")
+        self.q_error = ""
+        self.result = None
+        if "q" in request.GET and not self.q.strip():
+            self.q_error = _("Describe what you need in a few words, for example 「工場の騒音を減らしたい」.")
+        elif self.q.strip():
+            search = searcher()
+            if search is not None:
+                self.result = search(
+                    municipality=self.municipality, text=self.q.strip(), allowed_ids=self.base_queryset()
+                )
+            else:
+                self.result = SeedSearchResult(
+                    hits=[
+                        SeedHit(patent=p, band="")
+                        for p in selectors.seeds_for_browsing(
+                            user=request.user, municipality=self.municipality, query=self.q.strip()
+                        )[:50]
+                    ]
+                )
+        response = super().get(request, *args, **kwargs)
+        if self.q_error:
+            response.status_code = 400
+        return response
+
     def get_queryset(self):
-        return selectors.seeds_for_browsing(
-            user=self.request.user,
-            municipality=self.municipality,
-            query=self.request.GET.get("q", "").strip(),
-        )
+        if self.result is not None:
+            return [hit.patent for hit in self.result.hits]
+        return self.base_queryset()
 
     def get_context_data(self, **kwargs):
+        from .seed_search import seed_needs
+
         sent = set(
             selectors.interests_of_sme(user=self.request.user, municipality=self.municipality).values_list(
                 "patent_id", flat=True
             )
         )
-        return super().get_context_data(q=self.request.GET.get("q", ""), sent=sent, **kwargs)
+        context = super().get_context_data(
+            q=self.q,
+            q_error=self.q_error,
+            result=self.result,
+            sent=sent,
+            is_coordinator=is_coordinator(self.request.user, self.municipality),
+            **kwargs,
+        )
+        bands = {hit.patent.pk: hit for hit in self.result.hits} if self.result else {}
+        context["rows"] = [
+            {"seed": seed, "hit": bands.get(seed.pk), "needs": seed_needs(seed)} for seed in context["seeds"]
+        ]
+        return context
 
 
 class SeedObjectMixin(TenantObjectMixin):
