@@ -226,6 +226,11 @@ class PlanListView(FilterSetMixin, TenantViewMixin, ListView):
         )
 
 
+def plan_seed_choices(request, municipality):
+    """The seeds a plan may be about: the published seeds the user may browse."""
+    return selectors.seeds_for_browsing(user=request.user, municipality=municipality)
+
+
 class PlanObjectMixin(TenantObjectMixin):
     """A plan, or one of its versions when the URL names a `number`."""
 
@@ -249,6 +254,13 @@ class PlanCreateView(ServiceFormMixin, SMEObjectMixin, View):
     def get_context_data(self, **kwargs):
         return super().get_context_data(sme=self.get_object(), **kwargs)
 
+    def get_form_kwargs(self):
+        return {"seeds": plan_seed_choices(self.request, self.municipality)}
+
+    def get_initial(self):
+        seed = self.request.GET.get("seed", "")
+        return {"seed": int(seed)} if seed.isdigit() else {}
+
     def post(self, request, *args, **kwargs):
         self.get_object()  # 404 before the form is read
         return super().post(request, *args, **kwargs)
@@ -259,6 +271,7 @@ class PlanCreateView(ServiceFormMixin, SMEObjectMixin, View):
             actor=self.request.user,
             title=form.cleaned_data["title"],
             sections=form.sections(),
+            seed=form.cleaned_data["seed"],
         )
 
     def get_success_url(self, result):
@@ -273,14 +286,23 @@ class PlanDetailView(PlanObjectMixin, View):
         plan = self.get_object()
         versions = list(selectors.versions_of(plan=plan))
         allowed = services.plan_transitions_for(plan=plan, user=request.user)
+        comments = (
+            selectors.comments_by_section(user=request.user, version=versions[-1]) if versions else {}
+        )
         context = {
             "plan": plan,
-            "sections": [(key, label, getattr(plan, key)) for key, label in PlanSection.choices],
             "versions": versions,
             "latest": versions[-1] if versions else None,
             "status_form": PlanStatusForm(allowed=allowed) if allowed else None,
             "can_edit": plan.status in services.EDITABLE_STATUSES
             and request.user.has_perm("smes.change_plan", plan),
+            "can_start_new_version": plan.status not in services.EDITABLE_STATUSES
+            and request.user.has_perm("smes.change_plan", plan),
+            # The coordinators' comments on the latest version, on the plan itself.
+            "comments": comments,
+            "sections": [
+                (key, label, getattr(plan, key), comments.get(key, [])) for key, label in PlanSection.choices
+            ],
         }
         return render(request, self.template_name, context)
 
@@ -293,10 +315,27 @@ class PlanEditView(ServiceFormMixin, PlanObjectMixin, View):
 
     def get_form_kwargs(self):
         # The unbound form shows the plan; the bound one is read from the post alone.
-        return {} if self.request.method == "POST" else {"instance": self.get_object()}
+        seeds = plan_seed_choices(self.request, self.municipality)
+        if self.request.method == "POST":
+            return {"seeds": seeds}
+        return {"instance": self.get_object(), "seeds": seeds}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(plan=self.get_object(), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_object()
+        if plan.status not in services.EDITABLE_STATUSES:
+            # A submitted or accepted plan is read-only: no form that accepts typing and then refuses.
+            messages.info(
+                request,
+                _(
+                    "This plan was submitted and is read-only now. "
+                    "Use 「Start a new version」 to go on writing from it."
+                ),
+            )
+            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.get_object()  # 404 before the form is read
@@ -308,10 +347,27 @@ class PlanEditView(ServiceFormMixin, PlanObjectMixin, View):
             actor=self.request.user,
             title=form.cleaned_data["title"],
             sections=form.sections(),
+            seed=form.cleaned_data["seed"],
         )
 
     def get_success_url(self, result):
         return self.tenant_url("plan_detail", pk=self.get_object().pk)
+
+
+class PlanNewVersionView(PlanObjectMixin, View):
+    """POST: a new draft from a read-only plan."""
+
+    permission_required = "smes.change_plan"
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_object()
+        try:
+            new = services.business_plan_new_version(plan=plan, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        messages.success(request, _("A new draft was started from the submitted plan."))
+        return redirect(self.tenant_url("plan_edit", pk=new.pk))
 
 
 class PlanStatusView(PlanObjectMixin, View):
