@@ -271,7 +271,7 @@ def business_plan_update(
     actor: User,
     title: str,
     sections: dict[str, str],
-    seed: Patent | None | Literal["unchanged"] = "unchanged",
+    seed: Patent | Literal["unchanged"] | None = "unchanged",
 ) -> BusinessPlan:
     """Change the working copy. Refused while coordinators are reviewing or after acceptance.
 

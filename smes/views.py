@@ -286,9 +286,7 @@ class PlanDetailView(PlanObjectMixin, View):
         plan = self.get_object()
         versions = list(selectors.versions_of(plan=plan))
         allowed = services.plan_transitions_for(plan=plan, user=request.user)
-        comments = (
-            selectors.comments_by_section(user=request.user, version=versions[-1]) if versions else {}
-        )
+        comments = selectors.comments_by_section(user=request.user, version=versions[-1]) if versions else {}
         context = {
             "plan": plan,
             "versions": versions,

@@ -24,7 +24,9 @@ def seed_a(city_a):
     with scopes_disabled():
         company = LargeCompanyFactory(municipality=city_a)
         return PatentFactory(
-            company=company, title="食品の鮮度を色で知らせるラベル", publication_state=PublicationState.PUBLISHED
+            company=company,
+            title="食品の鮮度を色で知らせるラベル",
+            publication_state=PublicationState.PUBLISHED,
         )
 
 

@@ -24,7 +24,7 @@ def demo_like_seeds(city_a):
     """Seeds written as the demo's are (patents/demo_data/japanese_seeds.json)."""
     with scopes_disabled():
         company = LargeCompanyFactory(municipality=city_a, name_ja="川崎重電株式会社")
-        seeds = {
+        return {
             "earphone": PatentFactory(
                 company=company,
                 title="騒音の中でも聞き取りやすい骨伝導イヤホン構造",
@@ -56,7 +56,6 @@ def demo_like_seeds(city_a):
                 publication_state=PublicationState.DRAFT,
             ),
         }
-    return seeds
 
 
 @pytest.fixture
