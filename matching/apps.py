@@ -18,6 +18,9 @@ class MatchingConfig(AppConfig):
         signals.connect()
         company_notify.connect()
         company_dashboard.register_panels()
+        from . import sme_catalogue
+
+        sme_catalogue.connect()
         _register_jobs()
         configure_table_path(table_path())
 

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patents.models import Patent
+
 from .models import SME, BusinessPlan, ContactPerson, Partner, PlanSection, Referral, ReferralOutcome
 from .services import SME_FIELDS, normalise_tags
 
@@ -123,10 +125,23 @@ class VisitForm(forms.Form):
 
 
 class BusinessPlanForm(forms.ModelForm):
+    seed = forms.ModelChoiceField(
+        label=_("seed the plan is about"), queryset=Patent.objects.none(), required=False
+    )
+
     class Meta:
         model = BusinessPlan
-        fields = ["title", *PlanSection.values]
+        fields = ["title", "seed", *PlanSection.values]
         widgets = {key: forms.Textarea(attrs={"rows": 5}) for key in PlanSection.values}
+
+    def __init__(self, *args, seeds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the published seeds the user may browse (and the plan's own, even if since taken down).
+        field = self.fields["seed"]
+        field.help_text = _("The seed (patent) this plan would license, if you have chosen one.")
+        field.empty_label = _("Not chosen yet")
+        if seeds is not None:
+            field.queryset = seeds
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

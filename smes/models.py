@@ -215,6 +215,14 @@ class BusinessPlan(models.Model):
     budget = models.TextField(PlanSection.BUDGET.label, blank=True)
     technology = models.TextField(PlanSection.TECHNOLOGY.label, blank=True)
     risks = models.TextField(PlanSection.RISKS.label, blank=True)
+    seed = models.ForeignKey(
+        "patents.Patent",
+        verbose_name=_("seed the plan is about"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="business_plans",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

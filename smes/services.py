@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -249,20 +249,30 @@ _SIDE_PERMISSION = {"sme": "smes.submit_plan", "coordinator": "smes.review_plan"
 
 
 def business_plan_create(
-    *, sme: SME, actor: User, title: str, sections: dict[str, str] | None = None
+    *,
+    sme: SME,
+    actor: User,
+    title: str,
+    sections: dict[str, str] | None = None,
+    seed: Patent | None = None,
 ) -> BusinessPlan:
-    """Start a plan in draft. Side effect: audit entry."""
+    """Start a plan in draft, about ``seed`` when given. Side effect: audit entry."""
     sections = {k: v for k, v in (sections or {}).items() if k in PlanSection.values}
     with transaction.atomic():
         plan = BusinessPlan.objects.create(
-            municipality=sme.municipality, sme=sme, title=title, created_by=actor, **sections
+            municipality=sme.municipality, sme=sme, title=title, created_by=actor, seed=seed, **sections
         )
         audit_log(municipality=sme.municipality, actor=actor, action="business_plan.created", obj=plan)
     return plan
 
 
 def business_plan_update(
-    *, plan: BusinessPlan, actor: User, title: str, sections: dict[str, str]
+    *,
+    plan: BusinessPlan,
+    actor: User,
+    title: str,
+    sections: dict[str, str],
+    seed: Patent | Literal["unchanged"] | None = "unchanged",
 ) -> BusinessPlan:
     """Change the working copy. Refused while coordinators are reviewing or after acceptance.
 
@@ -272,6 +282,9 @@ def business_plan_update(
         raise ValidationError(_("This plan is under review or accepted and cannot be edited now."))
     data = {"title": title, **{k: v for k, v in sections.items() if k in PlanSection.values}}
     changed = sorted(field_changes(plan, data))
+    if seed != "unchanged" and (seed.pk if seed else None) != plan.seed_id:
+        changed.append("seed")
+        plan.seed = seed
     if not changed:
         return plan
     for key, value in data.items():
@@ -286,6 +299,32 @@ def business_plan_update(
             changes={"fields": {"new": changed}},
         )
     return plan
+
+
+def business_plan_new_version(*, plan: BusinessPlan, actor: User) -> BusinessPlan:
+    """Start a new draft from a plan that is with the coordinators or accepted (read-only): a copy of
+    its working copy and seed, so the SME can go on writing without touching what was submitted.
+
+    Side effect: audit entry on the new plan naming the one it came from."""
+    if plan.status in EDITABLE_STATUSES:
+        raise ValidationError(_("This plan can still be edited; there is no need for a new version."))
+    with transaction.atomic():
+        new = BusinessPlan.objects.create(
+            municipality=plan.municipality,
+            sme=plan.sme,
+            title=plan.title,
+            seed=plan.seed,
+            created_by=actor,
+            **plan.sections(),
+        )
+        audit_log(
+            municipality=plan.municipality,
+            actor=actor,
+            action="business_plan.created",
+            obj=new,
+            changes={"from_plan": {"new": plan.pk}},
+        )
+    return new
 
 
 def business_plan_set_status(*, plan: BusinessPlan, new_status: str, actor: User) -> BusinessPlan:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
+    path("plans/<int:pk>/new-version/", views.PlanNewVersionView.as_view(), name="plan_new_version"),
     path("plans/<int:pk>/status/", views.PlanStatusView.as_view(), name="plan_status"),
     path("plans/<int:pk>/diff/", views.PlanDiffView.as_view(), name="plan_diff"),
     path("plans/<int:pk>/v<int:number>/", views.PlanVersionDetailView.as_view(), name="planversion_detail"),

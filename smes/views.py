@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from kawasaki.rules import is_coordinator
 from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.views import FilterSetMixin, ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 
@@ -36,6 +37,7 @@ from .forms import (
 )
 from .models import Industry, InterestStatus, PartnerKind, PlanPdfState, PlanSection, PlanStatus
 from .rules import own_sme_id
+from .seed_search import SeedSearchResult
 
 # --- SMEs -----------------------------------------------------------------------------------------
 
@@ -237,6 +239,11 @@ class PlanListView(FilterSetMixin, TenantViewMixin, ListView):
         )
 
 
+def plan_seed_choices(request, municipality):
+    """The seeds a plan may be about: the published seeds the user may browse."""
+    return selectors.seeds_for_browsing(user=request.user, municipality=municipality)
+
+
 class PlanObjectMixin(TenantObjectMixin):
     """A plan, or one of its versions when the URL names a `number`."""
 
@@ -260,6 +267,13 @@ class PlanCreateView(ServiceFormMixin, SMEObjectMixin, View):
     def get_context_data(self, **kwargs):
         return super().get_context_data(sme=self.get_object(), **kwargs)
 
+    def get_form_kwargs(self):
+        return {"seeds": plan_seed_choices(self.request, self.municipality)}
+
+    def get_initial(self):
+        seed = self.request.GET.get("seed", "")
+        return {"seed": int(seed)} if seed.isdigit() else {}
+
     def post(self, request, *args, **kwargs):
         self.get_object()  # 404 before the form is read
         return super().post(request, *args, **kwargs)
@@ -270,6 +284,7 @@ class PlanCreateView(ServiceFormMixin, SMEObjectMixin, View):
             actor=self.request.user,
             title=form.cleaned_data["title"],
             sections=form.sections(),
+            seed=form.cleaned_data["seed"],
         )
 
     def get_success_url(self, result):
@@ -284,14 +299,21 @@ class PlanDetailView(PlanObjectMixin, View):
         plan = self.get_object()
         versions = list(selectors.versions_of(plan=plan))
         allowed = services.plan_transitions_for(plan=plan, user=request.user)
+        comments = selectors.comments_by_section(user=request.user, version=versions[-1]) if versions else {}
         context = {
             "plan": plan,
-            "sections": [(key, label, getattr(plan, key)) for key, label in PlanSection.choices],
             "versions": versions,
             "latest": versions[-1] if versions else None,
             "status_form": PlanStatusForm(allowed=allowed) if allowed else None,
             "can_edit": plan.status in services.EDITABLE_STATUSES
             and request.user.has_perm("smes.change_plan", plan),
+            "can_start_new_version": plan.status not in services.EDITABLE_STATUSES
+            and request.user.has_perm("smes.change_plan", plan),
+            # The coordinators' comments on the latest version, on the plan itself.
+            "comments": comments,
+            "sections": [
+                (key, label, getattr(plan, key), comments.get(key, [])) for key, label in PlanSection.choices
+            ],
         }
         return render(request, self.template_name, context)
 
@@ -304,10 +326,27 @@ class PlanEditView(ServiceFormMixin, PlanObjectMixin, View):
 
     def get_form_kwargs(self):
         # The unbound form shows the plan; the bound one is read from the post alone.
-        return {} if self.request.method == "POST" else {"instance": self.get_object()}
+        seeds = plan_seed_choices(self.request, self.municipality)
+        if self.request.method == "POST":
+            return {"seeds": seeds}
+        return {"instance": self.get_object(), "seeds": seeds}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(plan=self.get_object(), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_object()
+        if plan.status not in services.EDITABLE_STATUSES:
+            # A submitted or accepted plan is read-only: no form that accepts typing and then refuses.
+            messages.info(
+                request,
+                _(
+                    "This plan was submitted and is read-only now. "
+                    "Use 「Start a new version」 to go on writing from it."
+                ),
+            )
+            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.get_object()  # 404 before the form is read
@@ -319,10 +358,27 @@ class PlanEditView(ServiceFormMixin, PlanObjectMixin, View):
             actor=self.request.user,
             title=form.cleaned_data["title"],
             sections=form.sections(),
+            seed=form.cleaned_data["seed"],
         )
 
     def get_success_url(self, result):
         return self.tenant_url("plan_detail", pk=self.get_object().pk)
+
+
+class PlanNewVersionView(PlanObjectMixin, View):
+    """POST: a new draft from a read-only plan."""
+
+    permission_required = "smes.change_plan"
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_object()
+        try:
+            new = services.business_plan_new_version(plan=plan, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.tenant_url("plan_detail", pk=plan.pk))
+        messages.success(request, _("A new draft was started from the submitted plan."))
+        return redirect(self.tenant_url("plan_edit", pk=new.pk))
 
 
 class PlanStatusView(PlanObjectMixin, View):
@@ -595,27 +651,72 @@ class ReferralOutcomeView(ServiceFormMixin, TenantObjectMixin, View):
 
 
 class SeedListView(TenantViewMixin, ListView):
-    """Published seeds in plain language, for SME members to browse."""
+    """The one seed catalogue: published seeds in plain language. A typed need goes through the
+    screening engine (registered by matching, :mod:`smes.seed_search`); coordinators also see the
+    seed numbers and companies' columns."""
 
     permission_required = "smes.browse_seeds"
     template_name = "smes/seed_list.html"
     context_object_name = "seeds"
     paginate_by = 20
 
+    def base_queryset(self):
+        return selectors.seeds_for_browsing(user=self.request.user, municipality=self.municipality)
+
+    def get(self, request, *args, **kwargs):
+        from .seed_search import SeedHit, searcher
+
+        self.q = request.GET.get("q", "")
+        self.q_error = ""
+        self.result = None
+        if "q" in request.GET and not self.q.strip():
+            self.q_error = _("Describe what you need in a few words, for example 「工場の騒音を減らしたい」.")
+        elif self.q.strip():
+            search = searcher()
+            if search is not None:
+                self.result = search(
+                    municipality=self.municipality, text=self.q.strip(), allowed_ids=self.base_queryset()
+                )
+            else:
+                self.result = SeedSearchResult(
+                    hits=[
+                        SeedHit(patent=p, band="")
+                        for p in selectors.seeds_for_browsing(
+                            user=request.user, municipality=self.municipality, query=self.q.strip()
+                        )[:50]
+                    ]
+                )
+        response = super().get(request, *args, **kwargs)
+        if self.q_error:
+            response.status_code = 400
+        return response
+
     def get_queryset(self):
-        return selectors.seeds_for_browsing(
-            user=self.request.user,
-            municipality=self.municipality,
-            query=self.request.GET.get("q", "").strip(),
-        )
+        if self.result is not None:
+            return [hit.patent for hit in self.result.hits]
+        return self.base_queryset()
 
     def get_context_data(self, **kwargs):
+        from .seed_search import seed_needs
+
         sent = set(
             selectors.interests_of_sme(user=self.request.user, municipality=self.municipality).values_list(
                 "patent_id", flat=True
             )
         )
-        return super().get_context_data(q=self.request.GET.get("q", ""), sent=sent, **kwargs)
+        context = super().get_context_data(
+            q=self.q,
+            q_error=self.q_error,
+            result=self.result,
+            sent=sent,
+            is_coordinator=is_coordinator(self.request.user, self.municipality),
+            **kwargs,
+        )
+        bands = {hit.patent.pk: hit for hit in self.result.hits} if self.result else {}
+        context["rows"] = [
+            {"seed": seed, "hit": bands.get(seed.pk), "needs": seed_needs(seed)} for seed in context["seeds"]
+        ]
+        return context
 
 
 class SeedObjectMixin(TenantObjectMixin):
