@@ -20,7 +20,6 @@ from .models import (
     ScreeningRun,
 )
 
-
 BAND_CHOICES = [
     ("strong", _("Strong match")),
     ("possible", _("Possible match")),
@@ -56,9 +55,7 @@ class ScreeningCandidateFilterSet(TenantFilterSet):
     decision = django_filters.ChoiceFilter(
         label=_label(ScreeningCandidate, "decision"), choices=Decision.choices
     )
-    band = django_filters.ChoiceFilter(
-        label=_("band"), choices=BAND_CHOICES, method="filter_band"
-    )
+    band = django_filters.ChoiceFilter(label=_("band"), choices=BAND_CHOICES, method="filter_band")
     sme = django_filters.ModelChoiceFilter(
         label=_label(ScreeningCandidate, "sme"), queryset=SME.objects.none()
     )

@@ -13,9 +13,13 @@ urlpatterns = [
         screening.RunSmeCandidatesView.as_view(),
         name="screeningrun_sme_candidates",
     ),
-    path("runs/<int:pk>/export.csv", screening.RunExportView.as_view(fmt="csv"), name="screeningrun_export_csv"),
     path(
-        "runs/<int:pk>/export.xlsx", screening.RunExportView.as_view(fmt="xlsx"), name="screeningrun_export_xlsx"
+        "runs/<int:pk>/export.csv", screening.RunExportView.as_view(fmt="csv"), name="screeningrun_export_csv"
+    ),
+    path(
+        "runs/<int:pk>/export.xlsx",
+        screening.RunExportView.as_view(fmt="xlsx"),
+        name="screeningrun_export_xlsx",
     ),
     path("runs/<int:pk>/share/", screening.ScreeningRunShareView.as_view(), name="screeningrun_share"),
     path("runs/<int:pk>/retry/", screening.ScreeningRunRetryView.as_view(), name="screeningrun_retry"),

@@ -193,7 +193,10 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             candidates = list(filterset.qs)
             # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated
             # on typed needs; runs from whole profiles show every candidate with its band).
-            if selectors.run_hides_weaker(run=run, candidates=candidates) and request.GET.get("weaker") != "1":
+            if (
+                selectors.run_hides_weaker(run=run, candidates=candidates)
+                and request.GET.get("weaker") != "1"
+            ):
                 kept = [c for c in candidates if c.band != "below" or c.decision != Decision.PENDING]
                 hidden, candidates = len(candidates) - len(kept), kept
         page_query = request.GET.copy()
