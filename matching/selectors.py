@@ -98,7 +98,7 @@ def sme_groups_page(
     )
     paginator = Paginator(per_sme, SMES_PER_PAGE)
     page_obj = paginator.get_page(page)
-    totals = dict(page_obj.object_list)
+    totals: dict[int | None, int] = dict(page_obj.object_list)
     rows = (
         candidates.filter(sme_id__in=list(totals))
         .annotate(
