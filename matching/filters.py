@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from kawasaki.filters import TenantFilterSet
 from smes.models import SME
@@ -18,6 +19,14 @@ from .models import (
     ScreeningCandidate,
     ScreeningRun,
 )
+
+BAND_CHOICES = [
+    ("strong", _("Strong match")),
+    ("possible", _("Possible match")),
+    ("weak", _("Weak match")),
+    ("below", _("Below the weak band")),
+    ("unknown", _("Band unknown")),
+]
 
 
 def _label(model, name: str):
@@ -41,11 +50,12 @@ class ScreeningRunFilterSet(TenantFilterSet):
 
 class ScreeningCandidateFilterSet(TenantFilterSet):
     """A run's candidates: the run page `screeningrun_detail` (its decision tabs) and
-    `GET /api/v1/screening-runs/{id}/candidates/` (decision, SME)."""
+    `GET /api/v1/screening-runs/{id}/candidates/` (decision, band, SME)."""
 
     decision = django_filters.ChoiceFilter(
         label=_label(ScreeningCandidate, "decision"), choices=Decision.choices
     )
+    band = django_filters.ChoiceFilter(label=_("band"), choices=BAND_CHOICES, method="filter_band")
     sme = django_filters.ModelChoiceFilter(
         label=_label(ScreeningCandidate, "sme"), queryset=SME.objects.none()
     )
@@ -53,6 +63,12 @@ class ScreeningCandidateFilterSet(TenantFilterSet):
     class Meta:
         model = ScreeningCandidate
         fields: list[str] = []
+
+    def filter_band(self, queryset, name, value):
+        # The band is stored in the explanation by the run ("unknown": stored before bands).
+        if value == "unknown":
+            return queryset.exclude(explanation__has_key="band")
+        return queryset.filter(explanation__band=value)
 
     def limit_choices(self) -> None:
         self.filters["sme"].queryset = smes_visible_to(user=self.user, municipality=self.municipality)

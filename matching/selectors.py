@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from kawasaki.models import Municipality, Role, User
@@ -68,6 +69,62 @@ def run_hides_weaker(*, run: ScreeningRun, candidates: Iterable[ScreeningCandida
     if candidates is not None:
         return any("query_kind" in (c.explanation or {}) for c in candidates)
     return run.candidates.filter(explanation__has_key="query_kind").exists()
+
+
+#: A portfolio run's page: SMEs per page and candidates shown per SME before "more".
+SMES_PER_PAGE = 50
+TOP_PER_SME = 5
+
+
+def hide_weaker_pending(candidates: QuerySet[ScreeningCandidate]) -> QuerySet[ScreeningCandidate]:
+    """The candidates without the pending ones below the weak band (what a run's page hides unless
+    asked), in the database so that a large run is never loaded to be counted."""
+    from .models import Decision
+
+    return candidates.exclude(Q(explanation__band="below") & Q(decision=Decision.PENDING))
+
+
+def sme_groups_page(
+    *, candidates: QuerySet[ScreeningCandidate], page: str | int | None, top: int = TOP_PER_SME
+) -> tuple[Page, list[dict]]:
+    """One page of a portfolio run's SMEs (``SMES_PER_PAGE``, by SME name) with each SME's first
+    ``top`` candidates by rank: ``{"sme", "candidates", "total", "more"}``. Two queries and a count,
+    whatever the size of the run (a window function picks each SME's first rows)."""
+    per_sme = (
+        candidates.order_by()
+        .values("sme_id")
+        .annotate(n=Count("id"))
+        .order_by("sme__name_ja", "sme_id")
+        .values_list("sme_id", "n")
+    )
+    paginator = Paginator(per_sme, SMES_PER_PAGE)
+    page_obj = paginator.get_page(page)
+    totals: dict[int | None, int] = dict(page_obj.object_list)
+    rows = (
+        candidates.filter(sme_id__in=list(totals))
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("sme_id")], order_by=[F("rank").asc(), F("pk").asc()]
+            )
+        )
+        .filter(position__lte=top)
+        .order_by("sme__name_ja", "sme_id", "rank", "pk")
+    )
+    groups: list[dict] = []
+    for candidate in rows:
+        if not groups or groups[-1]["sme_id"] != candidate.sme_id:
+            total = totals.get(candidate.sme_id, 0)
+            groups.append(
+                {
+                    "sme_id": candidate.sme_id,
+                    "sme": candidate.sme,
+                    "candidates": [],
+                    "total": total,
+                    "more": max(total - top, 0),
+                }
+            )
+        groups[-1]["candidates"].append(candidate)
+    return page_obj, groups
 
 
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:

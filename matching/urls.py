@@ -8,6 +8,19 @@ urlpatterns = [
     path("", screening.ScreeningHomeView.as_view(), name="screening_home"),
     path("runs/new/", screening.ScreeningRunCreateView.as_view(), name="screeningrun_create"),
     path("runs/<int:pk>/", screening.ScreeningRunDetailView.as_view(), name="screeningrun_detail"),
+    path(
+        "runs/<int:pk>/smes/<int:sme>/candidates/",
+        screening.RunSmeCandidatesView.as_view(),
+        name="screeningrun_sme_candidates",
+    ),
+    path(
+        "runs/<int:pk>/export.csv", screening.RunExportView.as_view(fmt="csv"), name="screeningrun_export_csv"
+    ),
+    path(
+        "runs/<int:pk>/export.xlsx",
+        screening.RunExportView.as_view(fmt="xlsx"),
+        name="screeningrun_export_xlsx",
+    ),
     path("runs/<int:pk>/share/", screening.ScreeningRunShareView.as_view(), name="screeningrun_share"),
     path("runs/<int:pk>/retry/", screening.ScreeningRunRetryView.as_view(), name="screeningrun_retry"),
     path(

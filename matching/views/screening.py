@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -14,8 +16,8 @@ from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
 
-from .. import selectors
-from ..filters import ScreeningCandidateFilterSet
+from .. import exports, selectors
+from ..filters import BAND_CHOICES, ScreeningCandidateFilterSet
 from ..forms import DecisionForm, GlossaryEntryForm, ProposalForm, QuickSearchForm, RunForm
 from ..indexing import EMPTY_QUERY_MESSAGE, query_has_words
 from ..models import Decision, Direction, RejectReason, ScreeningCandidate
@@ -176,17 +178,36 @@ class ScreeningRunDetailView(RunObjectMixin, View):
         filterset = ScreeningCandidateFilterSet(
             request.GET or None, queryset=selectors.candidates_of(run=run), request=request
         )
-        shown = None
+        shown = shown_band = None
         if filterset.is_bound:
             filterset.is_valid()  # a value that does not validate is ignored, and shown as an error
             shown = filterset.form.cleaned_data.get("decision") or None
-        candidates = list(filterset.qs) if run.is_finished else []
-        # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated on
-        # typed needs; runs from whole profiles show every candidate with its band).
+            shown_band = filterset.form.cleaned_data.get("band") or None
         hidden = 0
-        if selectors.run_hides_weaker(run=run, candidates=candidates) and request.GET.get("weaker") != "1":
-            kept = [c for c in candidates if c.band != "below" or c.decision != Decision.PENDING]
-            hidden, candidates = len(candidates) - len(kept), kept
+        groups: list[dict] = []
+        page_obj = None
+        candidates: list[ScreeningCandidate] = []
+        if run.is_finished and run.direction == Direction.PORTFOLIO:
+            # A whole portfolio x all SMEs: grouped by SME, 50 SMEs a page, the first five of each
+            # ("more" fetches the rest), so the page stays small at any size of run.
+            queryset = filterset.qs
+            if request.GET.get("weaker") != "1" and selectors.run_hides_weaker(run=run):
+                hidden = queryset.filter(explanation__band="below", decision=Decision.PENDING).count()
+                queryset = selectors.hide_weaker_pending(queryset)
+            page_obj, groups = selectors.sme_groups_page(candidates=queryset, page=request.GET.get("page"))
+        elif run.is_finished:
+            candidates = list(filterset.qs)
+            # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated
+            # on typed needs; runs from whole profiles show every candidate with its band).
+            if (
+                selectors.run_hides_weaker(run=run, candidates=candidates)
+                and request.GET.get("weaker") != "1"
+            ):
+                kept = [c for c in candidates if c.band != "below" or c.decision != Decision.PENDING]
+                hidden, candidates = len(candidates) - len(kept), kept
+        page_query = request.GET.copy()
+        page_query.pop("page", None)
+        more_query = page_query.copy()
         weaker_query = request.GET.copy()
         weaker_query["weaker"] = "1"
         counts = selectors.candidate_counts(run=run) if run.is_finished else {}
@@ -195,8 +216,14 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             "run": run,
             "can_retry": can_retry,
             "candidates": candidates,
+            "groups": groups,
+            "page_obj": page_obj,
+            "page_query": page_query.urlencode(),
+            "more_query": more_query.urlencode(),
             "filter_form": filterset.form,
             "shown_decision": shown,
+            "shown_band": shown_band,
+            "band_filters": BAND_CHOICES,
             "decision_filters": [(value, label, counts.get(value, 0)) for value, label in Decision.choices],
             "total_candidates": sum(counts.values()),
             "proposal_form": ProposalForm(shortlisted=shortlisted),
@@ -206,6 +233,56 @@ class ScreeningRunDetailView(RunObjectMixin, View):
             "weaker_url": f"?{weaker_query.urlencode()}",
         }
         return render(request, self.template_name, context)
+
+
+class RunSmeCandidatesView(RunObjectMixin, View):
+    """htmx "more": the rest of one SME's candidates in a portfolio run (after the first five), with
+    the page's filters."""
+
+    permission_required = "matching.view_screeningrun"
+
+    def get(self, request, *args, **kwargs):
+        run = self.get_object()
+        filterset = ScreeningCandidateFilterSet(
+            request.GET or None,
+            queryset=selectors.candidates_of(run=run).filter(sme_id=self.kwargs["sme"]),
+            request=request,
+        )
+        if filterset.is_bound:
+            filterset.is_valid()
+        queryset = filterset.qs
+        if request.GET.get("weaker") != "1" and selectors.run_hides_weaker(run=run):
+            queryset = selectors.hide_weaker_pending(queryset)
+        candidates = list(queryset.order_by("rank", "pk")[selectors.TOP_PER_SME :])
+        if not candidates and not queryset.exists():
+            raise Http404
+        context = {"run": run, "candidates": candidates, "reject_reasons": RejectReason.choices}
+        return render(request, "matching/_candidate_rows.html", context)
+
+
+class RunExportView(RunObjectMixin, View):
+    """The whole run as CSV or XLSX (every candidate, every SME, whatever the page's filters),
+    streamed: rows are read in chunks and written as they come."""
+
+    permission_required = "matching.view_screeningrun"
+    fmt = "csv"
+
+    def get(self, request, *args, **kwargs):
+        run = self.get_object()
+        rows = exports.candidate_rows(
+            selectors.candidates_of(run=run).iterator(chunk_size=2000), language=get_language() or "ja"
+        )
+        name = f"screening-run-{run.pk}"
+        if self.fmt == "xlsx":
+            return FileResponse(
+                exports.xlsx_file(rows, title=_("Candidates")),
+                as_attachment=True,
+                filename=f"{name}.xlsx",
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
 
 
 class CandidateDecideView(TenantObjectMixin, View):

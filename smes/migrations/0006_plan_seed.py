@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patents', '0005_import_job_heartbeat'),
-        ('smes', '0004_plan_pdf'),
+        ('smes', '0005_add_contact_person'),
     ]
 
     operations = [

@@ -203,4 +203,4 @@ def test_the_schema_documents_the_filters():
 
     assert parameters("/api/v1/meetings/") == {"kind", "status"}
     assert parameters("/api/v1/screening-runs/") == {"direction", "status"}
-    assert parameters("/api/v1/screening-runs/{run_pk}/candidates/") == {"run_pk", "decision", "sme"}
+    assert parameters("/api/v1/screening-runs/{run_pk}/candidates/") == {"run_pk", "decision", "band", "sme"}

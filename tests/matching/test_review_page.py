@@ -34,7 +34,7 @@ def detail(client, run, query=""):
 
 
 def shown_ids(html):
-    return [int(pk) for pk in re.findall(r'<li class="candidate [^"]*" id="candidate-(\d+)"', html)]
+    return [int(pk) for pk in re.findall(r'<li class="candidate(?:-row)? [^"]*" id="candidate-(\d+)"', html)]
 
 
 @pytest.mark.django_db
@@ -61,7 +61,8 @@ def test_portfolio_run_groups_candidates_under_their_sme(client_of, coordinator_
     html = detail(client_of(coordinator_a), run)
     with scopes_disabled():
         names = sorted(str(c.sme) for c in run.candidates.select_related("sme"))
-    assert re.findall(r'<h3 class="candidate-group">([^<]+)</h3>', html) == names
+    found = re.findall(r'data-testid="sme-group">\s*<h3>\s*<a href="[^"]+">([^<]+)</a>', html)
+    assert found == names
 
 
 @pytest.mark.django_db

@@ -122,6 +122,24 @@ def _shortlist_entry(municipality, user):
     return ShortlistEntry.objects.create(municipality=municipality, sme=sme, patent=patent).pk
 
 
+def _run_sme(municipality, user):
+    """A portfolio run with one SME's candidate: the "more" fragment of that SME."""
+    run = ScreeningRun.objects.create(municipality=municipality, direction="portfolio", query_text="")
+    patent = make_patent(municipality, make_company(municipality), "probe seed")
+    sme = make_sme(municipality, "probe SME")
+    ScreeningCandidate.objects.create(
+        municipality=municipality,
+        run=run,
+        patent=patent,
+        sme=sme,
+        rank=1,
+        score=1.0,
+        relevance=1.0,
+        fit_adjustment=0.0,
+    )
+    return {"pk": run.pk, "sme": sme.pk}
+
+
 def _glossary_entry(municipality, user):
     entry, _created = GlossaryEntry.objects.get_or_create(
         municipality=municipality, term="弁", defaults={"equivalents": "valve"}
@@ -159,6 +177,9 @@ ROLE_MATRIX = {
     "screeningrun_create": STAFF,
     "screeningrun_detail": STAFF,
     "screeningrun_share": STAFF,
+    "screeningrun_sme_candidates": STAFF,
+    "screeningrun_export_csv": STAFF,
+    "screeningrun_export_xlsx": STAFF,
     "screeningrun_retry": STAFF,
     "meetingproposal_create": STAFF,
     "candidate_decide": STAFF,
@@ -193,6 +214,9 @@ ROLE_MATRIX = {
 PROBE_OBJECTS = {
     "screeningrun_detail": _run,
     "screeningrun_share": _run,
+    "screeningrun_sme_candidates": _run_sme,
+    "screeningrun_export_csv": _run,
+    "screeningrun_export_xlsx": _run,
     "screeningrun_retry": _run,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
