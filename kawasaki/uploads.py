@@ -10,7 +10,9 @@ name or the browser's Content-Type:
 - DOCX, XLSX, ODT: a zip archive within entry, size and compression-ratio limits, without DTDs in its
   XML, holding the members that make it that kind of document, without macros;
 - DOC: the OLE2 compound-file signature;
-- CSV, plain text, JSON Lines: UTF-8 or Shift_JIS text without NUL bytes.
+- CSV, plain text, JSON Lines: UTF-8 or Shift_JIS text without NUL bytes, and not markup: a text that
+  opens with a tag (HTML, SVG, XML) or carries one a browser would sniff as HTML is refused everywhere;
+- GIF, BMP, TIFF and icons are refused by their signature (no kind accepts them).
 
 A refusal is ``ValidationError({"file": message})`` in the active language, naming the kind and, for
 size, the limit in MB. ``RequestSizeLimitMiddleware`` refuses a request body larger than the largest
@@ -38,6 +40,11 @@ ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_UNCOMPRESSED = 500 * MB
 ZIP_MAX_RATIO = 100
 TEXT_SAMPLE_BYTES = 1 << 20
+# Image formats no kind accepts (GIF, BMP, TIFF, ICO): refused by signature, even without a NUL byte.
+REFUSED_SIGNATURES = (b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x01\x00")
+# Tags that make a browser treat a text as a page or an image with scripts (its sniffing reads ~1 KB).
+MARKUP_SNIFF_BYTES = 1024
+MARKUP_TAGS = (b"<svg", b"<html", b"<script", b"<!doctype", b"<?xml", b"<body", b"<head", b"<iframe")
 FORM_MARGIN_BYTES = 1 * MB  # the other fields of a form and the multipart framing
 
 
@@ -153,9 +160,30 @@ def _family(head: bytes) -> str:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    if not head or b"\x00" in head:
+    if not head or b"\x00" in head or head.startswith(REFUSED_SIGNATURES):
         return "other"
+    if _is_markup(head):
+        return "markup"
     return "text"
+
+
+def _is_markup(head: bytes) -> bool:
+    """A text that opens with a tag, or carries an HTML/SVG/XML tag where browsers sniff for one."""
+    start = head[:MARKUP_SNIFF_BYTES]
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if start.startswith(bom):
+            start = start[len(bom) :]
+    if start.lstrip().startswith(b"<"):
+        return True
+    lowered = start.lower()
+    return any(tag in lowered for tag in MARKUP_TAGS)
+
+
+def _markup_refused(kind: str) -> ValidationError:
+    return _refuse(
+        _("Markup (HTML, SVG or XML) is not accepted as %(kind)s: upload %(types)s.")
+        % {"kind": KINDS[kind].label, "types": accepted_labels(kind)}
+    )
 
 
 def _check_image(upload, kind: str) -> FileType:
@@ -294,6 +322,8 @@ def validate_upload(upload, *, kind: str) -> FileType:
     upload.seek(0)
     family = _family(upload.read(4096))
     upload.seek(0)
+    if family == "markup":
+        raise _markup_refused(kind)
     if KINDS[kind].checked_by_reader:
         if family == "zip" and XLSX in accepted:
             return XLSX

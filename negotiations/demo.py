@@ -7,6 +7,11 @@ Dates are given per fiscal year of the story (`fy` 0, 1, 2 and `on` as MM-DD, Ap
 story is placed so that its last date is before today, and its dates are in order (NDA after the
 meeting, licence after the NDA, launch after the licence). A few deals are still open, two dropped.
 
+The records carry the story's dates too, not the day the demo ran: every row a step writes (the deal,
+its timeline and audit entries, the meeting, the visit, the terms, the product) is stamped with that
+step's date (`_dated`), so a deal is opened on the day its meeting was held, its "NDA signed" entry is
+dated the NDA's day, and the time a deal spent in each state is the story's.
+
 Idempotent: nothing is added to a municipality that already has deals. A deal whose SME or company is
 missing (another app's demo not run) is left out.
 """
@@ -15,21 +20,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
 
 from kawasaki.demo import demo_step
+from kawasaki.models import AuditEntry
 from matching.demo import DEMO_CLOSED_MEETING
 from matching.models import Meeting, MeetingKind
 from matching.services import meetings
 from patents.models import CompanyAlias, LargeCompany, Patent, company_name_key
 from smes import services as sme_services
-from smes.models import SME
+from smes.models import SME, Visit
 
 from . import services
-from .models import Negotiation, State
+from .models import LicenceTerms, Negotiation, Product, State, Task, TimelineEntry
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 DATED_PARTS = ("opened", "visit", "meeting", "nda", "licence", "product")
@@ -69,6 +77,34 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
+# The time stamps a demo step writes (auto_now / auto_now_add, or "now" set by a service), per model.
+STAMPED = (
+    (TimelineEntry, ("created_at",)),
+    (AuditEntry, ("created_at",)),
+    (Negotiation, ("created_at", "state_changed_at")),
+    (Meeting, ("created_at",)),
+    (Visit, ("created_at",)),
+    (LicenceTerms, ("recorded_at",)),
+    (Product, ("created_at",)),
+    (Task, ("created_at",)),
+)
+
+
+@contextmanager
+def _dated(day: dt.date, hour: int) -> Iterator[None]:
+    """Stamp every row the block writes (or whose stamp it moves) with `day` at `hour`, not now.
+
+    The services stamp "now"; a row written before the block (an earlier step, already back-dated,
+    or another app's demo) has a stamp before `started`, so only this step's rows move.
+    """
+    started = timezone.now()
+    yield
+    when = _at(day, hour)
+    for model, fields in STAMPED:
+        for field in fields:
+            model._base_manager.filter(**{f"{field}__gte": started}).update(**{field: when})
+
+
 def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) -> Negotiation | None:
     sme = SME.objects.filter(municipality=municipality, name_ja=data["sme"]).first()
     company = _company(municipality, data["company"])
@@ -80,90 +116,114 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
         return story_date(first_year, data[key])
 
     if "visit" in data:
-        sme_services.visit_record(
-            sme=sme,
-            actor=coordinator,
-            visited_on=on("visit"),
-            people_met="代表取締役",
-            notes="事業の現状と今後の方向を聞き取り、関連する開放特許を紹介した。",
-            needs_learnt=sme.needs,
-        )
+        with _dated(on("visit"), 11):
+            sme_services.visit_record(
+                sme=sme,
+                actor=coordinator,
+                visited_on=on("visit"),
+                people_met="代表取締役",
+                notes="事業の現状と今後の方向を聞き取り、関連する開放特許を紹介した。",
+                needs_learnt=sme.needs,
+            )
     if "meeting" in data:
         day = on("meeting")
-        meeting = meetings.meeting_create(
-            municipality=municipality,
-            actor=coordinator,
-            kind=MeetingKind.ONE_ON_ONE,
-            title=f"個別面談 {sme.name_ja.replace('（サンプル）', '')} × {company.name_ja.replace('(サンプル)', '')}",
-            starts_at=_at(day, 14),
-            ends_at=_at(day, 15),
-            venue=venue,
-            company=company,
-            seeds=seeds,
-            smes=[sme],
-        )
-        # The matching app's signal opens the deal and advances it to "meeting held".
-        meetings.meeting_hold(
-            meeting=meeting, actor=coordinator, minutes=data["meeting"]["minutes"], attended_sme_ids=[sme.pk]
-        )
+        # Arranged three weeks ahead, held (with minutes) on its day.
+        with _dated(day - dt.timedelta(days=21), 10):
+            meeting = meetings.meeting_create(
+                municipality=municipality,
+                actor=coordinator,
+                kind=MeetingKind.ONE_ON_ONE,
+                title=f"個別面談 {sme.name_ja.replace('（サンプル）', '')} × {company.name_ja.replace('(サンプル)', '')}",
+                starts_at=_at(day, 14),
+                ends_at=_at(day, 15),
+                venue=venue,
+                company=company,
+                seeds=seeds,
+                smes=[sme],
+            )
+        with _dated(day, 16):
+            # The matching app's signal opens the deal and advances it to "meeting held".
+            meetings.meeting_hold(
+                meeting=meeting,
+                actor=coordinator,
+                minutes=data["meeting"]["minutes"],
+                attended_sme_ids=[sme.pk],
+            )
         deal = Negotiation.objects.get(municipality=municipality, sme=sme, company=company)
+        last = day
     else:
-        deal, _created = services.negotiation_open(
-            municipality=municipality,
-            actor=coordinator,
-            sme=sme,
-            company=company,
-            seeds=seeds,
-            note="交流会の資料を見た企業から関心の連絡",
-        )
+        last = on("opened")
+        with _dated(last, 10):
+            deal, _created = services.negotiation_open(
+                municipality=municipality,
+                actor=coordinator,
+                sme=sme,
+                company=company,
+                seeds=seeds,
+                note="交流会の資料を見た企業から関心の連絡",
+            )
     target = data["target"]
     if target == State.INTRODUCED:
-        services.negotiation_advance_to(negotiation=deal, to_state=State.INTRODUCED, actor=coordinator)
+        last = min(last + dt.timedelta(days=7), timezone.localdate())
+        with _dated(last, 10):
+            services.negotiation_advance_to(negotiation=deal, to_state=State.INTRODUCED, actor=coordinator)
     if "nda" in data:
-        signed = on("nda")
-        services.nda_record(
-            negotiation=deal,
-            actor=coordinator,
-            signed_on=signed,
-            expires_on=signed.replace(year=signed.year + 3),
-        )
-        # As far as the deal went before its licence (a dropped deal was dropped during evaluation).
-        order = State.values
-        reached = (
-            State.EVALUATION
-            if target == State.DROPPED
-            else order[min(order.index(target), order.index(State.TERMS))]
-        )
-        services.negotiation_advance_to(negotiation=deal, to_state=reached, actor=coordinator)
+        last = signed = on("nda")
+        with _dated(signed, 10):
+            services.nda_record(
+                negotiation=deal,
+                actor=coordinator,
+                signed_on=signed,
+                expires_on=signed.replace(year=signed.year + 3),
+            )
+            # As far as the deal went before its licence (a dropped deal was dropped during evaluation).
+            order = State.values
+            reached = (
+                State.EVALUATION
+                if target == State.DROPPED
+                else order[min(order.index(target), order.index(State.TERMS))]
+            )
+            services.negotiation_advance_to(negotiation=deal, to_state=reached, actor=coordinator)
     if "licence" in data:
+        last = on("licence")
         terms = {k: v for k, v in data["licence"].items() if k not in ("fy", "on")}
-        services.licence_terms_record(
-            negotiation=deal,
-            actor=coordinator,
-            data={**terms, "royalty_percent": Decimal(terms["royalty_percent"]), "signed_on": on("licence")},
-        )
+        with _dated(last, 11):
+            services.licence_terms_record(
+                negotiation=deal,
+                actor=coordinator,
+                data={**terms, "royalty_percent": Decimal(terms["royalty_percent"]), "signed_on": last},
+            )
     if target in (State.PROTOTYPE, State.LAUNCHED):
-        services.negotiation_advance_to(negotiation=deal, to_state=State.PROTOTYPE, actor=coordinator)
+        # The prototype a month after the licence (before the launch, and not later than yesterday).
+        ceiling = on("product") if "product" in data else timezone.localdate() - dt.timedelta(days=1)
+        last = max(last, min(last + dt.timedelta(days=30), ceiling))
+        with _dated(last, 12):
+            services.negotiation_advance_to(negotiation=deal, to_state=State.PROTOTYPE, actor=coordinator)
     if "product" in data:
         product = data["product"]
-        services.product_record(
-            negotiation=deal,
-            actor=coordinator,
-            name=product["name"],
-            description=product["description"],
-            launch_date=on("product"),
-            price_yen=product["price_yen"],
-            source_note="デモ用のサンプル（架空の製品） / Demo sample, fictional product",
-        )
+        last = on("product")
+        with _dated(last, 13):
+            services.product_record(
+                negotiation=deal,
+                actor=coordinator,
+                name=product["name"],
+                description=product["description"],
+                launch_date=last,
+                price_yen=product["price_yen"],
+                source_note="デモ用のサンプル（架空の製品） / Demo sample, fictional product",
+            )
     if target == State.DROPPED:
-        services.negotiation_move(
-            negotiation=deal,
-            to_state=State.DROPPED,
-            actor=coordinator,
-            reason=data["drop"]["reason"],
-            note=data["drop"]["note"],
-            confirmed=True,
-        )
+        # Dropped after about six weeks of evaluation (not later than yesterday).
+        last = min(last + dt.timedelta(days=45), timezone.localdate() - dt.timedelta(days=1))
+        with _dated(last, 17):
+            services.negotiation_move(
+                negotiation=deal,
+                to_state=State.DROPPED,
+                actor=coordinator,
+                reason=data["drop"]["reason"],
+                note=data["drop"]["note"],
+                confirmed=True,
+            )
     return deal
 
 
@@ -184,19 +244,22 @@ def negotiations_demo(context: dict) -> None:
 def _kawasaki_tasks(municipality, coordinator, deals: list[Negotiation], today: dt.date) -> None:
     live = [d for d in deals if d.state in (State.EVALUATION, State.TERMS)]
     if live:
-        services.timeline_add(
-            negotiation=live[0],
-            actor=coordinator,
-            kind="note",
-            text="社内メモ: 先方は用途を限った独占を希望する可能性あり",
-            internal=True,
-        )
-        services.timeline_add(
-            negotiation=live[0],
-            actor=coordinator,
-            kind="call",
-            text="中小企業と電話: 試料の評価は来週完了見込み",
-        )
+        # This week's notes on a live deal: after its last step (the story's dates are all in the past).
+        with _dated(today - dt.timedelta(days=3), 15):
+            services.timeline_add(
+                negotiation=live[0],
+                actor=coordinator,
+                kind="note",
+                text="社内メモ: 先方は用途を限った独占を希望する可能性あり",
+                internal=True,
+            )
+        with _dated(today - dt.timedelta(days=1), 10):
+            services.timeline_add(
+                negotiation=live[0],
+                actor=coordinator,
+                kind="call",
+                text="中小企業と電話: 試料の評価は来週完了見込み",
+            )
         services.task_create(
             municipality=municipality,
             actor=coordinator,

@@ -4,7 +4,7 @@ the whole municipality, company IP staff and SME members only what they are part
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -336,4 +336,19 @@ def data_quality_problems(*, municipality: Municipality, today: dt.date | None =
                 meeting.pk,
             )
         )
+    for rule in DATA_QUALITY_RULES:
+        problems.extend(rule(municipality=municipality, today=today))
     return problems
+
+
+# The rules of records that link to deals but live in another app (a subsidy application dated before
+# its deal was opened): that app registers a function `(municipality=, today=) -> RecordProblems` in its
+# AppConfig.ready(), and the data-quality page lists what it finds after the deals' own problems.
+DataQualityRule = Callable[..., Iterable[RecordProblem]]
+DATA_QUALITY_RULES: list[DataQualityRule] = []
+
+
+def register_data_quality_rule(rule: DataQualityRule) -> None:
+    """Add a rule to the data-quality page (once; the apps' ready() may run twice in tests)."""
+    if rule not in DATA_QUALITY_RULES:
+        DATA_QUALITY_RULES.append(rule)

@@ -13,8 +13,9 @@ decompression bombs are refused before decoding. A PDF must start with the PDF s
 checked as a zip archive (size, entries, compression ratio, no DTDs: the portfolio import's checks) and
 must hold a workbook without macros. A CSV must be UTF-8 or Shift_JIS text that the csv module reads.
 
-The documented limit per file is KAWASAKI_ATTACHMENT_MAX_BYTES (default 10 MB); MAX_PER_PATENT files
-per seed.
+Every file then passes the core's upload policy, `kawasaki.uploads.validate_upload(kind="seed_attachment")`
+(its cap, KAWASAKI_UPLOAD_MAX_BYTES["seed_attachment"], default 10 MB; GIF and markup refused);
+MAX_PER_PATENT files per seed.
 """
 
 from __future__ import annotations
@@ -255,4 +256,8 @@ def inspect_upload(upload, *, kind: str) -> FileType:
         file_type = _check_csv(data)
     if file_type not in accepted:
         raise wrong_type
+    # Last, the core's one upload policy (kawasaki.uploads): the cap in force, GIF and markup refused
+    # (an SVG or HTML page reads as CSV text above), as for every other upload.
+    upload.seek(0)
+    uploads.validate_upload(upload, kind="seed_attachment")
     return file_type

@@ -10,8 +10,13 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
+        from negotiations.selectors import register_data_quality_rule
 
         from . import dashboard, timeline  # noqa: F401 - register the panels and timeline sources
+        from .selectors import applications_dated_before_their_deal
+
+        # An application dated before its deal was opened is listed on the deals' data-quality page.
+        register_data_quality_rule(applications_dated_before_their_deal)
 
         register_nav(
             NavItem(_("Subsidy programmes"), "programme_list", "subsidies.view_programme", order=50),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, Min, Prefetch, QuerySet, Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from kawasaki.models import Municipality, User
 from kawasaki.models.users import STAFF_ROLES, hash_secret
 from kawasaki.rules import is_coordinator, is_reporting_client
 from negotiations.models import Negotiation, State
+from negotiations.selectors import RecordProblem
 from smes.models import SME, BusinessPlan, PlanStatus
 from smes.rules import own_sme_id
 
@@ -198,3 +200,53 @@ def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
             .filter(token_hash=hash_secret(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
+
+
+def _event_messages() -> tuple[tuple[str, str], ...]:
+    """An application's event dates in the order they happen, each with its data-quality message."""
+    return (
+        ("submitted_on", _("Submitted on {date}, before the linked deal ({deal}) was opened on {opened}.")),
+        ("decided_on", _("Decided on {date}, before the linked deal ({deal}) was opened on {opened}.")),
+        (
+            "result_reported_on",
+            _("Result reported on {date}, before the linked deal ({deal}) was opened on {opened}."),
+        ),
+        ("withdrawn_on", _("Withdrawn on {date}, before the linked deal ({deal}) was opened on {opened}.")),
+    )
+
+
+def applications_dated_before_their_deal(
+    *, municipality: Municipality, today: dt.date | None = None
+) -> list[RecordProblem]:
+    """Data-quality rule: applications linked to a deal with an event dated before the deal was opened
+    (the day of its first timeline entry, or of its creation: services.applications.deal_opened_on).
+    The service refuses such a date now; these are records from before the rule, or imported. One
+    query: the deal's first entry comes as an aggregate."""
+    applications = (
+        Application.objects.filter(municipality=municipality, negotiation__isnull=False)
+        .select_related("sme", "programme", "negotiation__sme", "negotiation__company")
+        .annotate(deal_first_entry=Min("negotiation__entries__created_at"))
+        .order_by("pk")
+    )
+    problems = []
+    for application in applications:
+        deal = application.negotiation
+        assert deal is not None  # filtered above
+        opened = timezone.localtime(application.deal_first_entry or deal.created_at).date()
+        for field, message in _event_messages():
+            day = getattr(application, field)
+            if day is not None and day < opened:
+                problems.append(
+                    RecordProblem(
+                        str(application),
+                        message.format(
+                            date=formats.date_format(day, "DATE_FORMAT"),
+                            deal=deal,
+                            opened=formats.date_format(opened, "DATE_FORMAT"),
+                        ),
+                        "subsidy_application_detail",
+                        application.pk,
+                    )
+                )
+                break  # one line per application: its earliest event says it
+    return problems

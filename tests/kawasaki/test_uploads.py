@@ -79,6 +79,13 @@ def test_accepted_by_content(kind, name, data, expected):
         ("subsidy_document", "x.txt", b"\x81 \x81 not text"),
         ("deal_document", "empty.pdf", b""),
         ("portfolio_import", "p.csv", b"MZ\x90\x00" + b"\x00" * 100),  # an executable named .csv
+        # GIF and markup, refused at every upload point (by signature; an SVG or HTML reads as text).
+        ("seed_attachment", "a.gif", b"GIF89a\x01\x01\x01\x01\x80\x01\x01"),
+        ("product_photo", "a.gif", b"GIF87a\x01\x01\x01\x01"),
+        ("seed_attachment", "d.csv", b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'),
+        ("deal_document", "n.txt", b"\xef\xbb\xbf  <!DOCTYPE html><html><script>x</script></html>"),
+        ("subsidy_document", "r.csv", b"a,b\n<html><script>alert(1)</script>"),
+        ("portfolio_import", "p.csv", b"<?xml version='1.0'?><svg/>"),
     ],
 )
 def test_refused_by_content(kind, name, data):

@@ -13,7 +13,16 @@ from django_scopes import scopes_disabled
 from kawasaki import demo
 from kawasaki.models import Municipality
 from matching.models import Meeting, MeetingStatus, Participant
-from negotiations.models import LicenceTerms, Negotiation, Product, State, Task
+from negotiations.models import (
+    EntryCode,
+    EntryKind,
+    LicenceTerms,
+    Negotiation,
+    Product,
+    State,
+    Task,
+    TimelineEntry,
+)
 from patents.models import LargeCompany
 from smes.models import SME, Partner, Visit
 from smes.validators import validate_corporate_number
@@ -182,3 +191,59 @@ def test_demo_closed_meeting_gets_its_follow_up_task(monkeypatch):
         assert list(Task.objects.filter(meeting__isnull=False).values_list("title", "meeting__title")) == [
             ("説明会の資料を企業から受領", "クローズド技術説明会（デモ）")
         ]
+
+
+@pytest.mark.django_db
+def test_records_carry_the_story_dates_not_the_day_the_demo_ran(seeded):
+    """Deals, their timelines, meetings and visits are stamped along the story: a deal is opened the day
+    its meeting was held (or the story's day), each entry on the day of what it records, in order."""
+    today = timezone.localdate()
+
+    def day(value):
+        return timezone.localtime(value).date()
+
+    deals = Negotiation.objects.select_related("terms").prefetch_related("products")
+    assert deals.count() >= 20
+    for deal in deals:
+        entries = list(TimelineEntry.objects.filter(negotiation=deal).order_by("created_at", "pk"))
+        assert entries, deal
+        opened = day(deal.created_at)
+        assert opened < today, deal
+        assert day(entries[0].created_at) == opened, deal
+        held = Meeting.objects.filter(
+            company=deal.company,
+            status=MeetingStatus.HELD,
+            pk__in=Participant.objects.filter(sme=deal.sme, attended=True).values("meeting_id"),
+        ).first()
+        if held is not None:
+            # Evidence first: the meeting was arranged before it was held, and it opened the deal.
+            assert day(held.created_at) < day(held.starts_at) == opened, deal
+        for entry in entries:
+            if entry.code == EntryCode.NDA_RECORDED:
+                assert day(entry.created_at) == deal.nda_signed_on, deal
+            elif entry.code == EntryCode.TERMS_RECORDED:
+                assert day(entry.created_at) == deal.terms.signed_on, deal
+            elif entry.code == EntryCode.PRODUCT_RECORDED:
+                assert day(entry.created_at) == deal.products.get().launch_date, deal
+            if entry.kind != EntryKind.NOTE and entry.kind != EntryKind.CALL:
+                assert day(entry.created_at) < today, (deal, entry.kind, entry.code)
+        # The states were entered in pipeline order, and the deal's "state changed" is its last move.
+        moves = [e for e in entries if e.kind == EntryKind.STATE_CHANGE]
+        order = [State.values.index(e.to_state) for e in moves]
+        assert order == sorted(order), deal
+        assert deal.state_changed_at == (moves[-1].created_at if moves else deal.created_at), deal
+        # Every step after the one before: no two days out of order on the timeline.
+        assert [e.created_at for e in entries] == sorted(e.created_at for e in entries)
+    # The visits the deals' stories begin with (the smes app's own demo visits are its own).
+    story_visits = Visit.objects.filter(
+        notes="事業の現状と今後の方向を聞き取り、関連する開放特許を紹介した。"
+    )
+    assert story_visits.count() >= 10
+    for visit in story_visits:
+        assert day(visit.created_at) == visit.visited_on
+    # Only this week's notes and the open tasks are recent; the history is spread over the story.
+    recent = TimelineEntry.objects.filter(created_at__date__gte=today - dt.timedelta(days=7))
+    assert set(recent.values_list("kind", flat=True)) <= {EntryKind.NOTE, EntryKind.CALL}
+    licences = LicenceTerms.objects.all()
+    assert all(day(t.recorded_at) == t.signed_on for t in licences)
+    assert len({day(d.created_at) for d in deals}) >= deals.count() - 2
