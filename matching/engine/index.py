@@ -523,10 +523,42 @@ class ScreeningIndex:
             if isinstance(query, QueryTerms)
             else self.analyse_query(query, synonyms=synonyms, translator=translator)
         )
-        bm25 = self.bm25_scores(terms)
         multipliers = self.fit_multipliers(fit)
-        final = bm25 * multipliers
         mask = self.mask(Filters() if filters is None else filters)
+        return self._rank(terms, multipliers, mask, top_k=top_k, explain=explain)
+
+    def search_many(
+        self,
+        queries: Iterable[QueryTerms],
+        *,
+        top_k: int = 20,
+        filters: Filters | None = None,
+        fit: FitSettings | None = None,
+        explain: bool = True,
+    ) -> Iterator[list[Candidate]]:
+        """:meth:`search` for many analysed queries (a portfolio run's SMEs), one result list each, in
+        order, lazily (the caller reports progress between them).
+
+        Equal to calling :meth:`search` per query, but the fit multipliers and the filter mask are
+        computed once, each query's BM25 scores once over the whole index, and only its top ``top_k``
+        are explained, from the scores already computed (never a second pass over the index).
+        """
+        multipliers = self.fit_multipliers(fit)
+        mask = self.mask(Filters() if filters is None else filters)
+        for terms in queries:
+            yield self._rank(terms, multipliers, mask, top_k=top_k, explain=explain)
+
+    def _rank(
+        self,
+        terms: QueryTerms,
+        multipliers: np.ndarray,
+        mask: np.ndarray | None,
+        *,
+        top_k: int,
+        explain: bool,
+    ) -> list[Candidate]:
+        bm25 = self.bm25_scores(terms)
+        final = bm25 * multipliers
         if mask is not None:
             final = np.where(mask, final, 0.0)
         order = top_k_indices(final, top_k)

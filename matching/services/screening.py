@@ -140,6 +140,63 @@ def screening_run_start(
         raise ValidationError({"patent": _("Choose the seed to screen.")})
     if direction == Direction.PORTFOLIO and company is None:
         raise ValidationError({"company": _("Choose the company whose portfolio to screen.")})
+    with transaction.atomic():
+        if direction == Direction.PORTFOLIO:
+            assert company is not None
+            # The company's row lock makes two simultaneous starts queue up: the second sees the first.
+            LargeCompany.objects.select_for_update().filter(pk=company.pk).first()
+            _refuse_second_portfolio_run(municipality=municipality, company=company)
+        run = _create_run(
+            municipality=municipality,
+            actor=actor,
+            direction=direction,
+            query_text=query_text,
+            sme=sme,
+            patent=patent,
+            company=company,
+            top_k=top_k,
+            filters=filters,
+        )
+    # The row is the record: if Redis is down the page says so and the jobs sweep queues it later.
+    enqueue(execute_screening_run, job=run, municipality_id=municipality.pk, run_id=run.pk)
+    return run
+
+
+def _refuse_second_portfolio_run(*, municipality: Municipality, company: LargeCompany) -> None:
+    """A portfolio run for a company whose portfolio is being screened is refused, naming that run
+    (one that stopped sending its heartbeat is interrupted and does not block)."""
+    for running in ScreeningRun.objects.filter(
+        municipality=municipality,
+        direction=Direction.PORTFOLIO,
+        company=company,
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+    ).order_by("pk"):
+        if not running.is_interrupted:
+            raise ValidationError(
+                _(
+                    "The portfolio of %(company)s is already being screened (run #%(run)d, started "
+                    "%(when)s). Wait for it to finish or open it."
+                )
+                % {
+                    "company": company,
+                    "run": running.pk,
+                    "when": timezone.localtime(running.created_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+
+
+def _create_run(
+    *,
+    municipality: Municipality,
+    actor: User,
+    direction: str,
+    query_text: str,
+    sme: SME | None,
+    patent: Patent | None,
+    company: LargeCompany | None,
+    top_k: int,
+    filters: SeedFilters | None,
+) -> ScreeningRun:
     run = ScreeningRun.objects.create(
         municipality=municipality,
         direction=direction,
@@ -158,8 +215,6 @@ def screening_run_start(
         obj=run,
         changes={"direction": {"new": direction}},
     )
-    # The row is the record: if Redis is down the page says so and the jobs sweep queues it later.
-    enqueue(execute_screening_run, job=run, municipality_id=municipality.pk, run_id=run.pk)
     return run
 
 
@@ -332,17 +387,21 @@ def _screen_portfolio(
     run.index_fingerprint = record.fingerprint
     company_filters = dataclasses.replace(filters, company_ids=frozenset({str(run.company_id)}))
     _set_progress(run, 30)
-    rows = []
+    rows: list[ScreeningCandidate] = []
     sme_rows = SME.objects.filter(municipality=municipality)
     if run.parameters.get("consenting_smes_only"):  # a company's own run (services/company.py)
         sme_rows = sme_rows.filter(consent_to_share=True)
     smes = list(sme_rows.only(*SME_FIELDS).order_by("pk"))
-    for done, sme in enumerate(smes, start=1):
-        query = seeds.document_query(sme_document(sme), translator=translator)
+    queries = (seeds.document_query(sme_document(sme), translator=translator) for sme in smes)
+    # One pass per SME over the index, fit and filters computed once, only the top K explained.
+    results = seeds.search_many(queries, top_k=run.top_k, filters=company_filters)
+    step = max(1, len(smes) // 20)
+    for done, (sme, hits) in enumerate(zip(smes, results, strict=True), start=1):
         needs = split_needs(sme.needs)
-        for hit in seeds_for_text(seeds, query, top_k=run.top_k, filters=company_filters):
-            rows.append(_candidate(run, hit, patent_id=int(hit.doc_id), sme_id=sme.pk, needs=needs))
-        if done % 50 == 0:
+        rows.extend(
+            _candidate(run, hit, patent_id=int(hit.doc_id), sme_id=sme.pk, needs=needs) for hit in hits
+        )
+        if done % step == 0:
             _set_progress(run, 30 + int(60 * done / len(smes)))
     return rows
 
