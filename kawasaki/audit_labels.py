@@ -107,6 +107,11 @@ ACTION_LABELS = {
     "case_study.saved": pgettext_lazy("audit action", "English case study saved"),
     "subsidy_calendar_feed.issued": pgettext_lazy("audit action", "Calendar feed issued"),
     "subsidy_calendar_feed.revoked": pgettext_lazy("audit action", "Calendar feed revoked"),
+    "contact_person.created": pgettext_lazy("audit action", "Contact person added"),
+    "contact_person.updated": pgettext_lazy("audit action", "Contact person changed"),
+    "contact_person.deleted": pgettext_lazy("audit action", "Contact person removed"),
+    "shortlist_entry.added": pgettext_lazy("audit action", "Seed added to a shortlist"),
+    "shortlist_entry.removed": pgettext_lazy("audit action", "Seed removed from a shortlist"),
 }
 
 

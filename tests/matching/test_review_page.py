@@ -70,6 +70,6 @@ def test_proposal_choices_name_rank_seed_and_sme(client_of, coordinator_a, run):
     html = detail(client_of(coordinator_a), run)
     with scopes_disabled():
         first = run.candidates.select_related("patent", "sme").get(rank=1)
-    assert f"1. {first.patent.number} {first.patent.title} — {first.sme}" in html
+    assert f"1. {first.patent.number} {first.patent.title} ({first.patent.company}) — {first.sme}" in html
     # Pending candidates offer no "back to review" button; decided ones do.
     assert html.count('value="pending"') == 2

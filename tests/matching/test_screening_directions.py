@@ -5,6 +5,8 @@ the bottom, titles linking to the seed instead of the SME, the six criteria show
 seed's fit profile is filled in, and an SME searched with different texts by SME -> seeds and portfolio
 runs (and a seed with different fields by the index and the seed -> SMEs query)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django_scopes import scope
@@ -71,7 +73,10 @@ def test_seed_to_smes_page_links_each_candidate_to_its_sme(
         .content.decode()
     )
     sme_urls = [reverse("sme_detail", kwargs={"municipality": "city-a", "pk": c.sme_id}) for c in candidates]
-    positions = [body.index(f'href="{url}"\n         data-testid="candidate-link"') for url in sme_urls]
+    positions = [
+        re.search(rf'href="{re.escape(url)}"\s+data-testid="candidate-link"', body).start()
+        for url in sme_urls
+    ]
     assert positions == sorted(positions)  # rank 1 first on the page
     seed_url = reverse("patent_detail", kwargs={"municipality": "city-a", "pk": moisture_seed.pk})
     assert f'href="{seed_url}"\n         data-testid="candidate-link"' not in body
