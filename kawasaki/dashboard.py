@@ -102,7 +102,8 @@ def activity_panel(request) -> dict:
     }
 
 
-@register(Role.COMPANY_STAFF, Role.SME_MEMBER, Role.REPORTING)
+# Last on the page: a member comes for their seeds, deals and plans, not for token counts.
+@register(Role.COMPANY_STAFF, Role.SME_MEMBER, Role.REPORTING, order=900)
 def account_panel(request) -> dict:
     municipality = request.municipality
     tokens = api_tokens_of(user=request.user, municipality=municipality).filter(revoked_at__isnull=True)
