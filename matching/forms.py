@@ -75,6 +75,9 @@ class QuickSearchForm(SeedFilterForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Japanese or English, as the SME said it."),
+        error_messages={
+            "required": _("Type what the SME needs, makes or can do (a few words are enough) to search the seeds.")
+        },
     )
 
     sme = forms.ModelChoiceField(
