@@ -76,7 +76,9 @@ class QuickSearchForm(SeedFilterForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Japanese or English, as the SME said it."),
         error_messages={
-            "required": _("Type what the SME needs, makes or can do (a few words are enough) to search the seeds.")
+            "required": _(
+                "Type what the SME needs, makes or can do (a few words are enough) to search the seeds."
+            )
         },
     )
 

@@ -193,7 +193,8 @@ def test_empty_need_gets_a_message_next_to_the_field(client_of, city_a, coordina
         # Next to the field: the message sits between the field's label and the search button.
         the_field = body.split('for="id_q"', 1)[1].split("</form>")[0]
         assert "中小企業が必要としていること、作っているもの、できることを入力してください" in the_field
-        assert 'data-testid="show-weaker"' not in body and "candidate-link" not in body
+        assert 'data-testid="show-weaker"' not in body
+        assert "candidate-link" not in body
 
 
 @pytest.mark.django_db
