@@ -110,6 +110,12 @@ class RunForm(SeedFilterForm):
 
     field_order = ["query_text", "top_k"]
 
+    def __init__(self, *args, direction: str = "sme_to_seeds", **kwargs):
+        super().__init__(*args, **kwargs)
+        if direction != "sme_to_seeds":
+            # A seed or a portfolio is the query itself: there is no text to type.
+            del self.fields["query_text"]
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
