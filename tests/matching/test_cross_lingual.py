@@ -208,3 +208,14 @@ def test_glossary_refuses_a_longer_loop_naming_the_chain(client_of, city_a, coor
     with scopes_disabled():
         assert sorted(GlossaryEntry.objects.values_list("term", flat=True)) == ["valve", "弁"]
         assert AuditEntry.objects.filter(action="glossary_entry.added").count() == 2
+
+
+@pytest.mark.django_db
+def test_screening_pages_carry_the_jmdict_notice(client, client_of, coordinator_a):
+    """JMdict's licence (CC BY-SA 3.0) asks for the EDRDG notice wherever its translations are used."""
+    for body in (
+        client_of(coordinator_a).get(HOME).content.decode(),
+        client.get(reverse("account_login")).content.decode(),  # also before signing in
+    ):
+        assert "JMdict" in body
+        assert 'href="https://www.edrdg.org/edrdg/licence.html"' in body
