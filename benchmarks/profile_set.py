@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/profile_set.py queries     # writes data/sme_profiles.jsonl from the demo SMEs
     .venv/bin/python benchmarks/profile_set.py pool        # prints the pooled candidates to judge
     .venv/bin/python benchmarks/profile_set.py calibrate   # judged share per strength range, both normalisations
+    .venv/bin/python benchmarks/profile_set.py calibrate-seeds   # the same judgements read seed -> SMEs
 
 Queries are the demo SMEs' profiles (smes/demo_data, marked サンプル: hand-written sample companies)
 turned into engine text exactly as the app does (matching.indexing.sme_document: products and trade
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import itertools
 
 from matching.engine import Document, EngineSettings, Filters, ScreeningIndex
+from matching.engine.directions import smes_for_seed
 from matching.engine.translate import Translator
 
 HERE = Path(__file__).resolve().parent
@@ -220,13 +222,68 @@ def calibrate(top: int = 20) -> None:
         print(qid, "top 3:", "; ".join(shown[qid]))
 
 
+def _table(rows: list[tuple[float, int, str]], edges: list[float]) -> None:
+    """Share judged relevant per strength range and per band of (strength, grade, band) rows."""
+    print("| strength | candidates | relevant | grade 2 |\n|---|---|---|---|")
+    for lo, hi in itertools.pairwise(edges):
+        part = [g for s, g, _b in rows if lo <= s < hi]
+        if part:
+            print(
+                f"| {lo:.2f}-{hi:.2f} | {len(part)} | {sum(g > 0 for g in part) / len(part):.2f} | "
+                f"{sum(g == 2 for g in part) / len(part):.2f} |"
+            )
+    print("| band | candidates | relevant | grade 2 |\n|---|---|---|---|")
+    for band in ("strong", "possible", "weak", "below"):
+        part = [g for _s, g, b in rows if b == band]
+        if part:
+            print(
+                f"| {band} | {len(part)} | {sum(g > 0 for g in part) / len(part):.2f} | "
+                f"{sum(g == 2 for g in part) / len(part):.2f} |"
+            )
+
+
+def calibrate_seeds(top: int = 10) -> None:
+    """Seed -> SMEs, as the app runs it (matching.engine.directions.smes_for_seed): every NASA
+    description judged in set 5 is the query, the 40 profiles are the index (a city's SME index is
+    this size), and the set 5 judgement of (profile, description) is read for (description,
+    profile). Only judged pairs count; the table says how many of the top ``top`` were judged."""
+    corpus = {r["id"]: r for r in read_jsonl(DATA / "nasa_corpus.jsonl")}
+    profiles = read_jsonl(DATA / "sme_profiles.jsonl")
+    smes = ScreeningIndex.build(
+        [Document(id=r["qid"], title=r["title"], abstract=r["abstract"]) for r in profiles]
+    )
+    by_doc: dict[str, dict[str, int]] = defaultdict(dict)
+    for qid, docs in read_qrels(DATA / "sme_profiles_qrels.txt").items():
+        for doc, grade in docs.items():
+            by_doc[doc][qid] = grade
+    rows: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
+    seen = judged = 0
+    for doc_id in sorted(by_doc):
+        r = corpus[doc_id]
+        for c in smes_for_seed(
+            smes, Document(id=doc_id, title=r["title"], abstract=r["abstract"]), top_k=top, explain=False
+        ):
+            seen += 1
+            grade = by_doc[doc_id].get(c.doc_id)
+            if grade is not None:
+                judged += 1
+                rows[c.query_kind].append((c.strength or 0.0, grade, c.band))
+    print(f"{len(by_doc)} judged descriptions as seeds, top {top}: {seen} candidates, {judged} judged")
+    edges = [0.0, *(round(0.06 + 0.02 * i, 2) for i in range(13)), 1.01]
+    for kind, mine in sorted(rows.items()):
+        print(f"\n{kind}: {len(mine)} judged candidates")
+        _table(mine, edges)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("part", choices=["queries", "pool", "calibrate"])
+    parser.add_argument("part", choices=["queries", "pool", "calibrate", "calibrate-seeds"])
     args = parser.parse_args()
-    {"queries": write_queries, "pool": pool, "calibrate": calibrate}[args.part]()
+    {"queries": write_queries, "pool": pool, "calibrate": calibrate, "calibrate-seeds": calibrate_seeds}[
+        args.part
+    ]()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from smes.selectors import smes_visible_to
 from . import selectors
 from .filters import MeetingFilterSet, ScreeningCandidateFilterSet, ScreeningRunFilterSet
 from .models import Direction, Meeting, ScreeningCandidate, ScreeningRun
+from .reasons import fit_of, reasons_in_words, terms_of
 from .services import screening
 
 
@@ -32,6 +33,21 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
         help_text="The SME's needs (its needs text split into lines and sentences) this candidate meets, "
         "each with the matched words found in it."
     )
+    shared_terms = serializers.SerializerMethodField(
+        help_text="Matched words written alike in the query and the document (as the document writes them)."
+    )
+    bridged_terms = serializers.SerializerMethodField(
+        help_text="Matched words that crossed languages: the query word, the document's forms and "
+        "whether the dictionary (JMdict), the glossary or the synonym dictionary bridged them."
+    )
+    fit = serializers.SerializerMethodField(
+        help_text="The seed's SME-fit profile: how many of the six criteria it meets, and the criteria "
+        "met, partly met, not met and unknown (field codes)."
+    )
+    reasons = serializers.SerializerMethodField(
+        help_text="The reasons in words, in the request's language: needs met, shared and bridged terms, "
+        "'fits n of 6 criteria' and the criteria missed."
+    )
 
     class Meta:
         model = ScreeningCandidate
@@ -49,6 +65,10 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
             "strength",
             "matched_terms",
             "needs_met",
+            "shared_terms",
+            "bridged_terms",
+            "fit",
+            "reasons",
             "decision",
             "reject_reason",
         ]
@@ -67,6 +87,44 @@ class ScreeningCandidateSerializer(serializers.ModelSerializer):
     )
     def get_needs_met(self, obj) -> list[dict]:
         return obj.needs_met
+
+    def get_shared_terms(self, obj) -> list[str]:
+        return terms_of(obj.explanation or {})[0]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "from": {"type": "string"},
+                    "to": {"type": "array", "items": {"type": "string"}},
+                    "via": {"type": "string", "enum": ["dictionary", "glossary", "synonyms"]},
+                },
+            },
+        }
+    )
+    def get_bridged_terms(self, obj) -> list[dict]:
+        return terms_of(obj.explanation or {})[1]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "met_count": {"type": "integer"},
+                "of": {"type": "integer"},
+                **{
+                    k: {"type": "array", "items": {"type": "string"}}
+                    for k in ("met", "partly", "missed", "unknown")
+                },
+            },
+        }
+    )
+    def get_fit(self, obj) -> dict:
+        return fit_of(obj.explanation or {})
+
+    def get_reasons(self, obj) -> list[str]:
+        return reasons_in_words(obj.explanation or {}, obj.needs_met)
 
     def get_matched_terms(self, obj) -> list[str]:
         return [t["term"] for t in (obj.explanation or {}).get("matched_terms", [])]

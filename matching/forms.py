@@ -75,6 +75,11 @@ class QuickSearchForm(SeedFilterForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Japanese or English, as the SME said it."),
+        error_messages={
+            "required": _(
+                "Type what the SME needs, makes or can do (a few words are enough) to search the seeds."
+            )
+        },
     )
 
     sme = forms.ModelChoiceField(
@@ -104,6 +109,12 @@ class RunForm(SeedFilterForm):
     top_k = forms.IntegerField(label=_("Candidates per query"), min_value=1, max_value=MAX_TOP_K, initial=20)
 
     field_order = ["query_text", "top_k"]
+
+    def __init__(self, *args, direction: str = "sme_to_seeds", **kwargs):
+        super().__init__(*args, **kwargs)
+        if direction != "sme_to_seeds":
+            # A seed or a portfolio is the query itself: there is no text to type.
+            del self.fields["query_text"]
 
 
 class DecisionForm(forms.Form):

@@ -82,15 +82,18 @@ def configure_table_path(path: Path) -> None:
     _configured_path = Path(path)
 
 
+_PROJECT_TABLE = Path(__file__).resolve().parents[2] / "var" / "jmdict-translations.sqlite3"
+
+
 def default_table_path() -> Path:
     """Where the compact table lives: ``KAWASAKI_TRANSLATION_TABLE``, the configured path, or the
-    project's ``var/``."""
+    project's ``var/`` (resolved once: this runs for every query without a translator of its own)."""
     env = os.environ.get("KAWASAKI_TRANSLATION_TABLE")
     if env:
         return Path(env)
     if _configured_path is not None:
         return _configured_path
-    return Path(__file__).resolve().parents[2] / "var" / "jmdict-translations.sqlite3"
+    return _PROJECT_TABLE
 
 
 def _priority_rank(tags: Iterable[str]) -> int:

@@ -113,7 +113,10 @@ class ScreeningRunCreateView(ServiceFormMixin, TenantViewMixin, View):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {"companies": companies_visible_to(user=self.request.user, municipality=self.municipality)}
+        return {
+            "companies": companies_visible_to(user=self.request.user, municipality=self.municipality),
+            "direction": self.inputs()[0],
+        }
 
     def get_initial(self):
         _direction, sme, _patent, _company = self.inputs()
@@ -139,7 +142,7 @@ class ScreeningRunCreateView(ServiceFormMixin, TenantViewMixin, View):
             municipality=self.municipality,
             actor=self.request.user,
             direction=direction,
-            query_text=form.cleaned_data["query_text"],
+            query_text=form.cleaned_data.get("query_text", ""),
             sme=sme,
             patent=patent,
             company=company,

@@ -181,3 +181,41 @@ def test_reasons_in_words_and_raw_numbers_in_details(client_of, city_a, coordina
     assert 'data-testid="band"' in body
     assert "<details" in body
     assert "6" in body  # "fits n of 6 criteria"
+
+
+@pytest.mark.django_db
+def test_empty_need_gets_a_message_next_to_the_field(client_of, city_a, coordinator_a, english_seeds):
+    client = client_of(coordinator_a)
+    for blank in ("", "   \n "):
+        response = client.get(HOME, {"q": blank})
+        assert response.status_code == 400
+        body = response.content.decode()
+        # Next to the field: the message sits between the field's label and the search button.
+        the_field = body.split('for="id_q"', 1)[1].split("</form>")[0]
+        assert "中小企業が必要としていること、作っているもの、できることを入力してください" in the_field
+        assert 'data-testid="show-weaker"' not in body
+        assert "candidate-link" not in body
+
+
+@pytest.mark.django_db
+def test_glossary_refuses_a_longer_loop_naming_the_chain(client_of, city_a, coordinator_a):
+    client = client_of(coordinator_a)
+    assert client.post(GLOSSARY, {"term": "弁", "equivalents": "valve"}).status_code == 302
+    assert client.post(GLOSSARY, {"term": "valve", "equivalents": "バルブ"}).status_code == 302
+    response = client.post(GLOSSARY, {"term": "バルブ", "equivalents": "弁"})
+    assert response.status_code == 400
+    assert "バルブ → 弁 → valve → バルブ" in response.content.decode()
+    with scopes_disabled():
+        assert sorted(GlossaryEntry.objects.values_list("term", flat=True)) == ["valve", "弁"]
+        assert AuditEntry.objects.filter(action="glossary_entry.added").count() == 2
+
+
+@pytest.mark.django_db
+def test_screening_pages_carry_the_jmdict_notice(client, client_of, coordinator_a):
+    """JMdict's licence (CC BY-SA 3.0) asks for the EDRDG notice wherever its translations are used."""
+    for body in (
+        client_of(coordinator_a).get(HOME).content.decode(),
+        client.get(reverse("account_login")).content.decode(),  # also before signing in
+    ):
+        assert "JMdict" in body
+        assert 'href="https://www.edrdg.org/edrdg/licence.html"' in body

@@ -157,3 +157,75 @@ def test_quick_search_names_which_typed_need_a_seed_meets(client_of, city_a, coo
     assert "「保冷容器を作りたい」" not in body
     single = client.get(home, {"q": "工場の機械の振動を抑えたい", "weaker": "1"}).content.decode()
     assert 'data-testid="need-met"' not in single  # one need: naming it would repeat the query
+
+
+FIT_ANSWERS = {
+    "fit_clear_use": "yes",
+    "fit_direct_contribution": "yes",
+    "fit_adds_value": "yes",
+    "fit_low_effort": "no",
+    "fit_prototype": "yes",
+    "fit_not_large_business": "unknown",
+}
+
+
+@pytest.mark.django_db
+def test_api_gives_shared_and_bridged_terms_and_the_fit_in_words(
+    api_client_of, city_a, coordinator_a, damping_seeds
+):
+    with scope(municipality=city_a):
+        for field, answer in FIT_ANSWERS.items():
+            setattr(damping_seeds["damping"], field, answer)
+        damping_seeds["damping"].save()
+    sme = make_sme(city_a, "川崎精機", needs=NEEDS, products="machines")
+    run, _candidates = run_profile(city_a, coordinator_a, sme)
+    api = api_client_of(coordinator_a, city_a)
+    first = api.get(reverse("api_screeningcandidate_list", kwargs={"run_pk": run.pk})).json()["results"][0]
+    assert first["patent"] == damping_seeds["damping"].pk
+    # 振動 reaches "vibration" through the synonym dictionary, which crosses languages too.
+    assert {"from": "振動", "to": ["vibration"], "via": "synonyms"} in first["bridged_terms"]
+    assert first["shared_terms"] == ["machines"]  # written alike in the SME's products and the seed
+    assert first["fit"]["met_count"] == 4  # four yes answers
+    assert first["fit"]["of"] == 6
+    assert first["fit"]["missed"] == ["low_development_effort"]
+    assert first["fit"]["unknown"] == ["not_large_business_only"]
+    # In the reader's language (Japanese here), the needs first, the misses named.
+    assert first["reasons"] == [
+        "ニーズ「工場の機械の振動を抑えたい」に応える（振動）",
+        "共通の語: machines",
+        "橋渡し: 振動 → vibration（同義語辞書）",
+        "6 項目中 4 項目に該当",
+        "非該当: 大きな開発負担・費用・設備が要らない",
+        "不明: 大企業の事業規模には合わない",
+    ]
+
+
+@pytest.mark.django_db
+def test_portfolio_rows_give_the_needs_met_and_the_fit_with_its_misses(
+    client_of, city_a, coordinator_a, damping_seeds
+):
+    with scope(municipality=city_a):
+        for field, answer in FIT_ANSWERS.items():
+            setattr(damping_seeds["damping"], field, answer)
+        damping_seeds["damping"].save()
+        sme = make_sme(city_a, "川崎精機", needs=NEEDS)
+        run = services.screening_run_start(
+            municipality=city_a,
+            actor=coordinator_a,
+            direction=Direction.PORTFOLIO,
+            company=damping_seeds["damping"].company,
+        )
+        services.screening_run_execute(run=run)
+        candidate = selectors.candidates_of(run=run).get(patent=damping_seeds["damping"], sme=sme)
+    body = (
+        client_of(coordinator_a)
+        .get(reverse("screeningrun_detail", kwargs={"municipality": "city-a", "pk": run.pk}), {"weaker": "1"})
+        .content.decode()
+    )
+    assert 'data-testid="sme-group"' in body  # the grouped portfolio layout
+    row = body.split(f'id="candidate-{candidate.pk}"')[1].split('class="decision')[0]
+    assert "ニーズ「工場の機械の振動を抑えたい」に応える" in row  # the one-line reason
+    assert 'data-testid="need-met"' in row
+    assert "6 項目中 4 項目に該当" in row
+    assert "<strong>非該当</strong>: 大きな開発負担・費用・設備が要らない" in row  # the miss, named
+    assert "vibration" in row

@@ -57,7 +57,7 @@ def group_names(html):
 
 
 def row_ids(html):
-    return [int(pk) for pk in re.findall(r'<li class="candidate-row [^"]*" id="candidate-(\d+)"', html)]
+    return [int(pk) for pk in re.findall(r'<li class="candidate-row [^"]*"\s+id="candidate-(\d+)"', html)]
 
 
 @pytest.mark.django_db

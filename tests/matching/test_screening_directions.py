@@ -140,3 +140,22 @@ def test_one_definition_of_the_seed_and_sme_documents(city_a, coordinator_a):
     # The seed -> SMEs query uses the same document, application examples included.
     _run, candidates = run_of(city_a, coordinator_a, direction=Direction.SEED_TO_SMES, patent=seed)
     assert [c.sme_id for c in candidates] == [sme.pk]
+
+
+@pytest.mark.django_db
+def test_only_an_sme_run_asks_for_a_text(client_of, city_a, coordinator_a, moisture_seed):
+    """A seed -> SMEs or portfolio run queries with the seed(s) themselves: no text box to fill."""
+    client = client_of(coordinator_a)
+    create = reverse("screeningrun_create", kwargs={"municipality": "city-a"})
+    assert 'name="query_text"' in client.get(create).content.decode()
+    assert 'name="query_text"' not in client.get(create, {"patent": moisture_seed.pk}).content.decode()
+    assert (
+        'name="query_text"'
+        not in client.get(create, {"portfolio": moisture_seed.company_id}).content.decode()
+    )
+    started = client.post(create, {"patent": moisture_seed.pk, "top_k": 5})
+    assert started.status_code == 302
+    with scope(municipality=city_a):
+        (run,) = selectors.runs_of(municipality=city_a)
+    assert run.direction == Direction.SEED_TO_SMES
+    assert run.patent == moisture_seed
