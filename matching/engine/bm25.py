@@ -98,7 +98,8 @@ class TermMatrix:
         n = float(self.n_docs)
         self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
-        self._group_df: dict[tuple[int, ...], float] = {}
+        self._group_df: dict[tuple[str, ...], float] = {}
+        self._phrases: dict[str, tuple[np.ndarray, np.ndarray] | tuple[()]] = {}
 
     @property
     def n_docs(self) -> int:
@@ -171,19 +172,34 @@ class TermMatrix:
         words = list(dict.fromkeys(term.split()))
         if len(words) < 2:
             return None
+        cached = self._phrases.get(term)
+        if cached is not None:
+            return cached or None
+        found = self._phrase_postings(words)
+        if len(self._phrases) > 50_000:
+            self._phrases.clear()
+        self._phrases[term] = found or ()
+        return found
+
+    def _phrase_postings(self, words: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`postings` of a phrase: sorts its words' postings (short next to the corpus), no
+        vector of the corpus size."""
         need = phrase_words_needed(len(words))
         columns = [self.vocabulary[w] for w in words if w in self.vocabulary]
         if len(columns) < need:
             return None
-        count = np.zeros(self.n_docs, dtype=np.int32)
-        rarest = np.full(self.n_docs, np.inf)
-        for k in columns:
-            start, end = self.tf.indptr[k], self.tf.indptr[k + 1]
-            docs = self.tf.indices[start:end]
-            count[docs] += 1
-            rarest[docs] = np.minimum(rarest[docs], self.tf.data[start:end])
-        docs = np.flatnonzero(count >= need)
-        return (docs, rarest[docs]) if len(docs) else None
+        tf = self.tf
+        docs = np.concatenate([tf.indices[tf.indptr[k] : tf.indptr[k + 1]] for k in columns])
+        freq = np.concatenate([tf.data[tf.indptr[k] : tf.indptr[k + 1]] for k in columns])
+        order = np.argsort(docs, kind="stable")
+        docs, freq = docs[order], freq[order].astype(np.float64)
+        starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+        counts = np.diff(np.r_[starts, len(docs)])
+        rarest = np.minimum.reduceat(freq, starts) if len(starts) else freq
+        keep = counts >= need
+        if not keep.any():
+            return None
+        return docs[starts][keep], rarest[keep]
 
     def group_members(self, terms: Sequence[str]) -> tuple[str, ...]:
         """The members of a synonym set that occur in at least one document (words or phrases)."""
