@@ -37,7 +37,7 @@ LONG_TRANSLATED = "long_translated"  # the same reaching them mostly through tra
 CUTOFFS: dict[str, tuple[tuple[str, float], ...]] = {
     TYPED: (("strong", 0.7), ("possible", 0.4), ("weak", 0.3)),
     LONG: (("strong", 0.18), ("possible", 0.14), ("weak", 0.12)),
-    LONG_TRANSLATED: (("strong", 0.3), ("possible", 0.24), ("weak", 0.18)),
+    LONG_TRANSLATED: (("strong", 0.26), ("possible", 0.2), ("weak", 0.16)),
 }
 BAND_CUTOFFS = CUTOFFS[TYPED]
 # Typed needs had at most 10 words of their own, the profiles at least 17.

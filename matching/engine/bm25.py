@@ -74,6 +74,13 @@ def top_k_indices(scores: np.ndarray, k: int) -> np.ndarray:
     return positive[order]
 
 
+def phrase_words_needed(n_words: int) -> int:
+    """How many of a translated phrase's words a document needs for the phrase to match: both of two
+    ("sound absorption"), all but one of three or more ("heat insulating material" matches "thermal
+    insulation material"). Measured on the judged sets (benchmarks/README.md, "Phrases")."""
+    return n_words if n_words <= 2 else n_words - 1
+
+
 class TermMatrix:
     """Documents x terms matrix of weighted term frequencies plus the derived BM25 weights."""
 
@@ -91,7 +98,8 @@ class TermMatrix:
         n = float(self.n_docs)
         self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
-        self._group_df: dict[tuple[int, ...], float] = {}
+        self._group_df: dict[tuple[str, ...], float] = {}
+        self._phrases: dict[str, tuple[np.ndarray, np.ndarray] | tuple[()]] = {}
 
     @property
     def n_docs(self) -> int:
@@ -150,54 +158,105 @@ class TermMatrix:
         )
         return scores.astype(np.float32)
 
-    def group_columns(self, terms: Sequence[str]) -> list[int]:
-        """Vocabulary columns of a synonym set's members (those the index has)."""
-        return [self.vocabulary[t] for t in dict.fromkeys(terms) if t in self.vocabulary]
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Documents containing ``term`` and its frequency in each, or None if no document has it.
 
-    def group_df(self, cols: Sequence[int]) -> float:
+        A member with spaces is a phrase from a translation ("sound absorption"): it occurs in a
+        document where all its words do (a phrase of three or more words: all but one), as often as
+        the rarest of them there. Scoring its words one by one let "absorption" alone match an ozone
+        spectrometer for a Japanese need about factory noise (吸音)."""
+        j = self.vocabulary.get(term)
+        if j is not None:
+            start, end = self.tf.indptr[j], self.tf.indptr[j + 1]
+            return self.tf.indices[start:end], self.tf.data[start:end].astype(np.float64)
+        words = list(dict.fromkeys(term.split()))
+        if len(words) < 2:
+            return None
+        cached = self._phrases.get(term)
+        if cached is not None:
+            return cached or None
+        found = self._phrase_postings(words)
+        if len(self._phrases) > 50_000:
+            self._phrases.clear()
+        self._phrases[term] = found or ()
+        return found
+
+    def _phrase_postings(self, words: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`postings` of a phrase: sorts its words' postings (short next to the corpus), no
+        vector of the corpus size."""
+        need = phrase_words_needed(len(words))
+        columns = [self.vocabulary[w] for w in words if w in self.vocabulary]
+        if len(columns) < need:
+            return None
+        tf = self.tf
+        docs = np.concatenate([tf.indices[tf.indptr[k] : tf.indptr[k + 1]] for k in columns])
+        freq = np.concatenate([tf.data[tf.indptr[k] : tf.indptr[k + 1]] for k in columns])
+        order = np.argsort(docs, kind="stable")
+        docs, freq = docs[order], freq[order].astype(np.float64)
+        starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+        counts = np.diff(np.r_[starts, len(docs)])
+        rarest = np.minimum.reduceat(freq, starts) if len(starts) else freq
+        keep = counts >= need
+        if not keep.any():
+            return None
+        return docs[starts][keep], rarest[keep]
+
+    def group_members(self, terms: Sequence[str]) -> tuple[str, ...]:
+        """The members of a synonym set that occur in at least one document (words or phrases)."""
+        return tuple(t for t in dict.fromkeys(terms) if self.postings(t) is not None)
+
+    def group_df(self, members: Sequence[str]) -> float:
         """Document frequency of a synonym set: the size of the union of its members' postings."""
-        key = tuple(sorted(cols))
+        key = tuple(sorted(members))
         cached = self._group_df.get(key)
         if cached is not None:
             return cached
-        tf = self.tf
-        if len(cols) == 1:
-            df = float(tf.indptr[cols[0] + 1] - tf.indptr[cols[0]])
+        parts = [p[0] for p in map(self.postings, key) if p is not None]
+        if not parts:
+            df = 0.0
+        elif len(parts) == 1:
+            df = float(len(parts[0]))
         else:
-            idx = np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
-            df = float(np.count_nonzero(np.bincount(idx, minlength=self.n_docs)))
+            df = float(np.count_nonzero(np.bincount(np.concatenate(parts), minlength=self.n_docs)))
         if len(self._group_df) > 50_000:
             self._group_df.clear()
         self._group_df[key] = df
         return df
+
+    def group_frequencies(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Documents matching a synonym set and the set's summed frequency in each."""
+        parts = [p for p in map(self.postings, dict.fromkeys(terms)) if p is not None]
+        if not parts:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        if len(parts) == 1:
+            return parts[0]
+        dense = np.bincount(
+            np.concatenate([d for d, _ in parts]),
+            weights=np.concatenate([f for _, f in parts]),
+            minlength=self.n_docs,
+        )
+        docs = np.flatnonzero(dense)
+        return docs, dense[docs]
 
     def score_groups(
         self, groups: Sequence[tuple[Sequence[str], float]], params: BM25Params | None = None
     ) -> np.ndarray:
         """BM25 scores of structured-query synonym sets (Pirkola): each set is scored as one term
         whose frequency in a document is the sum of its members' and whose document frequency is that
-        of their union, times the set's weight. Members missing from the vocabulary are ignored.
+        of their union, times the set's weight. Members missing from the vocabulary are ignored; a
+        phrase member counts where all its words occur (:meth:`postings`).
 
         Cost: one pass over the members' postings plus one dense vector per set (O(N)), no sorting."""
         params = params or self.params
         scores = np.zeros(self.n_docs, dtype=np.float64)
-        tf = self.tf
         n = float(self.n_docs)
         for terms, weight in groups:
-            cols = self.group_columns(terms)
-            if not cols or not weight:
+            if not weight:
                 continue
-            if len(cols) == 1:
-                j = cols[0]
-                docs = tf.indices[tf.indptr[j] : tf.indptr[j + 1]]
-                freq = tf.data[tf.indptr[j] : tf.indptr[j + 1]].astype(np.float64)
-            else:
-                idx = np.concatenate([tf.indices[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
-                vals = np.concatenate([tf.data[tf.indptr[j] : tf.indptr[j + 1]] for j in cols])
-                dense = np.bincount(idx, weights=vals, minlength=self.n_docs)
-                docs = np.flatnonzero(dense)
-                freq = dense[docs]
-            df = self.group_df(cols)
+            docs, freq = self.group_frequencies(terms)
+            if not len(docs):
+                continue
+            df = self.group_df(self.group_members(terms))
             idf = np.log1p((n - df + 0.5) / (df + 0.5))
             norm = params.k1 * (1.0 - params.b + params.b * self._lengths[docs] / self._avg_length)
             scores[docs] += weight * idf * freq * (params.k1 + 1.0) / (freq + norm)
@@ -208,10 +267,10 @@ class TermMatrix:
     ) -> float:
         """BM25 weight of a synonym set occurring ``freq`` (summed) times in document ``doc``."""
         params = params or self.params
-        cols = self.group_columns(terms)
-        if not cols or freq <= 0:
+        members = self.group_members(terms)
+        if not members or freq <= 0:
             return 0.0
-        df = self.group_df(cols)
+        df = self.group_df(members)
         idf = np.log1p((self.n_docs - df + 0.5) / (df + 0.5))
         norm = params.k1 * (1.0 - params.b + params.b * self._lengths[doc] / self._avg_length)
         return float(idf * freq * (params.k1 + 1.0) / (freq + norm))

@@ -30,7 +30,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from .bands import TYPED, band_for, query_kind
-from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
+from .bm25 import (
+    BM25Params,
+    TermMatrix,
+    phrase_words_needed,
+    query_term_weights,
+    saturate_query_counts,
+    top_k_indices,
+)
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
 from .synonyms import expand_query_terms, synonym_table
@@ -420,14 +427,20 @@ class ScreeningIndex:
             for word in translator.translate(text or ""):
                 # A bridge crosses languages: "LED" inside a Japanese spelling is not a translation.
                 source_is_japanese = contains_japanese(word.source)
-                terms = tuple(
-                    dict.fromkeys(
+                # A target of several words ("sound absorption") is one phrase member: it matches
+                # where all its words occur, never through one of them alone (TermMatrix.postings).
+                members: list[str] = []
+                for target in word.targets:
+                    words = [
                         t
-                        for target in word.targets
                         for t in self.analyzer.terms(target, subtokens=False)
-                        if t not in exclude and contains_japanese(t) != source_is_japanese
-                    )
-                )
+                        if contains_japanese(t) != source_is_japanese
+                    ]
+                    if len(words) == 1 and words[0] not in exclude:
+                        members.append(words[0])
+                    elif len(words) > 1:
+                        members.append(" ".join(dict.fromkeys(words)))
+                terms = tuple(dict.fromkeys(members))
                 if not terms:
                     continue
                 weight = word.count * factor * self.settings.translation_weight
@@ -480,10 +493,10 @@ class ScreeningIndex:
             if j is not None and term in query.synonym_of:
                 offer(query.synonym_of[term], weight * float(idf[j]) * (k1 + 1.0))
         for group in query.groups:
-            cols = self.matrix.group_columns(group.terms)
-            if not cols:
+            members = self.matrix.group_members(group.terms)
+            if not members:
                 continue
-            df = self.matrix.group_df(cols)
+            df = self.matrix.group_df(members)
             value = group.weight * float(np.log1p((n - df + 0.5) / (df + 0.5))) * (k1 + 1.0)
             source_terms = self.analyzer.terms(group.source, subtokens=False)
             offer(source_terms[0] if len(source_terms) == 1 else group.source, value)
@@ -603,12 +616,15 @@ class ScreeningIndex:
         title, abstract = self.titles[pos], self.abstracts[pos]
         title_tokens = self.analyzer.tokens(title)
         abstract_tokens = self.analyzer.tokens(abstract)
-        # Index term -> the synonym set it belongs to (a term the query wrote itself stays its own).
-        group_of: dict[str, TermGroup] = {}
-        for group in query.groups:
-            for term in group.terms:
-                group_of.setdefault(term, group)
-        wanted: dict[str, object] = {**dict.fromkeys(group_of), **query.weights}
+        # Each synonym set's members: single words, and phrases whose words count only where all of
+        # them occur (TermMatrix.postings). A word may belong to several sets.
+        members: list[tuple[TermGroup, tuple[str, ...]]] = [
+            (group, tuple(member.split())) for group in query.groups for member in group.terms
+        ]
+        wanted: dict[str, object] = {
+            **dict.fromkeys(w for _, words in members for w in words),
+            **query.weights,
+        }
         tw = self.settings.bm25.title_weight
         occurrences: dict[str, tuple[list, list]] = {}
         for term in dict.fromkeys(t.term for t in (*title_tokens, *abstract_tokens) if t.term in wanted):
@@ -616,14 +632,27 @@ class ScreeningIndex:
                 [t for t in title_tokens if t.term == term],
                 [t for t in abstract_tokens if t.term == term],
             )
-        # A set's contribution is its BM25 weight on the summed frequency, shared by its members.
+
+        def frequency(term: str) -> float:
+            in_title, in_abstract = occurrences.get(term, ([], []))
+            return tw * len(in_title) + len(in_abstract)
+
+        # A set's contribution is its BM25 weight on the summed frequency, shared by its members: a
+        # single word by its own frequency, a phrase by its rarest word's, split among its words.
         group_freq: dict[str, float] = {}
-        for term, (in_title, in_abstract) in occurrences.items():
-            if term in group_of:
-                group = group_of[term]
-                group_freq[group.source] = (
-                    group_freq.get(group.source, 0.0) + tw * len(in_title) + len(in_abstract)
-                )
+        shares: dict[str, dict[str, tuple[TermGroup, float]]] = {}  # term -> set -> (set, frequency)
+        for group, words in members:
+            present = [w for w in dict.fromkeys(words) if frequency(w) > 0]
+            if not present or len(present) < phrase_words_needed(len(set(words))):
+                continue
+            tf = min(frequency(w) for w in present)
+            group_freq[group.source] = group_freq.get(group.source, 0.0) + tf
+            for word in present:
+                _, before = shares.setdefault(word, {}).get(group.source, (group, 0.0))
+                shares[word][group.source] = (group, before + tf / len(present))
+        # Words of a phrase that did not occur whole are not matches of their own.
+        occurrences = {t: o for t, o in occurrences.items() if t in query.weights or t in shares}
+        wanted = dict.fromkeys((*query.weights, *shares))
         matched: list[MatchedTerm] = []
         for term, (in_title, in_abstract) in occurrences.items():
             surfaces = dict.fromkeys(
@@ -635,18 +664,19 @@ class ScreeningIndex:
                 contribution = query.weights[term] * self.matrix.term_weight(
                     tf, pos, term, self.settings.bm25
                 )
-            group = group_of.get(term)
             bridge = None
-            if group is not None:
-                total = group_freq[group.source]
+            group: TermGroup | None = None
+            for group_source, (member_of, share) in shares.get(term, {}).items():
+                total = group_freq[group_source]
                 contribution += (
-                    group.weight
-                    * self.matrix.group_weight(group.terms, total, pos, self.settings.bm25)
-                    * tf
+                    member_of.weight
+                    * self.matrix.group_weight(member_of.terms, total, pos, self.settings.bm25)
+                    * share
                     / total
                 )
-                if term not in query.weights:
-                    bridge = group.origin
+                group = group or member_of
+            if group is not None and term not in query.weights:
+                bridge = group.origin
             matched.append(
                 MatchedTerm(
                     term=term,

@@ -105,25 +105,34 @@ def test_long_text_noise_is_hidden_unless_asked(client_of, city_a, coordinator_a
         capabilities="急速冷凍、HACCP運用、小ロットの包装、配送",
     )
     run, candidates = run_profile(city_a, coordinator_a, sme)
+    assert {c.explanation["query_kind"] for c in candidates} == {"long_translated"}
+    # Translated phrases need all their words, so the sail may not match at all; where it does, it is
+    # below the weak cut-off.
     sail = [c for c in candidates if c.patent == damping_seeds["sail"]]
-    assert sail, [c.patent.title for c in candidates]
-    assert sail[0].explanation["query_kind"] == "long_translated"
-    assert sail[0].band == "below", sail[0].strength
+    assert all(c.band == "below" for c in sail), [(c.band, c.strength) for c in sail]
     assert candidates[0].patent == film
     assert candidates[0].band != "below"
+    noise = [c for c in candidates if c.band == "below"]
+    assert noise, [(c.patent.title, c.band, c.strength) for c in candidates]
     with scope(municipality=city_a):
         assert selectors.run_hides_weaker(run=run)
     url = reverse("screeningrun_detail", kwargs={"municipality": "city-a", "pk": run.pk})
-    sail_url = reverse("patent_detail", kwargs={"municipality": "city-a", "pk": damping_seeds["sail"].pk})
+    noise_url = reverse("patent_detail", kwargs={"municipality": "city-a", "pk": noise[0].patent.pk})
     client = client_of(coordinator_a)
     body = client.get(url).content.decode()
-    assert f'href="{sail_url}"' not in body
+    assert f'href="{noise_url}"' not in body
     assert 'data-testid="show-weaker"' in body
-    assert f'href="{sail_url}"' in client.get(url, {"weaker": "1"}).content.decode()
+    assert f'href="{noise_url}"' in client.get(url, {"weaker": "1"}).content.decode()
 
 
 @pytest.mark.django_db
 def test_runs_stored_before_long_text_bands_hide_nothing(city_a, coordinator_a, damping_seeds):
+    make_patent(
+        city_a,
+        damping_seeds["sail"].company,
+        "Packaging film that keeps frozen food fresh",
+        "A multilayer film keeps frozen food fresh during delivery.",
+    )
     sme = make_sme(
         city_a, "中原フードテック", needs="冷凍食品の鮮度を保ちたい", products="業務用惣菜、冷凍食品"
     )

@@ -109,9 +109,11 @@ def test_long_text_noise_falls_below_weak(nasa, qid):
     query = index.document_query(Document(id=qid, title=row["title"], abstract=row["abstract"]))
     assert index.query_word_count(query) >= LONG_QUERY_WORDS
     hits = {c.doc_id: c for c in index.search(query, top_k=50, filters=Filters(published_only=False))}
-    sail = hits[ids["SMART Solar Sail"]]
-    assert sail.query_kind == (LONG_TRANSLATED if qid == "p10" else LONG)
-    assert sail.band == "below", sail.strength
+    assert {c.query_kind for c in hits.values()} == {LONG_TRANSLATED if qid == "p10" else LONG}
+    # The solar sail matched a food SME through single words; translated phrases now need all
+    # their words, so it may drop out of the top 50 altogether. Where it stays, it is noise.
+    sail = hits.get(ids["SMART Solar Sail"])
+    assert sail is None or sail.band == "below", sail.strength
     # The same strength from a typed need would be "below" too, but so would every profile match:
     # the long-text cut-offs leave real fits in a band (set 5's water-treatment profile).
     water = profile("p32")

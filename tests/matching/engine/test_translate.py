@@ -148,3 +148,45 @@ def test_bands_follow_match_strength(index, translator):
     assert weak
     assert weak[0].band in ("weak", "below")
     assert 0 < weak[0].strength < hits[0].strength <= 1.0
+
+
+PHRASE_DOCS = [
+    Document(
+        id="acoustic",
+        title="Sound absorption panel for factory walls",
+        abstract="A porous panel with high sound absorption that lowers machine noise in workshops.",
+    ),
+    Document(
+        id="ozone",
+        title="Cavity enhanced absorption spectroscopy for ozone detection",
+        abstract="Measures the absorption of laser light by atmospheric ozone.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def phrase_index() -> ScreeningIndex:
+    return ScreeningIndex.build(PHRASE_DOCS)
+
+
+def test_a_translated_phrase_needs_all_its_words(phrase_index, translator):
+    # JMdict gives 吸音 only as "sound absorption": "absorption" alone (a spectrometer) is not a match.
+    assert [w.targets for w in translator.translate("吸音")] == [("sound absorption",)]
+    hits = phrase_index.search("吸音", filters=None, translator=translator, synonyms=False)
+    assert [h.doc_id for h in hits] == ["acoustic"]
+    matched = {m.term: m for m in hits[0].explanation.matched_terms}
+    assert set(matched) == {"sound", "absorpt"}  # stemmed index terms
+    assert all(m.bridge == "dictionary" and m.synonym_of == "吸音" for m in matched.values())
+    assert sum(m.contribution for m in matched.values()) == pytest.approx(hits[0].score.bm25, rel=1e-4)
+
+
+def test_a_phrase_counts_as_often_as_its_rarest_word(phrase_index):
+    matrix = phrase_index.matrix
+    phrase = " ".join(phrase_index.analyzer.terms("sound absorption", subtokens=False))
+    docs, freq = matrix.postings(phrase)
+    assert [phrase_index.doc_ids[d] for d in docs] == ["acoustic"]
+    sound, absorption = (matrix.postings(w) for w in phrase.split())
+    assert len(absorption[0]) == 2  # the spectrometer has the word, not the phrase
+    assert freq[0] == min(sound[1][0], absorption[1][list(absorption[0]).index(docs[0])])
+    assert matrix.postings("sound ozon") is None  # never together
+    assert matrix.group_df([phrase, "ozon"]) == 2
