@@ -93,6 +93,7 @@ def test_an_interrupted_build_is_shown_with_a_retry(client_of, city_a, coordinat
     body = client.get(home).content.decode()
     assert 'data-testid="index-build-seeds"' in body
     assert 'data-testid="index-build-retry"' in body
+    assert "再構築中にバックグラウンドワーカーが停止しました" in body and "今すぐ再構築" in body
     retry = reverse("indexbuild_retry", kwargs={"municipality": city_a.slug, "pk": requested.pk})
     assert client.post(retry).status_code == 302
     build = _build(city_a)

@@ -70,6 +70,7 @@ def test_an_interrupted_render_says_so_and_only_the_retry_link_queues_it(
         assert 'data-state="interrupted"' in body
         assert "plan-pdf-interrupted" in body
         assert f'href="{pdf_url}?retry=1"' in body
+        assert "PDF の作成中にバックグラウンドワーカーが停止しました" in body
     assert "hx-get" not in fragment  # no polling of a render nobody is doing
     client.get(url("planversion_pdf", city_a, interrupted, retry=True))
     row = _row(interrupted)
