@@ -64,7 +64,8 @@ def test_the_task_builds_with_a_heartbeat_and_marks_the_row_done(city_a, request
     _run(requested)
     build = _build(city_a)
     assert build.state == "done"
-    assert build.heartbeat_at is not None and build.finished_at is not None
+    assert build.heartbeat_at is not None
+    assert build.finished_at is not None
     with scopes_disabled():
         assert SearchIndex.objects.filter(municipality=city_a, kind="seeds").count() == 1
     _run(requested)  # a second copy of the message changes nothing
@@ -93,7 +94,8 @@ def test_an_interrupted_build_is_shown_with_a_retry(client_of, city_a, coordinat
     body = client.get(home).content.decode()
     assert 'data-testid="index-build-seeds"' in body
     assert 'data-testid="index-build-retry"' in body
-    assert "再構築中にバックグラウンドワーカーが停止しました" in body and "今すぐ再構築" in body
+    assert "再構築中にバックグラウンドワーカーが停止しました" in body
+    assert "今すぐ再構築" in body
     retry = reverse("indexbuild_retry", kwargs={"municipality": city_a.slug, "pk": requested.pk})
     assert client.post(retry).status_code == 302
     build = _build(city_a)
@@ -123,6 +125,7 @@ def test_the_sweep_requeues_an_interrupted_build_then_fails_it(
     _set(requested, state=IndexBuildState.RUNNING, heartbeat_at=timezone.now() - LONG_AGO, attempts=1)
     assert jobs_sweep()["failed"] == 1
     build = _build(city_a)
-    assert build.state == "failed" and "2" in build.error
+    assert build.state == "failed"
+    assert "2" in build.error
     body = client_of(coordinator_a).get(reverse("screening_home", kwargs={"municipality": city_a.slug}))
     assert 'data-testid="index-build-retry"' in body.content.decode()

@@ -80,7 +80,10 @@ def test_an_interrupted_render_says_so_and_only_the_retry_link_queues_it(
 
 
 def test_a_long_pending_render_is_left_to_the_queue_not_requeued_by_the_page(
-    client_of, city_a, submitted, sme_member_a  # noqa: F811
+    client_of,
+    city_a,
+    submitted,
+    sme_member_a,  # noqa: F811
 ):
     # Queued an hour ago and still waiting (a long queue): the page used to queue it again after 5 min.
     _set(submitted, requested_at=timezone.now() - LONG_AGO, enqueued_at=timezone.now() - LONG_AGO)
@@ -91,7 +94,10 @@ def test_a_long_pending_render_is_left_to_the_queue_not_requeued_by_the_page(
 
 
 def test_a_render_never_handed_to_the_queue_says_paused_and_the_sweep_queues_it(
-    client_of, city_a, submitted, sme_member_a  # noqa: F811
+    client_of,
+    city_a,
+    submitted,
+    sme_member_a,  # noqa: F811
 ):
     _set(submitted, requested_at=timezone.now() - LONG_AGO, enqueued_at=None)
     body = client_of(sme_member_a).get(url("planversion_pdf_status", city_a, submitted)).content.decode()
@@ -120,7 +126,9 @@ def test_the_sweep_requeues_an_interrupted_render_then_gives_up(interrupted, set
 
 
 def test_a_render_claimed_for_an_older_request_does_not_store_its_file(
-    city_a, submitted, coordinator_a  # noqa: F811
+    city_a,
+    submitted,
+    coordinator_a,  # noqa: F811
 ):
     with scopes_disabled():
         stale_copy = PlanPdf.objects.select_related("version").get(version=submitted, language="ja")
