@@ -13,9 +13,10 @@ from django_scopes import scope, scopes_disabled
 from kawasaki.jobs import jobs_sweep
 from smes import pdf as plan_pdf
 from smes import services
-from smes.models import PlanPdf, PlanPdfState
+from smes.models import PlanPdf, PlanPdfState, PlanVersion
+from tests.factories.smes import BusinessPlanFactory
 from tests.helpers.db_state import assert_db_unchanged
-from tests.smes.test_pdf import render_pending_pdfs, submitted  # noqa: F401 - the fixture
+from tests.smes.test_pdf import render_pending_pdfs
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,16 @@ def _set(version, **values) -> None:
 
 
 @pytest.fixture
-def interrupted(submitted):  # noqa: F811
+def submitted(city_a, sme_a, sme_member_a):
+    """A submitted plan version; submitting asked for its Japanese PDF."""
+    with scope(municipality=city_a):
+        plan = BusinessPlanFactory(sme=sme_a, title="振動センサー事業計画")
+        services.business_plan_set_status(plan=plan, new_status="submitted", actor=sme_member_a)
+        return PlanVersion.objects.get(plan=plan)
+
+
+@pytest.fixture
+def interrupted(submitted):
     """A render a worker claimed an hour ago and has not been heard of since (a killed worker)."""
     _set(
         submitted,
@@ -50,7 +60,7 @@ def interrupted(submitted):  # noqa: F811
     return submitted
 
 
-def test_the_task_beats_while_it_renders_and_clears_nothing_it_should_keep(submitted):  # noqa: F811
+def test_the_task_beats_while_it_renders_and_clears_nothing_it_should_keep(submitted):
     assert render_pending_pdfs() == 1
     row = _row(submitted)
     assert (row.state, row.error, bool(row.file)) == ("ready", "", True)
@@ -83,7 +93,7 @@ def test_a_long_pending_render_is_left_to_the_queue_not_requeued_by_the_page(
     client_of,
     city_a,
     submitted,
-    sme_member_a,  # noqa: F811
+    sme_member_a,
 ):
     # Queued an hour ago and still waiting (a long queue): the page used to queue it again after 5 min.
     _set(submitted, requested_at=timezone.now() - LONG_AGO, enqueued_at=timezone.now() - LONG_AGO)
@@ -97,7 +107,7 @@ def test_a_render_never_handed_to_the_queue_says_paused_and_the_sweep_queues_it(
     client_of,
     city_a,
     submitted,
-    sme_member_a,  # noqa: F811
+    sme_member_a,
 ):
     _set(submitted, requested_at=timezone.now() - LONG_AGO, enqueued_at=None)
     body = client_of(sme_member_a).get(url("planversion_pdf_status", city_a, submitted)).content.decode()
@@ -128,7 +138,7 @@ def test_the_sweep_requeues_an_interrupted_render_then_gives_up(interrupted, set
 def test_a_render_claimed_for_an_older_request_does_not_store_its_file(
     city_a,
     submitted,
-    coordinator_a,  # noqa: F811
+    coordinator_a,
 ):
     with scopes_disabled():
         stale_copy = PlanPdf.objects.select_related("version").get(version=submitted, language="ja")
@@ -141,7 +151,7 @@ def test_a_render_claimed_for_an_older_request_does_not_store_its_file(
     assert _row(submitted).state == "ready"
 
 
-def test_a_failure_mark_never_overwrites_a_ready_pdf(submitted):  # noqa: F811
+def test_a_failure_mark_never_overwrites_a_ready_pdf(submitted):
     render_pending_pdfs()
     with scopes_disabled():
         plan_pdf.plan_pdf_fail(pdf=_row(submitted), reason="late copy failed")
