@@ -52,6 +52,8 @@ class BackgroundJob(models.Model):
     # Which states mean "a worker is on it": a row in one of these whose heartbeat stopped is interrupted.
     JOB_STATE_FIELD = "state"
     JOB_RUNNING_STATES: tuple[str, ...] = ()
+    # When the row was (last) recorded: the sweep leaves it to its own publish for a grace period.
+    JOB_RECORDED_FIELD = "created_at"
 
     class Meta:
         abstract = True
@@ -72,6 +74,11 @@ class BackgroundJob(models.Model):
 
 def stale_after() -> dt.timedelta:
     return dt.timedelta(minutes=settings.KAWASAKI_JOB_STALE_MINUTES)
+
+
+def queue_grace() -> dt.timedelta:
+    """How long a just-recorded job is left to its own publish (after commit) before it counts as unqueued."""
+    return dt.timedelta(seconds=settings.KAWASAKI_JOB_QUEUE_GRACE_SECONDS)
 
 
 # --- publishing ------------------------------------------------------------------------------------
@@ -240,7 +247,7 @@ def jobs_sweep(*, stale: dt.timedelta | None = None, grace: dt.timedelta | None 
     anyway (every job task checks its state under a row lock). Answers counts for the log.
     """
     stale = stale if stale is not None else stale_after()
-    grace = grace if grace is not None else dt.timedelta(seconds=settings.KAWASAKI_JOB_QUEUE_GRACE_SECONDS)
+    grace = grace if grace is not None else queue_grace()
     now = timezone.now()
     counts = {"queued": 0, "requeued": 0, "failed": 0}
     with scopes_disabled():  # a task lookup over every municipality; each row carries its own
@@ -256,7 +263,8 @@ def _sweep_kind(kind: JobKind, counts: dict[str, int], *, now, stale, grace) -> 
     state = kind.model.JOB_STATE_FIELD
     # 1. Recorded, never handed to the broker (it was down). The grace leaves on_commit its turn.
     for row in manager.filter(**{f"{state}__in": kind.pending}, enqueued_at__isnull=True)[:500]:
-        if getattr(row, "created_at", now) > now - grace:
+        recorded = getattr(row, kind.model.JOB_RECORDED_FIELD, None)
+        if recorded is not None and recorded > now - grace:
             continue
         if not _publish_row(kind, row):
             return  # the broker is still down: the next sweep tries again

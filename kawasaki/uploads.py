@@ -130,6 +130,19 @@ def accepted_labels(kind: str) -> str:
     return ", ".join(t.label for t in KINDS[kind].types)
 
 
+@dataclass(frozen=True)
+class _Field:
+    """What one call accepts: the kind (its cap), its types (maybe fewer than the kind's), its name."""
+
+    kind: str
+    types: tuple[FileType, ...]
+    label: object
+
+    @property
+    def type_labels(self) -> str:
+        return ", ".join(t.label for t in self.types)
+
+
 def too_large_message(kind: str) -> str:
     return _("The file is too large: %(kind)s may be at most %(max_mb)s MB.") % {
         "kind": KINDS[kind].label,
@@ -141,10 +154,10 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError({"file": message})
 
 
-def _wrong_type(kind: str) -> ValidationError:
+def _wrong_type(field: _Field) -> ValidationError:
     return _refuse(
         _("This file is not accepted as %(kind)s: its content is not %(types)s.")
-        % {"kind": KINDS[kind].label, "types": accepted_labels(kind)}
+        % {"kind": field.label, "types": field.type_labels}
     )
 
 
@@ -179,14 +192,14 @@ def _is_markup(head: bytes) -> bool:
     return any(tag in lowered for tag in MARKUP_TAGS)
 
 
-def _markup_refused(kind: str) -> ValidationError:
+def _markup_refused(field: _Field) -> ValidationError:
     return _refuse(
         _("Markup (HTML, SVG or XML) is not accepted as %(kind)s: upload %(types)s.")
-        % {"kind": KINDS[kind].label, "types": accepted_labels(kind)}
+        % {"kind": field.label, "types": field.type_labels}
     )
 
 
-def _check_image(upload, kind: str) -> FileType:
+def _check_image(upload, field: _Field) -> FileType:
     from PIL import Image, UnidentifiedImageError
 
     formats = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP}
@@ -202,7 +215,7 @@ def _check_image(upload, kind: str) -> FileType:
             with Image.open(io.BytesIO(data)) as image:
                 file_type = formats.get(image.format or "")
                 if file_type is None:
-                    raise _wrong_type(kind)
+                    raise _wrong_type(field)
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise too_large
@@ -228,7 +241,7 @@ def _check_pdf(upload) -> FileType:
     return PDF
 
 
-def _check_zip(upload, kind: str) -> FileType:
+def _check_zip(upload, field: _Field) -> FileType:
     broken = _refuse(_("The file is a damaged archive (DOCX, XLSX or ODT)."))
     upload.seek(0)
     try:
@@ -262,18 +275,18 @@ def _check_zip(upload, kind: str) -> FileType:
         elif "mimetype" in names and archive.read("mimetype").strip() == ODT.content_type.encode():
             found = ODT
         else:
-            raise _wrong_type(kind)
+            raise _wrong_type(field)
     upload.seek(0)
     return found
 
 
-def _check_text(upload, kind: str) -> FileType:
+def _check_text(upload, field: _Field) -> FileType:
     upload.seek(0)
     sample = upload.read(TEXT_SAMPLE_BYTES)
     upload.seek(0)
     complete = len(sample) >= upload.size
     if b"\x00" in sample:
-        raise _wrong_type(kind)
+        raise _wrong_type(field)
     decoded = None
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -283,11 +296,11 @@ def _check_text(upload, kind: str) -> FileType:
         break
     if decoded is None:
         raise _refuse(_("The text is neither UTF-8 nor Shift_JIS (cp932)."))
-    return _text_flavour(upload, kind)
+    return _text_flavour(upload, field)
 
 
-def _text_flavour(upload, kind: str) -> FileType:
-    accepted = KINDS[kind].types
+def _text_flavour(upload, field: _Field) -> FileType:
+    accepted = field.types
     # Text is text: the name only says which flavour the reader should expect; its content is read later.
     suffix = "." + (getattr(upload, "name", "") or "").rsplit(".", 1)[-1].lower()
     for candidate in (JSONL, CSV, TEXT):
@@ -296,7 +309,7 @@ def _text_flavour(upload, kind: str) -> FileType:
     for candidate in (CSV, JSONL, TEXT):
         if candidate in accepted:
             return candidate
-    raise _wrong_type(kind)
+    raise _wrong_type(field)
 
 
 def _read_all(upload) -> bytes:
@@ -306,12 +319,23 @@ def _read_all(upload) -> bytes:
     return data
 
 
-def validate_upload(upload, *, kind: str) -> FileType:
+def validate_upload(
+    upload, *, kind: str, types: tuple[FileType, ...] | None = None, label: object = None
+) -> FileType:
     """The type of ``upload`` judged by its content, if ``kind`` accepts it and it is within the cap.
 
-    Raises ``ValidationError({"file": message})`` otherwise; reads at most the cap, writes nothing.
+    ``types`` narrows what this field accepts to some of the kind's types and ``label`` names the
+    field in the type messages (a seed's "prototype photo" takes only the seed attachments' images);
+    the cap and its message stay the kind's. Raises ``ValidationError({"file": message})`` otherwise;
+    reads at most the cap, writes nothing.
     """
-    accepted = KINDS[kind].types
+    kind_types = KINDS[kind].types
+    field = _Field(
+        kind=kind,
+        types=kind_types if types is None else tuple(t for t in types if t in kind_types),
+        label=label or KINDS[kind].label,
+    )
+    accepted = field.types
     size = getattr(upload, "size", None)
     if size is None:
         size = len(_read_all(upload))
@@ -323,27 +347,27 @@ def validate_upload(upload, *, kind: str) -> FileType:
     family = _family(upload.read(4096))
     upload.seek(0)
     if family == "markup":
-        raise _markup_refused(kind)
+        raise _markup_refused(field)
     if KINDS[kind].checked_by_reader:
         if family == "zip" and XLSX in accepted:
             return XLSX
         if family == "text":
-            return _text_flavour(upload, kind)
-        raise _wrong_type(kind)
+            return _text_flavour(upload, field)
+        raise _wrong_type(field)
     if family == "image" and any(t in accepted for t in IMAGES):
-        found = _check_image(upload, kind)
+        found = _check_image(upload, field)
     elif family == "pdf" and PDF in accepted:
         found = _check_pdf(upload)
     elif family == "zip" and any(t in accepted for t in (DOCX, XLSX, ODT)):
-        found = _check_zip(upload, kind)
+        found = _check_zip(upload, field)
     elif family == "ole" and DOC in accepted:
         found = DOC
     elif family == "text" and any(t in accepted for t in (CSV, TEXT, JSONL)):
-        found = _check_text(upload, kind)
+        found = _check_text(upload, field)
     else:
-        raise _wrong_type(kind)
+        raise _wrong_type(field)
     if found not in accepted:
-        raise _wrong_type(kind)
+        raise _wrong_type(field)
     return found
 
 

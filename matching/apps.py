@@ -43,8 +43,8 @@ def _register_jobs() -> None:
     """Screening runs for the core's jobs sweep: queue what the broker never got, re-queue stalled ones."""
     from kawasaki.jobs import JobKind, register_job
 
-    from . import services, tasks
-    from .models import RunStatus, ScreeningRun
+    from . import indexing, services, tasks
+    from .models import IndexBuild, IndexBuildState, RunStatus, ScreeningRun
 
     register_job(
         JobKind(
@@ -54,5 +54,15 @@ def _register_jobs() -> None:
             pending=(RunStatus.QUEUED,),
             running=(RunStatus.RUNNING,),
             fail=lambda row, reason: services.screening_run_fail(run=row, reason=reason),
+        )
+    )
+    register_job(
+        JobKind(
+            model=IndexBuild,
+            task_for=lambda row: tasks.run_index_build,
+            id_kwarg="build_id",
+            pending=(IndexBuildState.QUEUED,),
+            running=(IndexBuildState.RUNNING,),
+            fail=lambda row, reason: indexing.index_build_fail(build=row, reason=reason),
         )
     )

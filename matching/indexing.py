@@ -4,7 +4,12 @@ An index is current when its content stamp equals the stamp of the rows now in t
 newest change, highest id). A query never runs on a stale index: `current_index` finds the stored
 index for the current stamp, or builds one in the calling process (and logs that it did), so a
 coordinator's answer always reflects the data. Celery rebuilds indexes ahead of time after imports
-and profile edits (`matching.tasks.build_index`), so that fallback is the exception.
+and profile edits (`matching.tasks.run_index_build`), so that fallback is the exception.
+
+Those rebuilds are job rows (`IndexBuild`, one per municipality and kind; kawasaki.jobs): a change
+asks for a build by moving the row back to "queued" (many edits in a row queue one build), the task
+beats while it builds, and the jobs sweep queues a build the broker never got and re-queues one whose
+worker died. The screening page shows an interrupted or failed build with a "rebuild" button.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from .engine.fit import FIT_PROFILE_FIELDS, DocMeta, FitProfile
 from .engine.index import ENGINE_VERSION, Document, IndexVersionError, ScreeningIndex
 from .engine.text import Analyzer
 from .engine.translate import JA_STOP_WORDS
-from .models import IndexKind, SearchIndex
+from .models import IndexBuild, IndexBuildState, IndexKind, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -245,3 +250,112 @@ def current_index(*, municipality: Municipality, kind: str) -> tuple[ScreeningIn
         )
     record = index_build(municipality=municipality, kind=kind)
     return _CACHE[(municipality.pk, kind)][1], record
+
+
+# --- index builds as job rows ----------------------------------------------------------------------
+
+
+def index_build_request(*, municipality_id: int, kind: str) -> IndexBuild | None:
+    """Ask for a rebuild of one kind of index: the row moves to QUEUED (once, however many ask) and
+    its task is published after commit. A row already queued is left alone (its task will build for
+    the rows as they are then); a running build is asked again and cannot finish over the request
+    (``index_build_execute`` finishes only the request it claimed). Answers the row when a task was
+    queued, else None.
+    """
+    from kawasaki.jobs import enqueue
+
+    from .tasks import run_index_build
+
+    now = timezone.now()
+    build, created = IndexBuild._base_manager.get_or_create(
+        municipality_id=municipality_id,
+        kind=kind,
+        defaults={"state": IndexBuildState.QUEUED, "requested_at": now},
+    )
+    if not created:
+        moved = (
+            IndexBuild._base_manager.filter(pk=build.pk)
+            .exclude(state=IndexBuildState.QUEUED)
+            .update(
+                state=IndexBuildState.QUEUED,
+                requested_at=now,
+                error="",
+                enqueued_at=None,
+                heartbeat_at=None,
+                attempts=0,
+            )
+        )
+        if not moved:
+            return None
+    enqueue(run_index_build, job=build, municipality_id=municipality_id, build_id=build.pk)
+    return build
+
+
+def index_build_execute(*, build: IndexBuild) -> IndexBuild:
+    """Build the index a queued (or re-queued interrupted) build asks for; the worker's job.
+
+    Safe to run twice, also at once: the row is claimed by a conditional update, ``index_build``
+    changes nothing when the current rows already have their index (two at once each write a whole
+    index, the later is current), and the row is marked done only for the request this copy claimed
+    (its ``requested_at``), so a change made meanwhile keeps its own queued build.
+    """
+    requested_at = build.requested_at
+    claimed = IndexBuild._base_manager.filter(
+        pk=build.pk,
+        requested_at=requested_at,
+        state__in=(IndexBuildState.QUEUED, IndexBuildState.RUNNING),
+    ).update(state=IndexBuildState.RUNNING, started_at=timezone.now())
+    if claimed:
+        index_build(municipality=build.municipality, kind=build.kind)
+        IndexBuild._base_manager.filter(
+            pk=build.pk, requested_at=requested_at, state=IndexBuildState.RUNNING
+        ).update(state=IndexBuildState.DONE, finished_at=timezone.now(), error="")
+    build.refresh_from_db()
+    return build
+
+
+def index_build_fail(*, build: IndexBuild, reason: str) -> bool:
+    """Mark a build whose task failed for good (or was interrupted too often) failed, with the reason.
+
+    Conditional: never overwrites a finished build or a newer request. Answers whether it did.
+    """
+    failed = IndexBuild._base_manager.filter(
+        pk=build.pk,
+        requested_at=build.requested_at,
+        state__in=(IndexBuildState.QUEUED, IndexBuildState.RUNNING),
+    ).update(state=IndexBuildState.FAILED, error=reason[:500], finished_at=timezone.now())
+    if failed:
+        log.warning("index build %s (%s) failed: %s", build.pk, build.kind, reason)
+    return bool(failed)
+
+
+def index_build_retry(*, build: IndexBuild, actor) -> IndexBuild:
+    """Rebuild an interrupted or failed index now (a person's retry). Side effects: audit entry, task."""
+    from django.core.exceptions import ValidationError
+
+    from kawasaki.services import audit_log
+
+    if not (build.state == IndexBuildState.FAILED or build.is_interrupted):
+        raise ValidationError(_("Only a failed or interrupted build can be started again."))
+    audit_log(municipality=build.municipality, actor=actor, action="index_build.retried", obj=build)
+    index_build_request(municipality_id=build.municipality_id, kind=build.kind)
+    build.refresh_from_db()
+    return build
+
+
+def index_builds_needing_attention(*, municipality: Municipality) -> list[IndexBuild]:
+    """The builds a coordinator should hear of: interrupted, failed, or waiting for the queue."""
+    from kawasaki.jobs import queue_grace
+
+    now = timezone.now()
+    return [
+        build
+        for build in IndexBuild.objects.filter(municipality=municipality)
+        if build.state == IndexBuildState.FAILED
+        or build.is_interrupted
+        or (
+            build.state == IndexBuildState.QUEUED
+            and build.enqueued_at is None
+            and build.requested_at < now - queue_grace()
+        )
+    ]

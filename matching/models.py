@@ -54,6 +54,46 @@ class SearchIndex(models.Model):
         return f"{self.kind} {self.stamp[:8]} ({self.doc_count})"
 
 
+class IndexBuildState(models.TextChoices):
+    """Where the background rebuild of one kind of index is."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class IndexBuild(BackgroundJob):
+    """The rebuild of one municipality's index of one kind, as a job row (kawasaki.jobs): one row per
+    kind, asked again (back to queued) whenever its rows change, so that many edits queue one build."""
+
+    JOB_RUNNING_STATES = ("running",)
+    JOB_RECORDED_FIELD = "requested_at"
+
+    municipality = municipality_fk()
+    kind = models.CharField(_("kind"), max_length=8, choices=IndexKind.choices)
+    state = models.CharField(
+        _("state"), max_length=8, choices=IndexBuildState.choices, default=IndexBuildState.QUEUED
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("index build")
+        verbose_name_plural = _("index builds")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "kind"], name="indexbuild_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.state})"
+
+
 class Direction(models.TextChoices):
     """Which way a screening run looks."""
 

@@ -22,13 +22,16 @@ meeting_held = Signal()
 
 
 def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:
-    """Queue a rebuild once the current transaction commits (the task is a no-op if already current)."""
-    from kawasaki.jobs import enqueue
+    """Ask for a rebuild once the current transaction commits (its job row, then its task).
 
-    from .tasks import build_index
+    After commit, so that a rolled-back write asks for nothing and a write's transaction is not made
+    longer; a broker outage does not fail the write: the row is the record and the jobs sweep queues it.
+    """
+    from django.db import transaction
 
-    # A broker outage must not fail the write that changed the rows: the next change (or the page) rebuilds.
-    enqueue(build_index, municipality_id=municipality_id, kind=kind)
+    from .indexing import index_build_request
+
+    transaction.on_commit(lambda: index_build_request(municipality_id=municipality_id, kind=kind))
 
 
 def _patent_changed(sender, instance, **kwargs):

@@ -4,7 +4,7 @@ from kawasaki.celery import app
 from kawasaki.tasks_base import MunicipalityTask
 
 from . import indexing, services
-from .models import ScreeningRun
+from .models import IndexBuild, ScreeningRun
 
 
 def _run_failed(task: MunicipalityTask, *, municipality_id: int, run_id: int) -> None:
@@ -31,6 +31,30 @@ def execute_screening_run(self, *, municipality_id: int, run_id: int) -> None:
 
 @app.task(name="matching.build_index", base=MunicipalityTask, bind=True)
 def build_index(self, *, municipality_id: int, kind: str) -> None:
-    """Safe to run twice: a build for the current rows finds their index and changes nothing; two at
-    once each write a whole index, and the later becomes current."""
-    indexing.index_build(municipality=self.municipality, kind=kind)
+    """Messages queued before index builds were job rows: ask for the build through its row.
+
+    Safe to run twice: a second request finds the row already queued and queues nothing."""
+    indexing.index_build_request(municipality_id=municipality_id, kind=kind)
+
+
+def _index_build_failed(task: MunicipalityTask, *, municipality_id: int, build_id: int) -> None:
+    """Mark the build failed with the reason, so that the screening page says so and offers a retry."""
+    build = IndexBuild.objects.filter(pk=build_id).first()
+    if build is not None:
+        indexing.index_build_fail(build=build, reason=task.failure_reason or "failed")
+
+
+@app.task(
+    name="matching.run_index_build",
+    base=MunicipalityTask,
+    bind=True,
+    on_final_failure=_index_build_failed,
+    job=(IndexBuild, "build_id"),
+)
+def run_index_build(self, *, municipality_id: int, build_id: int) -> None:
+    """Build one kind of index for its row, with a heartbeat. Safe to run twice, also at once: the
+    row is claimed and finished by conditional updates on the request it was queued for (see
+    ``index_build_execute``)."""
+    build = IndexBuild.objects.filter(pk=build_id).select_related("municipality").first()
+    if build is not None:
+        indexing.index_build_execute(build=build)

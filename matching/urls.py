@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("runs/<int:pk>/share/", screening.ScreeningRunShareView.as_view(), name="screeningrun_share"),
     path("runs/<int:pk>/retry/", screening.ScreeningRunRetryView.as_view(), name="screeningrun_retry"),
+    path("indexes/<int:pk>/rebuild/", screening.IndexBuildRetryView.as_view(), name="indexbuild_retry"),
     path(
         "runs/<int:pk>/propose/", screening.MeetingProposalCreateView.as_view(), name="meetingproposal_create"
     ),

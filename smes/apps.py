@@ -18,6 +18,7 @@ class SmesConfig(AppConfig):
         )
 
         lookups.register()
+        _register_jobs()
         register_nav(
             NavItem(_("SMEs"), "sme_list", "smes.view_sme_list", order=20),
             NavItem(_("Our company"), "sme_mine", "smes.view_own_sme", order=20),
@@ -27,3 +28,22 @@ class SmesConfig(AppConfig):
             NavItem(_("Find seeds"), "seed_list", "smes.send_interest", order=15),
             NavItem(_("Interest from SMEs"), "interest_list", "smes.view_interest_inbox", order=29),
         )
+
+
+def _register_jobs() -> None:
+    """Plan PDF renders for the core's jobs sweep: queue what the broker never got, re-queue stalled ones."""
+    from kawasaki.jobs import JobKind, register_job
+
+    from . import pdf, tasks
+    from .models import PlanPdf, PlanPdfState
+
+    register_job(
+        JobKind(
+            model=PlanPdf,
+            task_for=lambda row: tasks.render_plan_pdf_task,
+            id_kwarg="pdf_id",
+            pending=(PlanPdfState.PENDING,),
+            running=(PlanPdfState.RENDERING,),
+            fail=lambda row, reason: pdf.plan_pdf_fail(pdf=row, reason=reason),
+        )
+    )

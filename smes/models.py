@@ -6,11 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from kawasaki.fields import municipality_fk
+from kawasaki.jobs import BackgroundJob
 
 from .validators import validate_corporate_number
 
@@ -298,17 +300,22 @@ class PlanPdfState(models.TextChoices):
     """Where the background rendering of a version's PDF is."""
 
     PENDING = "pending", pgettext_lazy("pdf state", "Preparing")
+    RENDERING = "rendering", pgettext_lazy("pdf state", "Rendering")
     READY = "ready", pgettext_lazy("pdf state", "Ready")
     FAILED = "failed", pgettext_lazy("pdf state", "Failed")
 
 
-class PlanPdf(models.Model):
+class PlanPdf(BackgroundJob):
     """The PDF of one frozen plan version in one language, rendered in the background and reused.
 
     `stamp` is a digest of everything the PDF shows besides the frozen version itself (the comments
     the SME reads, the applicant's details, the layout); a row whose stamp differs from the current
-    one is rendered again (smes/pdf.py).
+    one is rendered again (smes/pdf.py). A job row (kawasaki.jobs): a render whose heartbeat stopped
+    is shown as interrupted and queued again by the jobs sweep.
     """
+
+    JOB_RUNNING_STATES = ("rendering",)
+    JOB_RECORDED_FIELD = "requested_at"
 
     municipality = municipality_fk()
     version = models.ForeignKey(
@@ -322,6 +329,7 @@ class PlanPdf(models.Model):
     file = models.FileField(_("file"), upload_to="smes/plans/", blank=True)
     requested_at = models.DateTimeField(_("requested at"))
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -335,6 +343,17 @@ class PlanPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.language})"
+
+    @property
+    def is_paused(self) -> bool:
+        """Waiting, and still not handed to the queue after the grace the publish has (broker down)."""
+        from kawasaki.jobs import queue_grace
+
+        return (
+            self.state == PlanPdfState.PENDING
+            and self.enqueued_at is None
+            and self.requested_at < timezone.now() - queue_grace()
+        )
 
 
 class PlanComment(models.Model):

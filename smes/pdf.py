@@ -14,7 +14,6 @@ plan's submission and comments are).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -33,8 +32,6 @@ STYLESHEET = "smes/plan_pdf.css"
 CSS_PATH = Path(settings.BASE_DIR) / "static" / STYLESHEET
 TEMPLATE_NAME = "smes/plan_pdf.html"
 TEMPLATE_PATH = Path(settings.BASE_DIR) / "templates" / TEMPLATE_NAME
-# A render still pending after this long is taken as lost (a worker that died) and queued again.
-PENDING_RETRY_AFTER = dt.timedelta(minutes=5)
 
 
 def pdf_language(language: str | None) -> str:
@@ -123,20 +120,20 @@ def _queue(pdf: PlanPdf) -> None:
 
     from .tasks import render_plan_pdf_task
 
-    # A broker outage must not fail the request: a PENDING row past PENDING_RETRY_AFTER is asked again
-    # when its page is opened.
-    enqueue(render_plan_pdf_task, municipality_id=pdf.municipality_id, pdf_id=pdf.pk)
+    # A broker outage must not fail the request: the row keeps enqueued_at empty and the jobs sweep
+    # queues it when the broker is back (kawasaki.jobs); the page says background work is paused.
+    enqueue(render_plan_pdf_task, job=pdf, municipality_id=pdf.municipality_id, pdf_id=pdf.pk)
 
 
-def plan_pdf_request(
-    *, version: PlanVersion, language: str | None = None, retry_failed: bool = True
-) -> PlanPdf:
+def plan_pdf_request(*, version: PlanVersion, language: str | None = None, retry: bool = False) -> PlanPdf:
     """The PDF of the version as it reads now, in `language`; queued for rendering when missing.
 
     Returns the row: READY with its file when a PDF of the version as it reads now exists, else
-    PENDING (a render is queued, once) or FAILED (the last render failed and `retry_failed` is
-    False: polling must not start a render loop, a person asks again). A frozen version whose shared
-    comments and applicant details do not change is rendered once and then always reused.
+    PENDING or RENDERING (a render is queued, once), FAILED (the last render failed) or a render
+    whose heartbeat stopped (``is_interrupted``). Only ``retry`` (a person's "try again") queues a
+    failed or interrupted render again; polling and page views never do, and a render lost on its
+    way is the jobs sweep's to re-queue, not the page's. A frozen version whose shared comments and
+    applicant details do not change is rendered once and then always reused.
     Side effect: a render task published after commit.
     """
     language = pdf_language(language)
@@ -154,14 +151,23 @@ def plan_pdf_request(
     if plan_pdf_is_ready(pdf, stamp):
         return pdf
     if pdf.stamp == stamp:
-        if pdf.state == PlanPdfState.PENDING and pdf.requested_at > now - PENDING_RETRY_AFTER:
-            return pdf  # already queued
-        if pdf.state == PlanPdfState.FAILED and not retry_failed:
+        if pdf.state in (PlanPdfState.PENDING, PlanPdfState.RENDERING) and not (retry and pdf.is_interrupted):
+            return pdf  # queued or running; a lost one is the sweep's
+        if pdf.state == PlanPdfState.FAILED and not retry:
             return pdf
-    # Out of date, failed, lost, or its file is gone: ask again, once even if two requests race.
+    # Out of date, retried, or its file is gone: ask again, once even if two requests race (the
+    # render in flight, if any, then cannot store its file: it was claimed at the old requested_at).
     claimed = PlanPdf.objects.filter(
         pk=pdf.pk, stamp=pdf.stamp, state=pdf.state, requested_at=pdf.requested_at
-    ).update(stamp=stamp, state=PlanPdfState.PENDING, requested_at=now)
+    ).update(
+        stamp=stamp,
+        state=PlanPdfState.PENDING,
+        requested_at=now,
+        error="",
+        enqueued_at=None,
+        heartbeat_at=None,
+        attempts=0,
+    )
     if claimed:
         _queue(pdf)
     pdf.refresh_from_db()
@@ -171,10 +177,19 @@ def plan_pdf_request(
 def plan_pdf_render(*, pdf: PlanPdf) -> PlanPdf:
     """Render a pending PDF from the version as it reads now and store it (the worker's job).
 
-    A re-run on a row that is no longer pending changes nothing. The file is named by version,
-    language and stamp; the previous file of the row is deleted once the new one is recorded.
+    The row is claimed (PENDING, or RENDERING when the sweep re-queued an interrupted render, to
+    RENDERING) by a conditional update; the file is stored only if the row is still the request
+    this render claimed (same ``requested_at``, still RENDERING), so a newer request or a copy that
+    finished first wins and this copy deletes its file. A re-run on a finished row changes nothing.
+    The file is named by version, language and stamp; the row's previous file is deleted once the
+    new one is recorded.
     """
-    if pdf.state != PlanPdfState.PENDING:
+    requested_at = pdf.requested_at
+    claimed = PlanPdf.objects.filter(
+        pk=pdf.pk, requested_at=requested_at, state__in=(PlanPdfState.PENDING, PlanPdfState.RENDERING)
+    ).update(state=PlanPdfState.RENDERING)
+    if not claimed:
+        pdf.refresh_from_db()
         return pdf
     version = pdf.version
     comments = _shared_comments(version)
@@ -187,10 +202,9 @@ def plan_pdf_render(*, pdf: PlanPdf) -> PlanPdf:
     saved = default_storage.save(name, ContentFile(content))
     old = pdf.file.name if pdf.file else ""
     with transaction.atomic():
-        # Only a row still waiting takes the file: a newer render may have finished first.
-        done = PlanPdf.objects.filter(pk=pdf.pk, state=PlanPdfState.PENDING).update(
-            stamp=stamp, state=PlanPdfState.READY, file=saved, rendered_at=timezone.now()
-        )
+        done = PlanPdf.objects.filter(
+            pk=pdf.pk, state=PlanPdfState.RENDERING, requested_at=requested_at
+        ).update(stamp=stamp, state=PlanPdfState.READY, file=saved, rendered_at=timezone.now(), error="")
     if not done:
         default_storage.delete(saved)
     elif old and old != saved:
@@ -199,6 +213,11 @@ def plan_pdf_render(*, pdf: PlanPdf) -> PlanPdf:
     return pdf
 
 
-def plan_pdf_fail(*, pdf: PlanPdf) -> None:
-    """Mark a render that crashed for good, so that the page stops waiting and offers a retry."""
-    PlanPdf.objects.filter(pk=pdf.pk, state=PlanPdfState.PENDING).update(state=PlanPdfState.FAILED)
+def plan_pdf_fail(*, pdf: PlanPdf, reason: str = "") -> None:
+    """Mark a render that crashed for good, so that the page stops waiting and offers a retry.
+
+    Conditional: a row that became READY meanwhile (another copy) stays ready.
+    """
+    PlanPdf.objects.filter(pk=pdf.pk, state__in=(PlanPdfState.PENDING, PlanPdfState.RENDERING)).update(
+        state=PlanPdfState.FAILED, error=reason[:500]
+    )

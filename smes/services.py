@@ -421,7 +421,7 @@ def _prepare_pdf(version: PlanVersion) -> None:
     reader usually finds it ready."""
     from .pdf import plan_pdf_request
 
-    plan_pdf_request(version=version, language=settings.LANGUAGE_CODE, retry_failed=False)
+    plan_pdf_request(version=version, language=settings.LANGUAGE_CODE)
 
 
 # --- Partners and referrals -----------------------------------------------------------------------

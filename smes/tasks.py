@@ -13,13 +13,21 @@ def _pdf_failed(task: MunicipalityTask, *, municipality_id: int, pdf_id: int) ->
     """Mark the render failed so that the page stops waiting and offers to try again."""
     pdf = PlanPdf.objects.filter(pk=pdf_id).first()
     if pdf is not None:
-        plan_pdf.plan_pdf_fail(pdf=pdf)
+        plan_pdf.plan_pdf_fail(pdf=pdf, reason=task.failure_reason or "failed")
 
 
-@app.task(name="smes.render_plan_pdf", base=MunicipalityTask, bind=True, on_final_failure=_pdf_failed)
+@app.task(
+    name="smes.render_plan_pdf",
+    base=MunicipalityTask,
+    bind=True,
+    on_final_failure=_pdf_failed,
+    job=(PlanPdf, "pdf_id"),
+)
 def render_plan_pdf_task(self, *, municipality_id: int, pdf_id: int) -> None:
-    """Render a business plan version's PDF. Safe to run twice, also at once: the file is taken only
-    by a row still pending (a conditional update); the loser deletes its copy."""
+    """Render a business plan version's PDF, with a heartbeat (a killed worker shows as interrupted).
+
+    Safe to run twice, also at once: the row is claimed and the file stored by conditional updates
+    on the request it was queued for (see ``plan_pdf_render``); the loser deletes its copy."""
     pdf = PlanPdf.objects.filter(pk=pdf_id).select_related("version").first()
     if pdf is not None:
         plan_pdf.plan_pdf_render(pdf=pdf)

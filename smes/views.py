@@ -414,7 +414,7 @@ class PlanVersionDetailView(PlanObjectMixin, View):
         context = {
             "plan": plan,
             "version": version,
-            "pdf": plan_pdf.plan_pdf_request(version=version, language=get_language(), retry_failed=False),
+            "pdf": plan_pdf.plan_pdf_request(version=version, language=get_language()),
             "sections": [(key, label, text, comments[key]) for key, label, text in version.section_items()],
             "comment_form": form,
             "versions": selectors.versions_of(plan=plan),
@@ -489,7 +489,9 @@ class PlanVersionPdfView(PlanObjectMixin, View):
     def get(self, request, *args, **kwargs):
         plan = self.get_object()
         version = self.get_version(plan)
-        pdf = plan_pdf.plan_pdf_request(version=version, language=get_language())
+        # Only the "try again" link (?retry=1) queues a failed or interrupted render again.
+        retry = request.GET.get("retry") == "1"
+        pdf = plan_pdf.plan_pdf_request(version=version, language=get_language(), retry=retry)
         if pdf.state != PlanPdfState.READY:
             return render(request, self.template_name, {"plan": plan, "version": version, "pdf": pdf})
         response = FileResponse(
@@ -510,8 +512,8 @@ class PlanVersionPdfStatusView(PlanObjectMixin, View):
     def get(self, request, *args, **kwargs):
         plan = self.get_object()
         version = self.get_version(plan)
-        # Polling never restarts a failed render by itself; the "try again" link does.
-        pdf = plan_pdf.plan_pdf_request(version=version, language=get_language(), retry_failed=False)
+        # Polling never restarts a failed or interrupted render by itself; the "try again" link does.
+        pdf = plan_pdf.plan_pdf_request(version=version, language=get_language())
         return render(request, self.template_name, {"plan": plan, "version": version, "pdf": pdf})
 
 

@@ -5,10 +5,30 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from ..selectors import api_token_by_key, memberships_of
+from .throttling import FailedAuthThrottle
 
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
+    """A token in the Authorization header; failed attempts are limited per client address.
+
+    A client that has failed ``KAWASAKI_API_FAILED_AUTH_RATE`` times is answered 429 before its key is
+    looked up, so that guessing keys stops paying; requests without an Authorization header are not
+    attempts (they get 401 from the permission check) and are not counted.
+    """
+
     keyword = "Token"
+
+    def authenticate(self, request):
+        throttle = FailedAuthThrottle()
+        if authentication.get_authorization_header(request):
+            wait = throttle.wait_for(request)
+            if wait is not None:
+                raise exceptions.Throttled(wait=wait)
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            throttle.record_failure(request)
+            raise
 
     def authenticate_credentials(self, key):
         token = api_token_by_key(key=key)

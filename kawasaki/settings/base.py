@@ -326,10 +326,15 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env("KAWASAKI_API_RATE", default="600/min")},
+    # Per token user, else per real client address (kawasaki/api/throttling.py: the trusted client-IP
+    # header or proxy count, as the login throttles); failed token authentications per client address.
+    "DEFAULT_THROTTLE_CLASSES": ["kawasaki.api.throttling.ApiUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("KAWASAKI_API_RATE", default="600/min"),
+        "failed_auth": env("KAWASAKI_API_FAILED_AUTH_RATE", default="20/min"),
+    },
     "EXCEPTION_HANDLER": "kawasaki.api.errors.exception_handler",
-    # Anonymous throttles count the client behind the same trusted proxies as the login throttles.
+    # Read by DRF's own throttles only; ours use kawasaki.adapters.client_ip (header or proxy count).
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {

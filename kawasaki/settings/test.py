@@ -6,7 +6,7 @@ tests (marked ``celery_worker``) need them and are left out of the quick run.
 """
 
 from .base import *
-from .base import REDIS_URL, env
+from .base import REDIS_URL, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-key-not-secret-" + "x" * 40)
@@ -20,6 +20,11 @@ KAWASAKI_REQUIRE_MFA = True
 # Generous limits by default so tests that log in many times are not throttled; the rate-limit
 # tests override these with pytest's settings fixture.
 ACCOUNT_RATE_LIMITS = {"login": "1000/m/ip", "login_failed": "1000/m/ip", "reset_password": "1000/m/ip"}
+# The API's failed-authentication limit likewise (tests/kawasaki/test_api_throttles.py sets its own).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "failed_auth": "1000/min"},
+}
 STATIC_ROOT = None  # tests never collect static files; WhiteNoise serves from the finders
 WHITENOISE_USE_FINDERS = True
 if not REDIS_URL:

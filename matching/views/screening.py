@@ -19,8 +19,13 @@ from smes.selectors import smes_visible_to
 from .. import exports, selectors
 from ..filters import BAND_CHOICES, ScreeningCandidateFilterSet
 from ..forms import DecisionForm, GlossaryEntryForm, ProposalForm, QuickSearchForm, RunForm
-from ..indexing import EMPTY_QUERY_MESSAGE, query_has_words
-from ..models import Decision, Direction, RejectReason, ScreeningCandidate
+from ..indexing import (
+    EMPTY_QUERY_MESSAGE,
+    index_build_retry,
+    index_builds_needing_attention,
+    query_has_words,
+)
+from ..models import Decision, Direction, IndexBuild, RejectReason, ScreeningCandidate
 from ..services import glossary, proposals, screening
 
 
@@ -60,6 +65,7 @@ class ScreeningHomeView(TenantViewMixin, View):
             "hidden_weaker": hidden,
             "weaker_url": f"?{weaker_query.urlencode()}",
             "runs": selectors.runs_of(municipality=self.municipality)[:20],
+            "index_builds": index_builds_needing_attention(municipality=self.municipality),
         }
         template = (
             "matching/_search_results.html" if request.htmx and results is not None else self.template_name
@@ -365,6 +371,22 @@ class ScreeningRunRetryView(RunObjectMixin, View):
         else:
             messages.success(request, _("The run was queued again."))
         return redirect(self.tenant_url("screeningrun_detail", pk=run.pk))
+
+
+class IndexBuildRetryView(TenantViewMixin, View):
+    """Rebuild an interrupted or failed search index now (those who may start runs)."""
+
+    permission_required = "matching.run_screening"
+
+    def post(self, request, *args, **kwargs):
+        build = get_object_or_404(IndexBuild.objects.filter(municipality=self.municipality), pk=kwargs["pk"])
+        try:
+            index_build_retry(build=build, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The index build was queued again."))
+        return redirect(self.tenant_url("screening_home"))
 
 
 class MeetingProposalCreateView(RunObjectMixin, View):

@@ -35,7 +35,7 @@ def attachment_add(
     """
     from django.core.files.base import ContentFile
 
-    from ..attachments import MAX_PER_PATENT, UPLOAD_KINDS, inspect_upload, without_metadata
+    from ..attachments import MAX_PER_PATENT, UPLOAD_KINDS, inspect_upload, is_image, without_metadata
 
     if kind not in UPLOAD_KINDS:
         raise ValidationError({"kind": _("Choose what the file shows.")})
@@ -51,7 +51,7 @@ def attachment_add(
         )
     file_type = inspect_upload(upload, kind=kind)
     original_name = Path(str(upload.name or "").replace("\\", "/")).name[:255]
-    if file_type.is_image:
+    if is_image(file_type):
         upload.seek(0)
         content: UploadedFile | File = ContentFile(
             without_metadata(upload.read(), file_type), name=original_name

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kawasaki.models import Membership, Role
 from matching.models import (
     GlossaryEntry,
+    IndexBuild,
     Meeting,
     MeetingKind,
     MeetingProposal,
@@ -91,6 +92,13 @@ def _request(municipality, user):
 
 def _run(municipality, user):
     return ScreeningRun.objects.create(municipality=municipality, direction="sme_to_seeds", query_text="x").pk
+
+
+def _index_build(municipality, user):
+    build, _ = IndexBuild.objects.get_or_create(
+        municipality=municipality, kind="seeds", defaults={"requested_at": timezone.now(), "state": "failed"}
+    )
+    return build.pk
 
 
 def _candidate(municipality, user):
@@ -181,6 +189,7 @@ ROLE_MATRIX = {
     "screeningrun_export_csv": STAFF,
     "screeningrun_export_xlsx": STAFF,
     "screeningrun_retry": STAFF,
+    "indexbuild_retry": STAFF,
     "meetingproposal_create": STAFF,
     "candidate_decide": STAFF,
     "meetingproposal_list": STAFF,
@@ -218,6 +227,7 @@ PROBE_OBJECTS = {
     "screeningrun_export_csv": _run,
     "screeningrun_export_xlsx": _run,
     "screeningrun_retry": _run,
+    "indexbuild_retry": _index_build,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
     "candidates_bulk_decide": _run,

@@ -200,17 +200,17 @@ REFUSALS = [
         "画像を読み込めません",
     ),
     ("prototype_photo", "cut.png", tiny_png()[:40], "画像を読み込めません"),
-    ("prototype_photo", "notes.jpg", "メモ,です\n".encode(), "「試作品の写真」として受け付けない形式です"),
-    ("prototype_photo", "figure.pdf", b"%PDF-1.7\n%%EOF\n", "「試作品の写真」として受け付けない形式です"),
-    ("prototype_photo", "anim.gif", b"GIF89a" + b"\x00" * 40, "「試作品の写真」として受け付けない形式です"),
+    ("prototype_photo", "notes.jpg", "メモ,です\n".encode(), "試作品の写真として受け付けられません"),
+    ("prototype_photo", "figure.pdf", b"%PDF-1.7\n%%EOF\n", "試作品の写真として受け付けられません"),
+    ("prototype_photo", "anim.gif", b"GIF89a" + b"\x00" * 40, "試作品の写真として受け付けられません"),
     ("drawing", "page.pdf", b"%PDF-1.7\n1 0 obj\n", "PDF ファイルが途中で切れているか壊れています"),
     (
         "drawing",
         "script.svg",
         b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>',
-        "受け付けない形式です",
+        "マークアップ（HTML・SVG・XML）は図面として受け付けません",
     ),
-    ("experiment_data", "data.csv", b"\x82\xa0\xff\xfe\xfd\x00\x01", "受け付けない形式です"),
+    ("experiment_data", "data.csv", b"\x82\xa0\xff\xfe\xfd\x00\x01", "実験データとして受け付けられません"),
     (
         "experiment_data",
         "data.csv",
@@ -219,7 +219,7 @@ REFUSALS = [
     ),
     ("experiment_data", "macro.xlsx", xlsx_bytes(macro=True), "マクロ"),
     ("experiment_data", "empty.csv", b"", "空でした"),  # Django's own check on empty uploads
-    ("experiment_data", "photo.png", tiny_png(), "「実験データ」として受け付けない形式です"),
+    ("experiment_data", "photo.png", tiny_png(), "実験データとして受け付けられません"),
 ]
 
 
@@ -255,7 +255,7 @@ def test_a_zip_bomb_dressed_as_xlsx_is_refused(client_of, city_a, seed, staff_a)
             kind="experiment_data",
         )
     assert response.status_code == 400
-    assert "zip" in errors_of(response)[0]
+    assert "アーカイブを展開するとファイルが多すぎるか大きすぎます" in errors_of(response)[0]
     assert stored_files() == []
 
 
@@ -293,7 +293,7 @@ def test_refusal_message_in_english(client_of, city_a, seed, staff_a):
     assert errors_of(response) == ["The image cannot be read: it is damaged or not really an image."]
     response = upload(client, city_a, seed, name="x.pdf", content=b"%PDF-1.4\n%%EOF\n")
     assert errors_of(response) == [
-        "This file type is not accepted as “Prototype photo”: upload PNG, JPEG, WebP."
+        "This file is not accepted as Prototype photo: its content is not PNG, JPEG, WebP."
     ]
 
 

@@ -27,9 +27,9 @@ def url(name, municipality, **kwargs):
 
 
 def render_pending_pdfs() -> int:
-    """Do what the worker does for every pending PDF, in this process; returns how many."""
+    """Do what the worker does for every pending (or re-queued rendering) PDF, in this process."""
     with scopes_disabled():
-        pending = list(PlanPdf.objects.filter(state=PlanPdfState.PENDING))
+        pending = list(PlanPdf.objects.filter(state__in=(PlanPdfState.PENDING, PlanPdfState.RENDERING)))
     for pdf in pending:
         render_plan_pdf_task(municipality_id=pdf.municipality_id, pdf_id=pdf.pk)
     return len(pending)
@@ -176,11 +176,12 @@ def test_a_failed_render_stops_polling_and_offers_a_retry(client_of, city_a, sub
     assert "PDF を作成できませんでした" in fragment
     with scopes_disabled():
         assert PlanPdf.objects.get(pk=pdf.pk).state == "failed"  # polling did not restart it
-    # The "try again" link is the PDF URL: a person asking queues it again.
-    assert (
-        "PDF を作成しています"
-        in client.get(url("planversion_pdf", city_a, pk=submitted.plan_id, number=1)).content.decode()
-    )
+    # Opening the PDF page does not restart it either; the "try again" link (?retry=1) does.
+    pdf_url = url("planversion_pdf", city_a, pk=submitted.plan_id, number=1)
+    assert f'href="{pdf_url}?retry=1"' in fragment
+    with assert_db_unchanged():
+        assert 'data-state="failed"' in client.get(pdf_url).content.decode()
+    assert "PDF を作成しています" in client.get(pdf_url + "?retry=1").content.decode()
     with scopes_disabled():
         assert PlanPdf.objects.get(pk=pdf.pk).state == "pending"
 

@@ -32,7 +32,7 @@ def wait_until_ready(client, status_url, timeout=120):
         fragment = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
         state = fragment.split('data-state="', 1)[1].split('"', 1)[0]
         states.append(state)
-        if state != "pending":
+        if state not in ("pending", "rendering"):  # queued, or a worker on it
             return state, states
         time.sleep(0.2)
     raise AssertionError(f"the PDF is still being prepared after {timeout} s: {states[-5:]}")
