@@ -29,6 +29,7 @@ tenant_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
     path("m/<slug:municipality>/", include(tenant_patterns)),
     path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("accounts/mfa-required/", views.MfaRequiredView.as_view(), name="mfa_required"),

@@ -205,6 +205,13 @@ class FilterSetMixin:
         return super().get_context_data(filterset=filterset, filter_form=filterset.form, **kwargs)
 
 
+class AboutView(TemplateView):
+    """What the service is and whose data it uses, with the notices their licences ask for (JMdict's
+    EDRDG licence asks for one on an About page). Public: nothing here belongs to a municipality."""
+
+    template_name = "kawasaki/about.html"
+
+
 def home(request):
     """Send a signed-in user to the municipality they used last, else their first one."""
     if not request.user.is_authenticated:
