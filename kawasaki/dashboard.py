@@ -102,7 +102,7 @@ def activity_panel(request) -> dict:
     }
 
 
-@register(Role.COMPANY_STAFF, Role.SME_MEMBER, Role.REPORTING)
+@register(Role.COMPANY_STAFF, Role.REPORTING)
 def account_panel(request) -> dict:
     municipality = request.municipality
     tokens = api_tokens_of(user=request.user, municipality=municipality).filter(revoked_at__isnull=True)
