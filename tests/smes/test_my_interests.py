@@ -64,7 +64,7 @@ def test_my_interests_is_for_sme_members_only(client_of, city_a, coordinator_a):
     unlinked = make_member(city_a, Role.SME_MEMBER)
     response = client_of(unlinked).get(url("interest_mine", city_a))
     assert response.status_code == 200
-    assert "会社にまだ紐付けられていません" in response.content.decode()
+    assert "まだ会社に紐付けられていません" in response.content.decode()
 
 
 def test_answer_mails_the_sme_members_in_their_language(
