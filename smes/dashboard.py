@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kawasaki.dashboard import ITEM_LIMIT, WeekItem, register, week_bounds
 from kawasaki.models import Role
 
 from . import selectors
-from .models import InterestStatus, PlanStatus
+from .models import InterestStatus, PlanComment, PlanStatus
 
 
 @register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR)
@@ -64,6 +65,90 @@ def own_sme_panel(request) -> dict:
                 else None,
             ),
         ],
+    }
+
+
+@register(Role.SME_MEMBER, order=10)
+def own_interests_panel(request) -> dict:
+    """The SME's interests in seeds, newest first, each with where it stands with the coordinators."""
+    municipality = request.municipality
+    interests = selectors.interests_of_sme(user=request.user, municipality=municipality)
+    rows = list(interests[: ITEM_LIMIT + 1])
+    mine = reverse("interest_mine", kwargs={"municipality": municipality.slug})
+    items = [
+        WeekItem(
+            label=interest.patent.title,
+            url=reverse("seed_detail", kwargs={"municipality": municipality.slug, "pk": interest.patent_id}),
+            when=interest.created_at,
+            note=str(_("Waiting for the coordinators"))
+            if interest.status == InterestStatus.NEW
+            else str(_("Answered by {who}").format(who=interest.acknowledged_by or _("a coordinator"))),
+        )
+        for interest in rows[:ITEM_LIMIT]
+    ]
+    waiting = sum(1 for interest in rows if interest.status == InterestStatus.NEW)
+    return {
+        "title": _("Your interests in seeds"),
+        "week": True,
+        "empty": _("No interest sent yet: find seeds and press “We are interested”."),
+        "figures": [
+            (_("Waiting for an answer"), waiting, mine),
+            (_("Answered"), len(rows) - waiting, mine),
+        ]
+        if rows
+        else [],
+        "items": items,
+        "more_url": mine if rows else reverse("seed_list", kwargs={"municipality": municipality.slug}),
+        "more_label": _("All your interests") if rows else _("Find seeds"),
+    }
+
+
+@register(Role.SME_MEMBER, order=50)
+def own_plans_panel(request) -> dict:
+    """The SME's business plans with their state and the coordinators' latest comment."""
+    municipality = request.municipality
+    plans = list(
+        selectors.plans_visible_to(user=request.user, municipality=municipality).order_by("-updated_at", "-pk")[
+            : ITEM_LIMIT + 1
+        ]
+    )
+    latest: dict[int, PlanComment] = {}
+    for comment in (
+        PlanComment.objects.filter(
+            municipality=municipality, version__plan__in=[plan.pk for plan in plans], internal=False
+        )
+        .select_related("version")
+        .order_by("created_at", "pk")
+    ):
+        latest[comment.version.plan_id] = comment
+    slug = municipality.slug
+    items = []
+    for plan in plans[:ITEM_LIMIT]:
+        comment = latest.get(plan.pk)
+        note = plan.get_status_display()
+        if comment is not None:
+            note += " · " + str(
+                _("comment from {who}: {text}").format(
+                    who=comment.author_label or _("a coordinator"), text=Truncator(comment.body).chars(60)
+                )
+            )
+        items.append(
+            WeekItem(
+                label=plan.title,
+                url=reverse("plan_detail", kwargs={"municipality": slug, "pk": plan.pk}),
+                when=comment.created_at if comment is not None else None,
+                note=note,
+            )
+        )
+    has_sme = request.membership.sme_id is not None
+    return {
+        "title": _("Business plans"),
+        "week": True,
+        "empty": _("No business plan yet."),
+        "figures": [],
+        "items": items,
+        "more_url": reverse("plan_list", kwargs={"municipality": slug}) if has_sme else None,
+        "more_label": _("All your plans"),
     }
 
 
