@@ -66,7 +66,7 @@ GLOSSARY: tuple[LicenceTerm, ...] = (
     LicenceTerm(
         "royalty",
         "ランニングロイヤリティ（実施料）",
-        "らんにんぐろいやりてぃ",
+        "",
         _("Running royalty"),
         _(
             "A share of each sale of the product made with the patent, usually a percentage of the "

@@ -43,31 +43,6 @@ def smes_panel(request) -> dict:
     }
 
 
-@register(Role.SME_MEMBER)
-def own_sme_panel(request) -> dict:
-    municipality = request.municipality
-    plans = selectors.plans_visible_to(user=request.user, municipality=municipality)
-    slug = municipality.slug
-    has_sme = request.membership.sme_id is not None
-    return {
-        "title": _("Your company"),
-        "figures": [
-            (
-                _("Business plans"),
-                plans.count(),
-                reverse("plan_list", kwargs={"municipality": slug}) if has_sme else None,
-            ),
-            (
-                _("Plans with feedback to read"),
-                plans.filter(status=PlanStatus.FEEDBACK_GIVEN).count(),
-                reverse("plan_list", kwargs={"municipality": slug}) + "?status=feedback_given"
-                if has_sme
-                else None,
-            ),
-        ],
-    }
-
-
 @register(Role.SME_MEMBER, order=10)
 def own_interests_panel(request) -> dict:
     """The SME's interests in seeds, newest first, each with where it stands with the coordinators."""
@@ -141,13 +116,21 @@ def own_plans_panel(request) -> dict:
             )
         )
     has_sme = request.membership.sme_id is not None
+    all_plans = selectors.plans_visible_to(user=request.user, municipality=municipality)
+    list_url = reverse("plan_list", kwargs={"municipality": slug})
     return {
         "title": _("Business plans"),
         "week": True,
         "empty": _("No business plan yet."),
-        "figures": [],
+        "figures": [
+            (
+                _("Plans with feedback to read"),
+                all_plans.filter(status=PlanStatus.FEEDBACK_GIVEN).count(),
+                list_url + "?status=feedback_given" if has_sme else None,
+            ),
+        ],
         "items": items,
-        "more_url": reverse("plan_list", kwargs={"municipality": slug}) if has_sme else None,
+        "more_url": list_url if has_sme else None,
         "more_label": _("All your plans"),
     }
 
