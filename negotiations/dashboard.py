@@ -82,7 +82,9 @@ def own_deals_next_step_panel(request) -> dict:
             label=str(deal.company),
             url=reverse("negotiation_detail", kwargs={"municipality": slug, "pk": deal.pk}),
             note=str(
-                _("{state} · next: {step}").format(state=deal.get_state_display(), step=SME_NEXT_STEP[deal.state])
+                _("{state} · next: {step}").format(
+                    state=deal.get_state_display(), step=SME_NEXT_STEP[deal.state]
+                )
             ),
         )
         for deal in rows[:ITEM_LIMIT]
@@ -101,7 +103,9 @@ def own_deals_next_step_panel(request) -> dict:
         "items": items,
         "more_url": reverse("negotiation_list", kwargs={"municipality": slug}),
         "more_label": _("All your deals"),
-        "links": [(_("Glossary of licence terms"), reverse("licence_glossary", kwargs={"municipality": slug}))],
+        "links": [
+            (_("Glossary of licence terms"), reverse("licence_glossary", kwargs={"municipality": slug}))
+        ],
     }
 
 

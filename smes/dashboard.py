@@ -83,9 +83,9 @@ def own_plans_panel(request) -> dict:
     """The SME's business plans with their state and the coordinators' latest comment."""
     municipality = request.municipality
     plans = list(
-        selectors.plans_visible_to(user=request.user, municipality=municipality).order_by("-updated_at", "-pk")[
-            : ITEM_LIMIT + 1
-        ]
+        selectors.plans_visible_to(user=request.user, municipality=municipality).order_by(
+            "-updated_at", "-pk"
+        )[: ITEM_LIMIT + 1]
     )
     latest: dict[int, PlanComment] = {}
     for comment in (
@@ -181,10 +181,11 @@ def week_interests_panel(request) -> dict:
         )
         for interest in rows[:ITEM_LIMIT]
     ]
+    waiting = selectors.interest_inbox(municipality=municipality, status=InterestStatus.NEW).count()
     return {
         "title": _("New interests"),
         "week": True,
-        "figures": [],
+        "figures": [(_("Waiting for an answer"), waiting, inbox + "?status=new")] if waiting else [],
         "items": items,
         "more_url": inbox + "?status=new" if len(rows) > ITEM_LIMIT else None,
     }

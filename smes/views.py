@@ -26,12 +26,12 @@ from .filters import BusinessPlanFilterSet, PartnerFilterSet, SMEFilterSet
 from .forms import (
     BusinessPlanForm,
     ContactPersonForm,
+    InterestAnswerForm,
     PartnerForm,
     PlanCommentForm,
     PlanStatusForm,
     ReferralForm,
     ReferralOutcomeForm,
-    InterestAnswerForm,
     SeedInterestForm,
     SMEForm,
     VisitForm,

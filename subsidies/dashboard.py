@@ -88,7 +88,9 @@ def own_windows_panel(request) -> dict:
             str(_("up to {amount}").format(amount=yen_words(programme.max_amount_jpy)))
             if programme.max_amount_jpy
             else "",
-            str(_("rate {rate}").format(rate=rate_words(programme.rate_numerator, programme.rate_denominator)))
+            str(
+                _("rate {rate}").format(rate=rate_words(programme.rate_numerator, programme.rate_denominator))
+            )
             if programme.rate_numerator and programme.rate_denominator
             else "",
             opens_in_words(window.opens_on) if result.status == "qualifies_soon" else "",

@@ -53,7 +53,7 @@ def days_left(deadline: dt.date, today: dt.date | None = None) -> int:
 
 
 def days_left_words(deadline: dt.date, today: dt.date | None = None) -> str:
-    """"3 days left", "closes today", "closed 2 days ago", in the reader's language."""
+    """ "3 days left", "closes today", "closed 2 days ago", in the reader's language."""
     n = days_left(deadline, today)
     if n == 0:
         return _("closes today")
@@ -63,7 +63,7 @@ def days_left_words(deadline: dt.date, today: dt.date | None = None) -> str:
 
 
 def opens_in_words(opens_on: dt.date, today: dt.date | None = None) -> str:
-    """"opens in 5 days" (or "opens today") for a window not open yet."""
+    """ "opens in 5 days" (or "opens today") for a window not open yet."""
     n = days_left(opens_on, today)
     if n <= 0:
         return _("open now")

@@ -40,7 +40,9 @@ def test_my_interests_lists_only_my_company_with_status(
 ):
     with scope(municipality=city_a):
         other_member = link_sme_member(city_a, other_sme_a)
-        other = services.seed_interest_send(sme=other_sme_a, patent=seed_a, actor=other_member, message="他社")
+        other = services.seed_interest_send(
+            sme=other_sme_a, patent=seed_a, actor=other_member, message="他社"
+        )
     response = client_of(sme_member_a).get(url("interest_mine", city_a))
     assert response.status_code == 200
     assert [i.pk for i in response.context["interests"]] == [interest_a.pk]
@@ -54,7 +56,9 @@ def test_my_interests_lists_only_my_company_with_status(
     assert "回答済み" in body
     assert "来週ご連絡します" in body
     assert str(coordinator_a) in body
-    assert other.pk not in [i.pk for i in client_of(sme_member_a).get(url("interest_mine", city_a)).context["interests"]]
+    assert other.pk not in [
+        i.pk for i in client_of(sme_member_a).get(url("interest_mine", city_a)).context["interests"]
+    ]
 
 
 def test_my_interests_is_for_sme_members_only(client_of, city_a, coordinator_a):
@@ -68,7 +72,14 @@ def test_my_interests_is_for_sme_members_only(client_of, city_a, coordinator_a):
 
 
 def test_answer_mails_the_sme_members_in_their_language(
-    client_of, city_a, sme_a, sme_member_a, interest_a, coordinator_a, mailoutbox, django_capture_on_commit_callbacks
+    client_of,
+    city_a,
+    sme_a,
+    sme_member_a,
+    interest_a,
+    coordinator_a,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     english = link_sme_member(city_a, sme_a, email="en-member@example.jp")
     english.preferred_language = "en"
@@ -90,16 +101,21 @@ def test_answer_mails_the_sme_members_in_their_language(
     ja, en = by_address["owner-a@example.jp"], by_address["en-member@example.jp"]
     assert "コーディネーター" in ja.subject
     assert "coordinators answered" in en.subject
-    assert "来週ご連絡します" in ja.body and "来週ご連絡します" in en.body
+    assert "来週ご連絡します" in ja.body
+    assert "来週ご連絡します" in en.body
     assert url("interest_mine", city_a) in ja.body
     # A second answer changes nothing and sends nothing.
     mailoutbox.clear()
     with assert_db_unchanged(), django_capture_on_commit_callbacks(execute=True):
-        client_of(coordinator_a).post(url("interest_acknowledge", city_a, pk=interest_a.pk), {"reply": "二度目"})
+        client_of(coordinator_a).post(
+            url("interest_acknowledge", city_a, pk=interest_a.pk), {"reply": "二度目"}
+        )
     assert mailoutbox == []
 
 
-def test_answer_too_long_is_refused_and_nothing_changes(client_of, city_a, interest_a, coordinator_a, mailoutbox):
+def test_answer_too_long_is_refused_and_nothing_changes(
+    client_of, city_a, interest_a, coordinator_a, mailoutbox
+):
     client = client_of(coordinator_a)
     with assert_db_unchanged():
         response = client.post(url("interest_acknowledge", city_a, pk=interest_a.pk), {"reply": "あ" * 2001})

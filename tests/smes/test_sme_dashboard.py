@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 from matching.models import MeetingKind, Reply
 from negotiations.models import State
@@ -30,12 +30,16 @@ def world(city_a, sme_a, other_sme_a, sme_member_a, coordinator_a):
     today = timezone.localdate()
     with scope(municipality=city_a):
         company = LargeCompanyFactory(municipality=city_a, name_ja="川崎重電株式会社", with_aliases=False)
-        seed = PatentFactory(company=company, title="静音ファンの羽根形状", publication_state=PublicationState.PUBLISHED)
+        seed = PatentFactory(
+            company=company, title="静音ファンの羽根形状", publication_state=PublicationState.PUBLISHED
+        )
         other_seed = PatentFactory(
             company=company, title="食品の鮮度保持フィルム", publication_state=PublicationState.PUBLISHED
         )
         services.seed_interest_send(sme=sme_a, patent=seed, actor=sme_member_a, message="騒音対策に")
-        answered = services.seed_interest_send(sme=sme_a, patent=other_seed, actor=sme_member_a, message="包装に")
+        answered = services.seed_interest_send(
+            sme=sme_a, patent=other_seed, actor=sme_member_a, message="包装に"
+        )
         services.seed_interest_acknowledge(interest=answered, actor=coordinator_a, reply="来週ご連絡します")
         other_member = link_sme_member(city_a, other_sme_a)
         services.seed_interest_send(sme=other_sme_a, patent=seed, actor=other_member, message="他社の関心")
@@ -44,7 +48,9 @@ def world(city_a, sme_a, other_sme_a, sme_member_a, coordinator_a):
         ParticipantFactory(meeting=meeting, sme=sme_a, reply=Reply.ATTENDING)
         hidden = MeetingFactory(municipality=city_a, company=company, title="他社だけの面談")
         ParticipantFactory(meeting=hidden, sme=other_sme_a)
-        symposium = MeetingFactory(municipality=city_a, kind=MeetingKind.SYMPOSIUM, company=None, title="技術交流会")
+        symposium = MeetingFactory(
+            municipality=city_a, kind=MeetingKind.SYMPOSIUM, company=None, title="技術交流会"
+        )
         symposium.presenting_companies.add(company)
         OneOnOneRequestFactory(symposium=symposium, sme=sme_a)
 
@@ -58,36 +64,55 @@ def world(city_a, sme_a, other_sme_a, sme_member_a, coordinator_a):
             version=version, actor=coordinator_a, section=PlanSection.choices[0][0], body="市場規模の根拠を"
         )
         services.plan_comment_add(
-            version=version, actor=coordinator_a, section=PlanSection.choices[0][0], body="内部メモ", internal=True
+            version=version,
+            actor=coordinator_a,
+            section=PlanSection.choices[0][0],
+            body="内部メモ",
+            internal=True,
         )
 
         programme = ProgrammeFactory(
-            municipality=city_a, name="川崎市新製品開発補助金", max_amount_jpy=5_000_000, rate_numerator=2, rate_denominator=3
+            municipality=city_a,
+            name="川崎市新製品開発補助金",
+            max_amount_jpy=5_000_000,
+            rate_numerator=2,
+            rate_denominator=3,
         )
         ProgrammeWindowFactory(
-            programme=programme, opens_on=today - dt.timedelta(days=10), closes_on=today + dt.timedelta(days=12)
+            programme=programme,
+            opens_on=today - dt.timedelta(days=10),
+            closes_on=today + dt.timedelta(days=12),
         )
     return {"today": today}
 
 
 def test_sme_dashboard_shows_its_own_programme_work(client_of, city_a, sme_member_a, world):
-    body = client_of(sme_member_a).get(reverse("dashboard", kwargs={"municipality": city_a.slug})).content.decode()
+    body = (
+        client_of(sme_member_a)
+        .get(reverse("dashboard", kwargs={"municipality": city_a.slug}))
+        .content.decode()
+    )
     # Interests and their status.
-    assert "静音ファンの羽根形状" in body and "コーディネーターの回答待ち" in body
+    assert "静音ファンの羽根形状" in body
+    assert "コーディネーターの回答待ち" in body
     assert "食品の鮮度保持フィルム" in body
     # Meetings and the one-on-one request, with its state.
-    assert "川崎重電との個別面談" in body and "出席" in body
+    assert "川崎重電との個別面談" in body
+    assert "出席" in body
     assert "他社だけの面談" not in body
     assert "個別面談の申込み · コーディネーターの日程調整待ち" in body
     # The deal's next step.
     assert "次: 契約条件で合意する" in body
     assert reverse("licence_glossary", kwargs={"municipality": city_a.slug}) in body
     # The plan with the coordinators' comment, not the internal one.
-    assert "静音ファン事業計画" in body and "市場規模の根拠を" in body
+    assert "静音ファン事業計画" in body
+    assert "市場規模の根拠を" in body
     assert "内部メモ" not in body
     # The subsidy window with amount, rate and days left.
     assert "川崎市新製品開発補助金" in body
-    assert "上限 500万円" in body and "補助率 3分の2" in body and "あと12日" in body
+    assert "上限 500万円" in body
+    assert "補助率 3分の2" in body
+    assert "あと12日" in body
     # No API tokens on an SME's dashboard.
     assert "APIトークン" not in body.split('data-testid="account-menu"')[0]
     assert "他社の関心" not in body
@@ -98,8 +123,12 @@ def test_sme_dashboard_in_english(client_of, city_a, sme_member_a, world):
     sme_member_a.save(update_fields=["preferred_language"])
     client = client_of(sme_member_a)
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("dashboard", kwargs={"municipality": city_a.slug}), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "up to ¥5,000,000" in body and "rate 2/3" in body and "12 days left" in body
+    body = client.get(
+        reverse("dashboard", kwargs={"municipality": city_a.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "up to ¥5,000,000" in body
+    assert "rate 2/3" in body
+    assert "12 days left" in body
 
 
 def test_sme_dashboard_without_a_linked_company_says_so(client_of, city_a):
