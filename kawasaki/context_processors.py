@@ -15,4 +15,6 @@ def tenant(request):
         "current_membership": membership,
         "user_memberships": active_memberships(user=user),
         "nav_items": navigation_for(request) if municipality is not None else [],
+        "can_manage_api_tokens": municipality is not None
+        and user.has_perm("kawasaki.manage_api_tokens", municipality),
     }

@@ -102,8 +102,9 @@ def activity_panel(request) -> dict:
     }
 
 
-# Last on the page: a member comes for their seeds, deals and plans, not for token counts.
-@register(Role.COMPANY_STAFF, Role.SME_MEMBER, Role.REPORTING, order=900)
+# Last on the page: a member comes for their seeds and deals, not for token counts. SME members
+# have their own panels (smes, matching, negotiations, subsidies) and find tokens in the account menu.
+@register(Role.COMPANY_STAFF, Role.REPORTING, order=900)
 def account_panel(request) -> dict:
     municipality = request.municipality
     tokens = api_tokens_of(user=request.user, municipality=municipality).filter(revoked_at__isnull=True)

@@ -27,7 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Members"), "member_list", "kawasaki.view_members", order=900),
     NavItem(_("Invitations"), "invitation_list", "kawasaki.manage_members", order=910),
     NavItem(_("Audit log"), "audit_list", "kawasaki.view_audit", order=920),
-    NavItem(_("API tokens"), "apitoken_list", "kawasaki.manage_api_tokens", order=930),
+    NavItem(_("API tokens"), "apitoken_list", "kawasaki.api_tokens_in_menu", order=930),
 ]
 
 

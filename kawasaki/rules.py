@@ -46,3 +46,5 @@ rules.add_perm("kawasaki.view_members", is_coordinator)
 rules.add_perm("kawasaki.manage_members", is_municipality_admin)
 rules.add_perm("kawasaki.view_audit", is_coordinator)
 rules.add_perm("kawasaki.manage_api_tokens", is_member & ~is_reporting_client)
+# SME members keep their tokens under their account menu; the main menu is for the programme's work.
+rules.add_perm("kawasaki.api_tokens_in_menu", is_member & ~is_reporting_client & ~is_sme_member)

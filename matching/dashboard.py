@@ -12,7 +12,8 @@ from kawasaki.dashboard import ITEM_LIMIT, WeekItem, register, week_bounds
 from kawasaki.models import Role
 
 from . import selectors
-from .models import MeetingStatus
+from .models import MeetingStatus, Participant, RequestStatus
+from .rules import party_ids
 
 
 @register(Role.COORDINATOR, order=30)
@@ -70,4 +71,57 @@ def week_requests_panel(request) -> dict:
         "more_url": reverse("meeting_list", kwargs={"municipality": municipality.slug})
         if len(rows) > ITEM_LIMIT
         else None,
+    }
+
+
+# --- the SME's home -------------------------------------------------------------------------------
+
+
+@register(Role.SME_MEMBER, order=20)
+def own_meetings_panel(request) -> dict:
+    """The SME's coming meetings with its reply, then its one-on-one requests and where they stand."""
+    municipality = request.municipality
+    slug = municipality.slug
+    _role, sme_id = party_ids(request.user, municipality)
+    now = timezone.now()
+    meetings = list(
+        selectors.meetings_visible_to(user=request.user, municipality=municipality)
+        .filter(starts_at__gte=now)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")[:ITEM_LIMIT]
+    )
+    replies = dict(
+        Participant.objects.filter(
+            municipality=municipality, sme_id=sme_id, meeting__in=[m.pk for m in meetings]
+        ).values_list("meeting_id", "reply")
+    )
+    reply_labels = dict(Participant._meta.get_field("reply").choices)
+    items = [
+        WeekItem(
+            label=meeting.title,
+            url=reverse("meeting_detail", kwargs={"municipality": slug, "pk": meeting.pk}),
+            when=timezone.localtime(meeting.starts_at),
+            note=" · ".join(
+                str(part) for part in (meeting.venue, reply_labels.get(replies.get(meeting.pk), "")) if part
+            ),
+        )
+        for meeting in meetings
+    ]
+    requests = list(selectors.requests_of_sme(sme_id=sme_id, municipality=municipality)[:ITEM_LIMIT])
+    for req in requests:
+        if req.status == RequestStatus.SCHEDULED and req.meeting_id:
+            note = str(_("one-on-one request · scheduled"))
+            url = reverse("meeting_detail", kwargs={"municipality": slug, "pk": req.meeting_id})
+        else:
+            note = str(_("one-on-one request · waiting for the coordinator to schedule it"))
+            url = reverse("meeting_detail", kwargs={"municipality": slug, "pk": req.symposium_id})
+        items.append(WeekItem(label=str(req.company), url=url, when=req.created_at, note=note))
+    return {
+        "title": _("Your meetings and requests"),
+        "week": True,
+        "empty": _("No meeting planned. The coordinators arrange one after you send an interest."),
+        "figures": [],
+        "items": items,
+        "more_url": reverse("meeting_list", kwargs={"municipality": slug}),
+        "more_label": _("All meetings"),
     }

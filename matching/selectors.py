@@ -222,6 +222,18 @@ def open_requests(*, municipality: Municipality) -> QuerySet[OneOnOneRequest]:
     ).select_related("sme", "company")
 
 
+def requests_of_sme(*, sme_id: int | None, municipality: Municipality) -> QuerySet[OneOnOneRequest]:
+    """An SME's own one-on-one requests, newest first, with the company, symposium and seeds."""
+    if sme_id is None:
+        return OneOnOneRequest.objects.none()
+    return (
+        OneOnOneRequest.objects.filter(municipality=municipality, sme_id=sme_id)
+        .select_related("company", "symposium", "meeting")
+        .prefetch_related("seeds")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def symposiums_of(*, municipality: Municipality) -> QuerySet[Meeting]:
     """Every symposium of the municipality (open exchange meetings: any SME of the city may register)."""
     return Meeting.objects.filter(municipality=municipality, kind=MeetingKind.SYMPOSIUM)

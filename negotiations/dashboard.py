@@ -32,7 +32,7 @@ def pipeline_panel(request) -> dict:
     }
 
 
-@register(Role.COMPANY_STAFF, Role.SME_MEMBER)
+@register(Role.COMPANY_STAFF)
 def own_deals_panel(request) -> dict:
     municipality = request.municipality
     deals = negotiations_visible_to(user=request.user, municipality=municipality)
@@ -49,6 +49,62 @@ def own_deals_panel(request) -> dict:
                 products_visible_to(user=request.user, municipality=municipality).count(),
                 reverse("product_list", kwargs={"municipality": municipality.slug}),
             ),
+        ],
+    }
+
+
+# What comes next in a deal, as an SME reads it: the step after each state.
+SME_NEXT_STEP = {
+    State.INTEREST: _("The coordinator introduces you to the company"),
+    State.INTRODUCED: _("Meet the company's engineers"),
+    State.MEETING_HELD: _("Sign a non-disclosure agreement to see the details"),
+    State.NDA_SIGNED: _("Evaluate the technology with your own products"),
+    State.EVALUATION: _("Decide whether to license, then discuss the terms"),
+    State.TERMS: _("Agree the licence terms (see the glossary of licence terms)"),
+    State.LICENCE_SIGNED: _("Build a prototype"),
+    State.PROTOTYPE: _("Launch the product"),
+}
+
+
+@register(Role.SME_MEMBER, order=30)
+def own_deals_next_step_panel(request) -> dict:
+    """The SME's deals in progress, each with its state and the next step."""
+    municipality = request.municipality
+    slug = municipality.slug
+    deals = (
+        negotiations_visible_to(user=request.user, municipality=municipality)
+        .exclude(state__in=[State.LAUNCHED, State.DROPPED])
+        .order_by("-state_changed_at", "-pk")
+    )
+    rows = list(deals[: ITEM_LIMIT + 1])
+    items = [
+        WeekItem(
+            label=str(deal.company),
+            url=reverse("negotiation_detail", kwargs={"municipality": slug, "pk": deal.pk}),
+            note=str(
+                _("{state} · next: {step}").format(
+                    state=deal.get_state_display(), step=SME_NEXT_STEP[deal.state]
+                )
+            ),
+        )
+        for deal in rows[:ITEM_LIMIT]
+    ]
+    return {
+        "title": _("Your deals"),
+        "week": True,
+        "empty": _("No deal in progress yet. A deal starts when you meet a company over its seed."),
+        "figures": [
+            (
+                _("Products launched"),
+                products_visible_to(user=request.user, municipality=municipality).count(),
+                reverse("product_list", kwargs={"municipality": slug}),
+            ),
+        ],
+        "items": items,
+        "more_url": reverse("negotiation_list", kwargs={"municipality": slug}),
+        "more_label": _("All your deals"),
+        "links": [
+            (_("Glossary of licence terms"), reverse("licence_glossary", kwargs={"municipality": slug}))
         ],
     }
 

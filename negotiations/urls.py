@@ -10,6 +10,7 @@ urlpatterns = [
     path("week/", views.MyWeekView.as_view(), name="my_week"),
     path("data-quality/", views.DataQualityView.as_view(), name="negotiation_data_quality"),
     path("deals/", views.NegotiationListView.as_view(), name="negotiation_list"),
+    path("glossary/", views.LicenceGlossaryView.as_view(), name="licence_glossary"),
     path("deals/new/", views.NegotiationCreateView.as_view(), name="negotiation_create"),
     path("deals/<int:pk>/", views.NegotiationDetailView.as_view(), name="negotiation_detail"),
     path("deals/<int:pk>/move/", views.NegotiationMoveView.as_view(), name="negotiation_move"),

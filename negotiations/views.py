@@ -30,6 +30,7 @@ from smes.selectors import smes_visible_to
 
 from . import forms, selectors, services
 from .filters import BoardFilterSet, NegotiationFilterSet, ProductFilterSet
+from .licence_glossary import GLOSSARY
 from .models import Side, State
 
 
@@ -556,3 +557,13 @@ class DataQualityView(TenantViewMixin, View):
             "exclusions": selectors.kpi_exclusions(municipality=self.municipality),
         }
         return render(request, self.template_name, context)
+
+
+class LicenceGlossaryView(TenantViewMixin, View):
+    """The licence terms explained in plain words, linked from the deal pages and the SME's dashboard."""
+
+    permission_required = "negotiations.list_negotiations"
+    template_name = "negotiations/licence_glossary.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"terms": GLOSSARY})

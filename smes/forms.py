@@ -229,6 +229,16 @@ class SeedInterestForm(forms.Form):
     )
 
 
+class InterestAnswerForm(forms.Form):
+    reply = forms.CharField(
+        label=_("answer to the SME"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Optional: sent by e-mail to the SME's members with the news that you took it in hand."),
+    )
+
+
 class ContactPersonForm(forms.ModelForm):
     class Meta:
         model = ContactPerson

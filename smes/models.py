@@ -471,7 +471,7 @@ class InterestStatus(models.TextChoices):
     """Where an SME's interest in a seed stands in the coordinators' inbox."""
 
     NEW = "new", _("New")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACKNOWLEDGED = "acknowledged", _("Answered")
 
 
 class SeedInterest(models.Model):
@@ -506,6 +506,11 @@ class SeedInterest(models.Model):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    reply = models.TextField(
+        _("coordinator's answer"),
+        blank=True,
+        help_text=_("Sent to the SME's members by e-mail and shown on their list of interests."),
+    )
 
     objects = ScopedManager(municipality="municipality")
 

@@ -180,7 +180,9 @@ def interests_of_sme(*, user: User, municipality: Municipality) -> QuerySet[Seed
     sme_id = own_sme_id(user, municipality)
     if sme_id is None:
         return SeedInterest.objects.none()
-    return SeedInterest.objects.filter(municipality=municipality, sme_id=sme_id)
+    return SeedInterest.objects.filter(municipality=municipality, sme_id=sme_id).select_related(
+        "patent", "patent__company", "acknowledged_by"
+    )
 
 
 def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[SeedInterest]:

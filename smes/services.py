@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kawasaki.models import Municipality, User
+from kawasaki.models import Membership, Municipality, Role, User
 from kawasaki.services import audit_log, field_changes
 from patents.models import Patent, PublicationState
 
@@ -546,22 +546,75 @@ def seed_interest_send(*, sme: SME, patent: Patent, actor: User, message: str) -
     return interest
 
 
-def seed_interest_acknowledge(*, interest: SeedInterest, actor: User) -> SeedInterest:
-    """A coordinator takes an interest in hand (idempotent). Side effect: audit entry the first time."""
+def seed_interest_acknowledge(*, interest: SeedInterest, actor: User, reply: str = "") -> SeedInterest:
+    """A coordinator answers an interest: takes it in hand, optionally with a message (idempotent).
+
+    Side effects the first time: audit entry, and after commit an e-mail to the SME's active members,
+    each in their own language, with the answer and a link to their list of interests.
+    """
     if interest.status == InterestStatus.ACKNOWLEDGED:
         return interest
-    interest.status = InterestStatus.ACKNOWLEDGED
-    interest.acknowledged_by = actor
-    interest.acknowledged_at = timezone.now()
-    interest.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
-    audit_log(
-        municipality=interest.municipality,
-        actor=actor,
-        action="seed_interest.acknowledged",
-        obj=interest,
-        changes={"status": {"old": InterestStatus.NEW, "new": InterestStatus.ACKNOWLEDGED}},
-    )
+    with transaction.atomic():
+        interest.status = InterestStatus.ACKNOWLEDGED
+        interest.acknowledged_by = actor
+        interest.acknowledged_at = timezone.now()
+        interest.reply = reply.strip()
+        interest.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "reply"])
+        audit_log(
+            municipality=interest.municipality,
+            actor=actor,
+            action="seed_interest.acknowledged",
+            obj=interest,
+            changes={"status": {"old": InterestStatus.NEW, "new": InterestStatus.ACKNOWLEDGED}},
+        )
+        interest_id = interest.pk
+        transaction.on_commit(lambda: _mail_interest_answered(interest_id=interest_id))
     return interest
+
+
+def sme_members_of(*, sme: SME) -> list[User]:
+    """The active users who act for an SME, by e-mail address."""
+    memberships = (
+        Membership.objects.filter(
+            municipality_id=sme.municipality_id,
+            role=Role.SME_MEMBER,
+            sme_id=sme.pk,
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+    users: list[User] = []
+    for membership in memberships:
+        if membership.user not in users:
+            users.append(membership.user)
+    return users
+
+
+def _mail_interest_answered(*, interest_id: int) -> None:
+    from django.urls import reverse
+    from django_scopes import scope, scopes_disabled
+
+    from kawasaki.mail import mail_users
+
+    with scopes_disabled():
+        interest = SeedInterest.objects.select_related(
+            "sme", "patent", "patent__company", "municipality", "acknowledged_by"
+        ).get(pk=interest_id)
+    municipality = interest.municipality
+    path = reverse("interest_mine", kwargs={"municipality": municipality.slug})
+    with scope(municipality=municipality):
+        mail_users(
+            users=sme_members_of(sme=interest.sme),
+            template="smes/email/interest_answered",
+            context={
+                "interest": interest,
+                "patent": interest.patent,
+                "coordinator": interest.acknowledged_by,
+                "link": settings.KAWASAKI_BASE_URL.rstrip("/") + path,
+            },
+        )
 
 
 # --- contact persons ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .filters import BusinessPlanFilterSet, PartnerFilterSet, SMEFilterSet
 from .forms import (
     BusinessPlanForm,
     ContactPersonForm,
+    InterestAnswerForm,
     PartnerForm,
     PlanCommentForm,
     PlanStatusForm,
@@ -813,9 +814,32 @@ class InterestAcknowledgeView(TenantObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         interest = self.get_object()
-        services.seed_interest_acknowledge(interest=interest, actor=request.user)
-        messages.success(request, _("The interest was marked as taken in hand."))
+        form = InterestAnswerForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["reply"]))
+            return redirect(self.tenant_url("interest_list"))
+        services.seed_interest_acknowledge(
+            interest=interest, actor=request.user, reply=form.cleaned_data["reply"]
+        )
+        messages.success(request, _("The interest was answered; the SME's members were told by e-mail."))
         return redirect(self.tenant_url("interest_list"))
+
+
+class InterestMineView(TenantViewMixin, ListView):
+    """An SME member's interests in seeds: status, who answered and when, and the answer."""
+
+    permission_required = "smes.view_own_interests"
+    template_name = "smes/interest_mine.html"
+    context_object_name = "interests"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.interests_of_sme(user=self.request.user, municipality=self.municipality)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            has_sme=own_sme_id(self.request.user, self.municipality) is not None, **kwargs
+        )
 
 
 # --- contact persons ----------------------------------------------------------------------------

@@ -60,6 +60,63 @@ def subsidies_panel(request) -> dict:
     }
 
 
+@register(Role.SME_MEMBER, order=40)
+def own_windows_panel(request) -> dict:
+    """Subsidy windows the SME's company can apply to now or soon, deadline first, with days left."""
+    from smes.rules import own_sme_id
+    from smes.selectors import smes_visible_to
+
+    from .wording import days_left_words, opens_in_words, rate_words, yen_words
+
+    municipality = request.municipality
+    slug = municipality.slug
+    sme_id = own_sme_id(request.user, municipality)
+    sme = (
+        smes_visible_to(user=request.user, municipality=municipality).filter(pk=sme_id).first()
+        if sme_id is not None
+        else None
+    )
+    results = selectors.eligibility_of(sme=sme) if sme is not None else []
+    fitting = sorted(
+        (r for r in results if r.window is not None and r.status != "not_eligible"),
+        key=lambda r: (r.window.closes_on, r.programme.name),
+    )
+    items = []
+    for result in fitting[:ITEM_LIMIT]:
+        programme, window = result.programme, result.window
+        terms = [
+            str(_("up to {amount}").format(amount=yen_words(programme.max_amount_jpy)))
+            if programme.max_amount_jpy
+            else "",
+            str(
+                _("rate {rate}").format(rate=rate_words(programme.rate_numerator, programme.rate_denominator))
+            )
+            if programme.rate_numerator and programme.rate_denominator
+            else "",
+            opens_in_words(window.opens_on) if result.status == "qualifies_soon" else "",
+            days_left_words(window.closes_on),
+        ]
+        items.append(
+            WeekItem(
+                label=programme.name,
+                url=reverse("subsidy_eligibility", kwargs={"municipality": slug, "pk": sme.pk}),
+                when=window.closes_on,
+                note=" · ".join(t for t in terms if t),
+                overdue=(window.closes_on - timezone.localdate()).days < 8,
+            )
+        )
+    return {
+        "title": _("Subsidies you can apply to"),
+        "week": True,
+        "empty": _("No subsidy window is open for your company now or soon."),
+        "figures": [],
+        "items": items,
+        "more_url": reverse("subsidy_eligibility_pick", kwargs={"municipality": slug}) if fitting else None,
+        "more_label": _("Amounts, rates and the other programmes"),
+        "overdue_label": _("closes soon"),
+    }
+
+
 @register(Role.SME_MEMBER)
 def own_applications_panel(request) -> dict:
     municipality = request.municipality

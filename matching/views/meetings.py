@@ -182,7 +182,12 @@ class MeetingDetailView(MeetingObjectMixin, View):
             "own_participant": own,
             "seeds": selectors.seeds_of_meeting(meeting=meeting),
             "presenters": selectors.presenters_of(meeting=meeting),
-            "requests": selectors.requests_of(meeting=meeting) if coordinator else None,
+            # Coordinators see every request; an SME its own, so what it asked for stays on record.
+            "requests": selectors.requests_of(meeting=meeting)
+            if coordinator
+            else selectors.requests_of(meeting=meeting).filter(sme_id=party)
+            if role == Role.SME_MEMBER
+            else None,
             "is_planned": meeting.status == MeetingStatus.PLANNED,
             "registered": sum(1 for p in participants if p.reply == "attending"),
         }

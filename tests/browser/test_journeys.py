@@ -52,6 +52,9 @@ def test_sme_member_sees_only_their_menu(live_server, page):
     page.wait_for_url("**/m/kawasaki/")
     nav = page.locator("nav.site-nav a").evaluate_all("links => links.map(a => a.textContent.trim())")
     assert nav[0] == "ダッシュボード"
-    assert "APIトークン" in nav
+    # API tokens sit under the account menu, not in the programme's menu.
+    assert "APIトークン" not in nav
+    page.get_by_test_id("account-menu").locator("summary").click()
+    assert page.get_by_test_id("account-menu").get_by_role("link", name="APIトークン").is_visible()
     # Staff sections never show for an SME member.
     assert {"メンバー", "招待", "監査ログ", "スクリーニング"}.isdisjoint(nav)

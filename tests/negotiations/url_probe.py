@@ -79,6 +79,7 @@ ROLE_MATRIX = {
     "negotiation_board": STAFF,
     "my_week": STAFF,
     "negotiation_list": PARTIES,
+    "licence_glossary": PARTIES,
     "negotiation_create": STAFF,
     "negotiation_detail": PARTIES,
     "negotiation_move": STAFF,

@@ -118,6 +118,7 @@ ROLE_MATRIX = {
     "seed_detail": STAFF_AND_SME,
     "seed_interest": frozenset({Role.SME_MEMBER}),
     "interest_list": STAFF,
+    "interest_mine": frozenset({Role.SME_MEMBER}),
     "interest_acknowledge": STAFF,
     "contactperson_create": STAFF_AND_SME,
     "contactperson_edit": STAFF_AND_SME,
