@@ -68,7 +68,9 @@ def municipality_create(
     colour = colour.strip().lower()
     errors: dict[str, str] = {}
     if colour and colour not in Colour.values:
-        errors["colour"] = _("Choose one of these colours: {colours}.").format(colours=", ".join(Colour.values))
+        errors["colour"] = _("Choose one of these colours: {colours}.").format(
+            colours=", ".join(Colour.values)
+        )
     elif not colour:
         taken = set(Municipality.objects.values_list("colour", flat=True))
         colour = next((c for c in Colour.values if c not in taken), Colour.BLUE)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from kawasaki.exports import neutralise
@@ -31,7 +32,7 @@ def _headers() -> list[str]:
         _("Matched terms"),
         _("Decision"),
         _("Reason"),
-        _("Note"),
+        pgettext("screening review", "Note"),
     ]
 
 

@@ -157,14 +157,14 @@ def test_shortlisted_seeds_link_to_the_shortlist_on_the_sme_and_seed_pages(
         {"kind": "shortlist"},
     )
     [item] = sme_page.context["history"].items
-    assert (item.kind, item.title, item.url) == ("shortlist", "Shortlisted: 振動センサー", shortlist_url)
+    assert (item.kind, item.title, item.url) == ("shortlist", "候補リストに追加: 振動センサー", shortlist_url)
     assert f'href="{shortlist_url}"' in sme_page.content.decode()
     seed_page = client.get(
         reverse("patent_detail", kwargs={"municipality": city_a.slug, "pk": history["seed"].pk}),
         {"kind": "shortlist"},
     )
     [item] = seed_page.context["history"].items
-    assert (item.title, item.url) == ("Shortlisted for 多摩川精密", shortlist_url)
+    assert (item.title, item.url) == ("多摩川精密 の候補リストに追加", shortlist_url)
     # Taken off the shortlist, it leaves the timeline.
     from matching.services.shortlists import shortlist_remove
 

@@ -63,7 +63,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(link)
 
-
     def ask_colour(self) -> str:
         """Ask at the terminal; an empty answer leaves the choice to the service (a colour not in use)."""
         return input(f"Colour in the header ({', '.join(Colour.values)}; Enter for one not in use): ").strip()
