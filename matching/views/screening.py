@@ -52,9 +52,16 @@ class ScreeningHomeView(TenantViewMixin, View):
         weaker_query = request.GET.copy()
         weaker_query["weaker"] = "1"
         shortlist_sme = form.cleaned_data.get("sme") if form.is_bound and form.is_valid() else None
+        # Seeds already on that SME's shortlist say so instead of offering to save them again.
+        on_shortlist = (
+            set(selectors.shortlist_of(sme=shortlist_sme).values_list("patent_id", flat=True))
+            if shortlist_sme is not None and results
+            else set()
+        )
         context = {
             "form": form,
             "shortlist_sme": shortlist_sme,
+            "on_shortlist": on_shortlist,
             "results": results,
             "hidden_weaker": hidden,
             "weaker_url": f"?{weaker_query.urlencode()}",

@@ -122,6 +122,10 @@ def test_a_quick_search_hit_is_saved_and_the_handouts_show_it(client_of, shortli
     saved = client.post(url("shortlist_add"), {"sme": sme.pk, "patent": seed.pk}, HTTP_HX_REQUEST="true")
     assert saved.status_code == 200
     assert "多摩川精密" in saved.content.decode()
+    # Searching again, the saved seed says it is on the shortlist instead of offering a second save.
+    again = client.get(url("screening_home"), {"q": "振動", "sme": sme.pk}).content.decode()
+    assert f'data-testid="on-shortlist-{seed.pk}"' in again
+    assert f'data-testid="save-{seed.pk}"' not in again
     shortlist = client.get(url("shortlist_detail", sme=sme.pk)).content.decode()
     assert "振動センサー" in shortlist
     assert "振動の減衰装置" not in shortlist
