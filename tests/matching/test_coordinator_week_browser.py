@@ -123,7 +123,7 @@ def sign_in(page, live_server, week) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_coordinators_week(live_server, screen, city_a, week):
+def test_a_coordinators_week(live_server, screen, city_a, week, tmp_path):
     page = screen
     sign_in(page, live_server, week)
 
@@ -208,7 +208,10 @@ def test_a_coordinators_week(live_server, screen, city_a, week):
     page.goto(url(live_server, "shortlist_detail", sme=week["sme"].pk))
     with page.expect_download() as download:
         page.get_by_test_id("handout-xlsx").click()
-    book = load_workbook(download.value.path())
+    assert download.value.suggested_filename == f"shortlist-{week['sme'].pk}.xlsx"
+    saved_as = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved_as)
+    book = load_workbook(saved_as)
     titles = {row[0] for row in book.active.iter_rows(min_row=2, values_only=True)}
     assert titles == {"振動センサー", "振動の減衰装置"}
     pdf = page.request.get(live_server.url + page.get_by_test_id("handout-sme").get_attribute("href"))
