@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .mail import mail_addresses
-from .models import ApiToken, AuditEntry, Invitation, Membership, Municipality, Role, User
+from .models import ApiToken, AuditEntry, Colour, Invitation, Membership, Municipality, Role, User
 from .models.users import hash_secret
 from .selectors import forget_roles
 
@@ -53,11 +53,27 @@ def field_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, dic
 
 
 def municipality_create(
-    *, slug: str, name_ja: str, name_en: str = "", prefecture: str, actor: User | None
+    *,
+    slug: str,
+    name_ja: str,
+    name_en: str = "",
+    prefecture: str,
+    colour: str = "",
+    actor: User | None,
 ) -> Municipality:
-    """Set up a tenant. Refuses a slug in use or not URL-safe, and empty names. Side effect: audit entry."""
+    """Set up a tenant. Refuses a slug in use or not URL-safe, empty names and a colour outside the
+    palette; without a colour it takes the first one no other municipality has yet, so that people in
+    several cities tell them apart in the header. Side effect: audit entry."""
     slug = slug.strip().lower()
+    colour = colour.strip().lower()
     errors: dict[str, str] = {}
+    if colour and colour not in Colour.values:
+        errors["colour"] = _("Choose one of these colours: {colours}.").format(
+            colours=", ".join(Colour.values)
+        )
+    elif not colour:
+        taken = set(Municipality.objects.values_list("colour", flat=True))
+        colour = next((c for c in Colour.values if c not in taken), Colour.BLUE)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,49}", slug):
         errors["slug"] = _(
             "Use 2 to 50 lower-case letters, digits and hyphens, starting with a letter or digit."
@@ -71,14 +87,18 @@ def municipality_create(
     if errors:
         raise ValidationError(errors)
     municipality = Municipality.objects.create(
-        slug=slug, name_ja=name_ja.strip(), name_en=name_en.strip(), prefecture=prefecture.strip()
+        slug=slug,
+        name_ja=name_ja.strip(),
+        name_en=name_en.strip(),
+        prefecture=prefecture.strip(),
+        colour=colour,
     )
     audit_log(
         municipality=municipality,
         actor=actor,
         action="municipality.created",
         obj=municipality,
-        changes={"slug": {"new": slug}, "name_ja": {"new": municipality.name_ja}},
+        changes={"slug": {"new": slug}, "name_ja": {"new": municipality.name_ja}, "colour": {"new": colour}},
     )
     return municipality
 

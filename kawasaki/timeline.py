@@ -7,7 +7,8 @@ imports there):
     def sme_deals(*, user, municipality, obj) -> list[TimelineItem]: ...
 
 A source answers only what the user may see (it starts from its app's selectors), in at most a fixed
-number of queries, and at most `SOURCE_LIMIT` items. `timeline_for()` merges the sources, newest first,
+number of queries, and at most `SOURCE_LIMIT` items; `entries_of(queryset, kind=, when=, title=, url=,
+note=)` turns such a queryset into items. `timeline_for()` merges the sources, newest first,
 keeping the kinds asked for; the page renders `templates/kawasaki/_timeline.html` with the filters.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -92,6 +94,31 @@ def timeline_for(*, subject: str, user, municipality, obj, kinds: Iterable[str] 
     items.sort(key=lambda item: item.sort_key, reverse=True)
     known = {kind for kind, _label, _n in available}
     return Timeline(items=items, kinds=available, selected=wanted & known)
+
+
+def entries_of(
+    rows: Iterable,
+    *,
+    kind: str,
+    when: Callable[[Any], dt.date | dt.datetime],
+    title: Callable[[Any], object],
+    url: Callable[[Any], str | None] | None = None,
+    note: Callable[[Any], object] | None = None,
+) -> list[TimelineItem]:
+    """The items of one kind from rows (a queryset already filtered to what the user may see and
+    ordered newest first): at most `SOURCE_LIMIT`, each built from the row by the given functions."""
+    if hasattr(rows, "query"):  # a queryset: fetch only what can be shown
+        rows = rows[:SOURCE_LIMIT]
+    return [
+        TimelineItem(
+            when=when(row),
+            kind=kind,
+            title=str(title(row)),
+            url=url(row) if url else None,
+            note=str(note(row) or "") if note else "",
+        )
+        for row in list(rows)[:SOURCE_LIMIT]
+    ]
 
 
 def kinds_from(request) -> list[str]:

@@ -164,6 +164,8 @@ class ShortlistAddForm(forms.Form):
 
     sme = forms.ModelChoiceField(label=_("SME"), queryset=None)
     patent = forms.ModelChoiceField(label=_("Seed"), queryset=None)
+    # The words searched for: the server works out again why the seed fits them (never trusted from the page).
+    q = forms.CharField(label=_("Search"), required=False, max_length=4000)
 
     def __init__(self, *args, smes, patents, **kwargs):
         super().__init__(*args, **kwargs)

@@ -582,6 +582,9 @@ class ShortlistEntry(models.Model):
         related_name="shortlist_entries",
     )
     fit_summary = models.TextField(_("why it fits"), blank=True)
+    # What the engine gave when the seed was saved, kept as it was: {"source": "search" or "candidate",
+    # "query" (a search's words), "band", "needs_met", "matched_terms" (with their bridges)}.
+    reasons = models.JSONField(_("reasons"), default=dict, blank=True)
     next_step = models.TextField(_("next step"), blank=True)
     added_by = _user_fk(_("added by"))
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)

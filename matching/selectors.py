@@ -17,6 +17,7 @@ from patents.models import LargeCompany, Patent
 
 from .engine.directions import seeds_for_text
 from .engine.index import Candidate
+from .engine.needs import needs_json, split_needs
 from .indexing import current_index
 from .models import (
     Direction,
@@ -35,7 +36,7 @@ from .models import (
     ShortlistEntry,
 )
 from .rules import party_ids
-from .services.screening import SeedFilters
+from .services.screening import SeedFilters, explanation_json
 from .translation import translator_for
 
 
@@ -173,6 +174,26 @@ def seed_search(
     ).select_related("company")
     by_id = {str(p.pk): p for p in patents}
     return [(by_id[h.doc_id], h) for h in hits if h.doc_id in by_id]
+
+
+def seed_reasons(*, municipality: Municipality, text: str, patent: Patent) -> dict:
+    """Why a seed fits a quick search's words, as the search showed it (band, the needs of the text it
+    meets, the matched terms with their bridges), to keep with a shortlist entry; `{}` when the seed
+    is not in the index or no longer matches the words."""
+    index, _record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+    query = index.analyse_query(text, translator=translator_for(municipality))
+    hit = index.candidate(query, str(patent.pk))
+    if hit is None or hit.explanation is None:
+        return {}
+    needs = split_needs(text)
+    return {
+        "source": "search",
+        "query": text,
+        "band": hit.band,
+        "matched_terms": explanation_json(hit.explanation)["matched_terms"],
+        # One need would only repeat the words typed (as on the results page).
+        "needs_met": needs_json(needs, hit.explanation.matched_terms) if len(needs) > 1 else [],
+    }
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -315,7 +336,8 @@ def shortlist_counts(*, municipality: Municipality) -> dict[int, int]:
 
 def shortlisted_smes_for_company(*, municipality: Municipality, company: LargeCompany) -> list[dict]:
     """For a company's handout: each SME with the company's seeds on its shortlist, and whether its
-    profile may be shown ([{"sme", "consented", "seeds"}], SMEs by name)."""
+    profile may be shown ([{"sme", "consented", "entries"}], SMEs by name; each entry with its seed and
+    why it fits)."""
     entries = (
         ShortlistEntry.objects.filter(municipality=municipality, patent__company=company)
         .select_related("sme", "patent")
@@ -324,7 +346,7 @@ def shortlisted_smes_for_company(*, municipality: Municipality, company: LargeCo
     rows: dict[int, dict] = {}
     for entry in entries:
         row = rows.setdefault(
-            entry.sme_id, {"sme": entry.sme, "consented": entry.sme.consent_to_share, "seeds": []}
+            entry.sme_id, {"sme": entry.sme, "consented": entry.sme.consent_to_share, "entries": []}
         )
-        row["seeds"].append(entry.patent)
+        row["entries"].append(entry)
     return list(rows.values())

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kawasaki.timeline import SOURCE_LIMIT, TimelineItem, register_source
+from kawasaki.timeline import entries_of, register_source
 
 from .selectors import negotiations_visible_to
 
@@ -16,18 +16,18 @@ def _deals(*, user, municipality, match: Q):
         negotiations_visible_to(user=user, municipality=municipality)
         .filter(match)
         .order_by("-state_changed_at", "-pk")
-        .distinct()[:SOURCE_LIMIT]
+        .distinct()
     )
-    return [
-        TimelineItem(
-            when=deal.state_changed_at,
-            kind="deals",
-            title=str(deal),
-            url=reverse("negotiation_detail", kwargs={"municipality": municipality.slug, "pk": deal.pk}),
-            note=deal.get_state_display(),
-        )
-        for deal in deals
-    ]
+    return entries_of(
+        deals,
+        kind="deals",
+        when=lambda deal: deal.state_changed_at,
+        title=str,
+        url=lambda deal: reverse(
+            "negotiation_detail", kwargs={"municipality": municipality.slug, "pk": deal.pk}
+        ),
+        note=lambda deal: deal.get_state_display(),
+    )
 
 
 @register_source("sme", kind="deals", label=_("Deals"), order=50)

@@ -22,7 +22,18 @@ from kawasaki.selectors import forget_roles
 from patents.models import Patent, PublicationState
 
 from . import services
-from .models import SME, BusinessPlan, Partner, PlanStatus, PlanVersion, Referral, SeedInterest, Visit
+from .models import (
+    SME,
+    BusinessPlan,
+    ContactPerson,
+    Partner,
+    PlanStatus,
+    PlanVersion,
+    PreferredContact,
+    Referral,
+    SeedInterest,
+    Visit,
+)
 from .validators import corporate_number_check_digit
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
@@ -218,6 +229,35 @@ def _interest(sme, sme_user) -> None:
     )
 
 
+def _contacts(sme) -> None:
+    """Two people to call at the first sample company (fictional; the 555 numbers and example.jp
+    addresses reach nobody): one shared with companies, one not."""
+    people = [
+        ("多摩 一郎（サンプル）", "代表取締役", "044-555-0101", "", PreferredContact.PHONE, True),
+        (
+            "川崎 花子（サンプル）",
+            "技術部長",
+            "",
+            "hanako@tamagawa.example.jp",
+            PreferredContact.EMAIL,
+            False,
+        ),
+    ]
+    for name, role, phone, email, preferred, consent in people:
+        ContactPerson.objects.get_or_create(
+            municipality=sme.municipality,
+            sme=sme,
+            name=name,
+            defaults={
+                "role": role,
+                "phone": phone,
+                "email": email,
+                "preferred_contact": preferred,
+                "consent_to_share": consent,
+            },
+        )
+
+
 @demo_step
 def smes_demo(context) -> None:
     today = timezone.localdate()
@@ -239,3 +279,4 @@ def smes_demo(context) -> None:
             forget_roles(sme_user)
             _plans(smes, sme_user, coordinator)
             _interest(smes[0], sme_user)
+            _contacts(smes[0])

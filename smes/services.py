@@ -54,6 +54,44 @@ SME_FIELDS = (
 )
 
 
+def _create_audited(instance: Any, *, action: str, actor: User | None, changes: dict | None = None) -> Any:
+    """Validate and save a new row and write its audit entry, in one transaction."""
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        audit_log(
+            municipality=instance.municipality, actor=actor, action=action, obj=instance, changes=changes
+        )
+    return instance
+
+
+def _update_audited(
+    instance: Any,
+    data: dict[str, Any],
+    *,
+    fields: tuple[str, ...],
+    action: str,
+    actor: User | None,
+    save_fields: bool = False,
+) -> Any:
+    """Set the values of `data` named in `fields`, validate, save (only those fields with `save_fields`)
+    and write one audit entry with the old and new values, in one transaction. Nothing is written when
+    nothing changes."""
+    data = {k: v for k, v in data.items() if k in fields}
+    changes = field_changes(instance, data)
+    if not changes:
+        return instance
+    for key, value in data.items():
+        setattr(instance, key, value)
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save(update_fields=list(data) if save_fields else None)
+        audit_log(
+            municipality=instance.municipality, actor=actor, action=action, obj=instance, changes=changes
+        )
+    return instance
+
+
 def normalise_tags(tags: list[str]) -> list[str]:
     """Trimmed, de-duplicated tags in the order given."""
     seen: list[str] = []
@@ -132,18 +170,12 @@ def sme_create(
                 )
             }
         )
-    sme = SME(municipality=municipality, **data)
-    sme.full_clean()
-    with transaction.atomic():
-        sme.save()
-        audit_log(
-            municipality=municipality,
-            actor=actor,
-            action="sme.created",
-            obj=sme,
-            changes={k: {"new": v} for k, v in data.items() if v not in ("", None, [])},
-        )
-    return sme
+    return _create_audited(
+        SME(municipality=municipality, **data),
+        action="sme.created",
+        actor=actor,
+        changes={k: {"new": v} for k, v in data.items() if v not in ("", None, [])},
+    )
 
 
 def sme_update(*, sme: SME, actor: User, data: dict[str, Any]) -> SME:
@@ -154,16 +186,7 @@ def sme_update(*, sme: SME, actor: User, data: dict[str, Any]) -> SME:
     _check_corporate_number_free(
         municipality=sme.municipality, number=data.get("corporate_number", ""), exclude_pk=sme.pk
     )
-    changes = field_changes(sme, data)
-    if not changes:
-        return sme
-    for key, value in data.items():
-        setattr(sme, key, value)
-    sme.full_clean()
-    with transaction.atomic():
-        sme.save()
-        audit_log(municipality=sme.municipality, actor=actor, action="sme.updated", obj=sme, changes=changes)
-    return sme
+    return _update_audited(sme, data, fields=SME_FIELDS, action="sme.updated", actor=actor)
 
 
 def visit_record(
@@ -442,32 +465,12 @@ PARTNER_FIELDS = (
 def partner_create(*, municipality: Municipality, actor: User | None, data: dict[str, Any]) -> Partner:
     """Add an organisation to the directory. Side effect: audit entry."""
     partner = Partner(municipality=municipality, **{k: v for k, v in data.items() if k in PARTNER_FIELDS})
-    partner.full_clean()
-    with transaction.atomic():
-        partner.save()
-        audit_log(municipality=municipality, actor=actor, action="partner.created", obj=partner)
-    return partner
+    return _create_audited(partner, action="partner.created", actor=actor)
 
 
 def partner_update(*, partner: Partner, actor: User, data: dict[str, Any]) -> Partner:
     """Change a directory entry. Side effect: audit entry with the old and new values."""
-    data = {k: v for k, v in data.items() if k in PARTNER_FIELDS}
-    changes = field_changes(partner, data)
-    if not changes:
-        return partner
-    for key, value in data.items():
-        setattr(partner, key, value)
-    partner.full_clean()
-    with transaction.atomic():
-        partner.save()
-        audit_log(
-            municipality=partner.municipality,
-            actor=actor,
-            action="partner.updated",
-            obj=partner,
-            changes=changes,
-        )
-    return partner
+    return _update_audited(partner, data, fields=PARTNER_FIELDS, action="partner.updated", actor=actor)
 
 
 def referral_create(
@@ -491,22 +494,14 @@ def referral_create(
 
 def referral_record_outcome(*, referral: Referral, actor: User, outcome: str, outcome_note: str) -> Referral:
     """Record what came of an introduction. Side effect: audit entry with the old and new outcome."""
-    changes = field_changes(referral, {"outcome": outcome, "outcome_note": outcome_note})
-    if not changes:
-        return referral
-    referral.outcome = outcome
-    referral.outcome_note = outcome_note
-    referral.full_clean()
-    with transaction.atomic():
-        referral.save(update_fields=["outcome", "outcome_note"])
-        audit_log(
-            municipality=referral.municipality,
-            actor=actor,
-            action="referral.outcome_recorded",
-            obj=referral,
-            changes=changes,
-        )
-    return referral
+    return _update_audited(
+        referral,
+        {"outcome": outcome, "outcome_note": outcome_note},
+        fields=("outcome", "outcome_note"),
+        action="referral.outcome_recorded",
+        actor=actor,
+        save_fields=True,
+    )
 
 
 # --- Interest in seeds ----------------------------------------------------------------------------
@@ -627,33 +622,13 @@ def contact_person_create(*, sme: SME, actor: User, data: dict[str, Any]) -> Con
     person = ContactPerson(
         municipality=sme.municipality, sme=sme, **{k: v for k, v in data.items() if k in CONTACT_FIELDS}
     )
-    person.full_clean()
-    with transaction.atomic():
-        person.save()
-        audit_log(municipality=sme.municipality, actor=actor, action="contact_person.created", obj=person)
-    return person
+    return _create_audited(person, action="contact_person.created", actor=actor)
 
 
 def contact_person_update(*, person: ContactPerson, actor: User, data: dict[str, Any]) -> ContactPerson:
     """Change a contact person, their consent to be shared with companies included. Side effect: audit
-    entry naming the fields changed (the consent with its old and new value)."""
-    data = {k: v for k, v in data.items() if k in CONTACT_FIELDS}
-    changes = field_changes(person, data)
-    if not changes:
-        return person
-    for key, value in data.items():
-        setattr(person, key, value)
-    person.full_clean()
-    with transaction.atomic():
-        person.save()
-        audit_log(
-            municipality=person.municipality,
-            actor=actor,
-            action="contact_person.updated",
-            obj=person,
-            changes=changes,
-        )
-    return person
+    entry with the old and new values of the fields changed."""
+    return _update_audited(person, data, fields=CONTACT_FIELDS, action="contact_person.updated", actor=actor)
 
 
 def contact_person_delete(*, person: ContactPerson, actor: User) -> None:

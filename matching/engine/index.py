@@ -602,6 +602,21 @@ class ScreeningIndex:
             for rank, pos in enumerate(order, start=1)
         ]
 
+    def candidate(
+        self, query: str | QueryTerms, doc_id: str, *, fit: FitSettings | None = None
+    ) -> Candidate | None:
+        """``doc_id`` as :meth:`search` would rank and explain it for ``query`` (score, strength, band
+        and reasons), whether or not it made the top K; ``None`` when it is not indexed or does not match.
+        Its ``rank`` is 1: it is ranked alone."""
+        pos = self.positions.get(doc_id)
+        if pos is None:
+            return None
+        terms = query if isinstance(query, QueryTerms) else self.analyse_query(query)
+        alone = np.zeros(len(self.doc_ids), dtype=bool)
+        alone[pos] = True
+        hits = self._rank(terms, self.fit_multipliers(fit), alone, top_k=1, explain=True)
+        return hits[0] if hits else None
+
     def explain(self, query: str | QueryTerms, doc_id: str, *, fit: FitSettings | None = None) -> Explanation:
         """Explain how ``doc_id`` scores for ``query`` (whether or not it made the top K)."""
         terms = query if isinstance(query, QueryTerms) else self.analyse_query(query)

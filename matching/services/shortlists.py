@@ -16,15 +16,35 @@ from smes.models import SME
 from ..models import Decision, RejectReason, ScreeningCandidate, ShortlistEntry
 
 
-def _fit_summary(candidate: ScreeningCandidate | None) -> str:
-    """What the screening found, in words a coordinator reads out: the needs met and the matched terms."""
-    if candidate is None:
-        return ""
-    needs = [n.get("need", "") for n in candidate.needs_met if n.get("need")]
+def _term_words(term) -> str:
+    """A matched term as the page shows it: a bridged word as "騒音 → noise"."""
+    if not isinstance(term, dict):
+        return str(term)
+    surfaces = " / ".join(term.get("surfaces") or []) or str(term.get("term", ""))
+    if term.get("bridge") and term.get("synonym_of"):
+        return f"{term['synonym_of']} → {surfaces}"
+    return surfaces
+
+
+def fit_summary(reasons: dict) -> str:
+    """The reasons in one line a coordinator reads out: the needs met, else the matched terms."""
+    needs = [str(n.get("need", "")) for n in reasons.get("needs_met") or [] if n.get("need")]
     if needs:
         return "、".join(needs[:3])
-    terms = (candidate.explanation or {}).get("matched_terms") or []
-    return "、".join(str(t.get("term", t)) if isinstance(t, dict) else str(t) for t in terms[:6])
+    return "、".join(_term_words(t) for t in (reasons.get("matched_terms") or [])[:6])
+
+
+def candidate_reasons(candidate: ScreeningCandidate | None) -> dict:
+    """What a screening candidate's explanation says about why it fits, kept with a shortlist entry."""
+    if candidate is None:
+        return {}
+    explanation = candidate.explanation or {}
+    return {
+        "source": "candidate",
+        "band": candidate.band,
+        "needs_met": candidate.needs_met,
+        "matched_terms": explanation.get("matched_terms") or [],
+    }
 
 
 def shortlist_add(
@@ -34,14 +54,17 @@ def shortlist_add(
     sme: SME,
     patent: Patent,
     candidate: ScreeningCandidate | None = None,
+    reasons: dict | None = None,
     next_step: str = "",
 ) -> ShortlistEntry:
-    """Save a seed to the SME's shortlist (once: a second save returns the entry already there).
-    Side effect: audit entry when the entry is new."""
+    """Save a seed to the SME's shortlist (once: a second save returns the entry already there), with
+    why it fits: `reasons` as the quick search gave them (`matching.selectors.seed_reasons`), else the
+    candidate's explanation. Side effect: audit entry when the entry is new."""
     if sme.municipality_id != municipality.pk or patent.municipality_id != municipality.pk:
         raise ValidationError(_("The SME and the seed must belong to this municipality."))
     if candidate is not None and (candidate.patent_id != patent.pk or candidate.sme_id not in (None, sme.pk)):
         raise ValidationError(_("The candidate does not pair this SME with this seed."))
+    reasons = reasons or candidate_reasons(candidate)
     with transaction.atomic():
         entry, created = ShortlistEntry.objects.get_or_create(
             municipality=municipality,
@@ -49,7 +72,8 @@ def shortlist_add(
             patent=patent,
             defaults={
                 "candidate": candidate,
-                "fit_summary": _fit_summary(candidate),
+                "fit_summary": fit_summary(reasons),
+                "reasons": reasons,
                 "next_step": next_step
                 or _("Introduce the seed to the SME and ask whether to meet the company."),
                 "added_by": actor,

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from kawasaki.selectors import membership_in
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
 from patents.selectors import companies_visible_to, patents_visible_to
 from smes.selectors import smes_visible_to
@@ -58,9 +57,16 @@ class ScreeningHomeView(TenantViewMixin, View):
         weaker_query = request.GET.copy()
         weaker_query["weaker"] = "1"
         shortlist_sme = form.cleaned_data.get("sme") if form.is_bound and form.is_valid() else None
+        # Seeds already on that SME's shortlist say so instead of offering to save them again.
+        on_shortlist = (
+            set(selectors.shortlist_of(sme=shortlist_sme).values_list("patent_id", flat=True))
+            if shortlist_sme is not None and results
+            else set()
+        )
         context = {
             "form": form,
             "shortlist_sme": shortlist_sme,
+            "on_shortlist": on_shortlist,
             "results": results,
             "hidden_weaker": hidden,
             "weaker_url": f"?{weaker_query.urlencode()}",
@@ -424,21 +430,6 @@ class MeetingProposalListView(TenantViewMixin, ListView):
 
     def get_queryset(self):
         return selectors.proposals_of(municipality=self.municipality)
-
-
-class SharedCandidateListView(TenantViewMixin, ListView):
-    """Company IP staff: screening results for their own seeds that coordinators shared."""
-
-    permission_required = "matching.view_shared_candidates"
-    template_name = "matching/shared_candidates.html"
-    context_object_name = "candidates"
-    paginate_by = 50
-
-    def get_queryset(self):
-        membership = membership_in(user=self.request.user, municipality=self.municipality)
-        if membership is None or membership.company is None:
-            return ScreeningCandidate.objects.none()
-        return selectors.candidates_shared_with(municipality=self.municipality, company=membership.company)
 
 
 class GlossaryView(ServiceFormMixin, TenantViewMixin, View):

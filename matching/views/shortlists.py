@@ -71,7 +71,8 @@ class CandidatesBulkDecideView(RunObjectMixin, View):
 
 
 class ShortlistAddView(TenantViewMixin, View):
-    """Save a quick-search hit to the SME's shortlist (POST sme, patent)."""
+    """Save a quick-search hit to the SME's shortlist (POST sme, patent, q): the entry keeps why the seed
+    fits the words searched for, as the search showed it."""
 
     permission_required = "matching.review_candidate"
 
@@ -87,11 +88,16 @@ class ShortlistAddView(TenantViewMixin, View):
                 return HttpResponse(_errors(form), status=422)
             messages.error(request, _errors(form))
             return redirect(self.tenant_url("screening_home"))
+        patent, words = form.cleaned_data["patent"], form.cleaned_data["q"].strip()
+        reasons = (
+            selectors.seed_reasons(municipality=municipality, text=words, patent=patent) if words else {}
+        )
         entry = shortlists.shortlist_add(
             municipality=municipality,
             actor=user,
             sme=form.cleaned_data["sme"],
-            patent=form.cleaned_data["patent"],
+            patent=patent,
+            reasons=reasons,
         )
         if request.htmx:
             return render(request, "matching/_shortlist_saved.html", {"entry": entry})

@@ -65,6 +65,7 @@ def test_create_municipality_and_the_first_admin_joins_through_the_link():
         ({"name_ja": " "}, "name_ja"),
         ({"prefecture": ""}, "prefecture"),
         ({"admin_email": "not-an-address"}, "email"),
+        ({"colour": "pink"}, "colour"),
     ],
 )
 def test_create_municipality_refuses_bad_input_and_writes_nothing(overrides, field):
@@ -75,3 +76,29 @@ def test_create_municipality_refuses_bad_input_and_writes_nothing(overrides, fie
         assert list(Municipality.objects.values_list("slug", flat=True)) == ["taken"]
         assert not AuditEntry.objects.filter(action="municipality.created").exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_create_municipality_takes_the_colour_given():
+    create(colour="Teal")
+    with scopes_disabled():
+        city = Municipality.objects.get(slug="yokohama")
+        assert city.colour == "teal"
+        entry = AuditEntry.objects.get(municipality=city, action="municipality.created")
+    assert entry.changes["colour"] == {"new": "teal"}
+
+
+@pytest.mark.django_db
+def test_create_municipality_without_a_colour_takes_one_no_city_has():
+    MunicipalityFactory(slug="kawasaki", colour="blue")
+    MunicipalityFactory(slug="sagamihara", colour="green")
+    create()
+    with scopes_disabled():
+        assert Municipality.objects.get(slug="yokohama").colour == "orange"
+
+
+@pytest.mark.django_db
+def test_create_municipality_bad_colour_names_the_palette():
+    with pytest.raises(CommandError) as error:
+        create(colour="pink")
+    assert "blue, green, orange, purple, red, teal" in str(error.value)

@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from kawasaki.timeline import SOURCES, timeline_for
 from matching.models import Direction
+from matching.services.shortlists import candidate_to_shortlist
 from smes import services as sme_services
 from smes.models import SeedInterest
 from tests.factories.matching import (
@@ -27,7 +28,7 @@ from tests.factories.smes import BusinessPlanFactory, SMEFactory, VisitFactory
 from tests.factories.subsidies import ApplicationFactory
 from tests.matching.conftest import make_company, make_patent
 
-ALL_KINDS = {"visits", "screening", "interests", "meetings", "deals", "plans", "subsidies"}
+ALL_KINDS = {"visits", "screening", "shortlist", "interests", "meetings", "deals", "plans", "subsidies"}
 
 
 @pytest.fixture
@@ -39,7 +40,8 @@ def history(city_a, coordinator_a):
         seed = make_patent(city_a, company, "振動センサー")
         VisitFactory(sme=sme, coordinator=coordinator_a, visited_on=dt.date(2026, 11, 2))
         run = ScreeningRunFactory(municipality=city_a, direction=Direction.SME_TO_SEEDS, sme=sme)
-        ScreeningCandidateFactory(run=run, sme=sme, patent=seed)
+        candidate = ScreeningCandidateFactory(run=run, sme=sme, patent=seed)
+        shortlist_entry = candidate_to_shortlist(candidate=candidate, actor=coordinator_a)
         SeedInterest.objects.create(municipality=city_a, sme=sme, patent=seed, message="興味あり")
         meeting = MeetingFactory(
             municipality=city_a, company=company, title="多摩川精密 × 川崎電機: 振動センサー"
@@ -55,12 +57,19 @@ def history(city_a, coordinator_a):
         other = SMEFactory(municipality=city_a, name_ja="他社")
         VisitFactory(sme=other, coordinator=coordinator_a)
         NegotiationFactory(municipality=city_a, sme=other)
-    return {"sme": sme, "company": company, "seed": seed, "deal": deal, "meeting": meeting}
+    return {
+        "sme": sme,
+        "company": company,
+        "seed": seed,
+        "deal": deal,
+        "meeting": meeting,
+        "shortlist_entry": shortlist_entry,
+    }
 
 
 def test_every_app_registers_its_sources():
     assert {s.kind for s in SOURCES["sme"]} == ALL_KINDS
-    assert {s.kind for s in SOURCES["seed"]} >= {"screening", "interests", "meetings", "deals"}
+    assert {s.kind for s in SOURCES["seed"]} >= {"screening", "shortlist", "interests", "meetings", "deals"}
     assert {s.kind for s in SOURCES["company"]} >= {"screening", "meetings", "deals"}
 
 
@@ -101,6 +110,7 @@ def test_sme_member_sees_no_internal_kinds(client_of, city_a, history):
     kinds = {item.kind for item in timeline.items}
     assert "visits" not in kinds
     assert "screening" not in kinds
+    assert "shortlist" not in kinds
     assert {"interests", "meetings", "deals", "plans", "subsidies"} <= kinds
 
 
@@ -112,6 +122,7 @@ def test_seed_and_company_pages_show_their_timeline(client_of, city_a, coordinat
     )
     assert {i.kind for i in seed_page.context["history"].items} == {
         "screening",
+        "shortlist",
         "interests",
         "meetings",
         "deals",
@@ -131,3 +142,33 @@ def test_company_staff_timeline_holds_only_their_own(city_a, history):
         timeline = timeline_for(subject="company", user=user, municipality=city_a, obj=history["company"])
     assert timeline.items == []
     assert timezone.now()  # the fixture's meeting is in the future: nothing above depends on today
+
+
+@pytest.mark.django_db
+def test_shortlisted_seeds_link_to_the_shortlist_on_the_sme_and_seed_pages(
+    client_of, city_a, coordinator_a, history
+):
+    client = client_of(coordinator_a)
+    shortlist_url = reverse(
+        "shortlist_detail", kwargs={"municipality": city_a.slug, "sme": history["sme"].pk}
+    )
+    sme_page = client.get(
+        reverse("sme_detail", kwargs={"municipality": city_a.slug, "pk": history["sme"].pk}),
+        {"kind": "shortlist"},
+    )
+    [item] = sme_page.context["history"].items
+    assert (item.kind, item.title, item.url) == ("shortlist", "候補リストに追加: 振動センサー", shortlist_url)
+    assert f'href="{shortlist_url}"' in sme_page.content.decode()
+    seed_page = client.get(
+        reverse("patent_detail", kwargs={"municipality": city_a.slug, "pk": history["seed"].pk}),
+        {"kind": "shortlist"},
+    )
+    [item] = seed_page.context["history"].items
+    assert (item.title, item.url) == ("多摩川精密 の候補リストに追加", shortlist_url)
+    # Taken off the shortlist, it leaves the timeline.
+    from matching.services.shortlists import shortlist_remove
+
+    with scopes_disabled():
+        shortlist_remove(entry=history["shortlist_entry"], actor=coordinator_a)
+        timeline = timeline_for(subject="sme", user=coordinator_a, municipality=city_a, obj=history["sme"])
+    assert "shortlist" not in {item.kind for item in timeline.items}

@@ -122,6 +122,10 @@ def test_a_quick_search_hit_is_saved_and_the_handouts_show_it(client_of, shortli
     saved = client.post(url("shortlist_add"), {"sme": sme.pk, "patent": seed.pk}, HTTP_HX_REQUEST="true")
     assert saved.status_code == 200
     assert "多摩川精密" in saved.content.decode()
+    # Searching again, the saved seed says it is on the shortlist instead of offering a second save.
+    again = client.get(url("screening_home"), {"q": "振動", "sme": sme.pk}).content.decode()
+    assert f'data-testid="on-shortlist-{seed.pk}"' in again
+    assert f'data-testid="save-{seed.pk}"' not in again
     shortlist = client.get(url("shortlist_detail", sme=sme.pk)).content.decode()
     assert "振動センサー" in shortlist
     assert "振動の減衰装置" not in shortlist
@@ -185,6 +189,11 @@ def pdf_pages(content: bytes) -> list[str]:
     return text.stdout.decode().rstrip("\f").split("\f")
 
 
+def flat(pages: list[str]) -> str:
+    """The pages' text with runs of blanks and line breaks as one space (the layout moves words)."""
+    return " ".join(" ".join(pages).split())
+
+
 @pytest.mark.django_db
 def test_the_meeting_booklet_has_a_cover_then_one_seed_per_page(
     client_of, shortlist_run, coordinator_a, city_a
@@ -215,3 +224,80 @@ def test_the_meeting_booklet_has_a_cover_then_one_seed_per_page(
     ):
         assert expected in cover
     assert "振動センサー" in pages[1]
+
+
+@pytest.mark.django_db
+def test_a_saved_hit_keeps_why_it_fits_and_the_page_and_handouts_show_it(client_of, city_a, coordinator_a):
+    """The reasons are worked out again on the server from the words searched for: band, the needs of
+    the text it meets and the bridged words, shown on the shortlist page and on both handouts."""
+    company = make_company(city_a, "川崎電機株式会社(サンプル)")
+    seed = make_patent(
+        city_a, company, "Water purification membrane", "A membrane that removes bacteria from water."
+    )
+    make_patent(city_a, company, "Solar sail", "A thin sail propelled by sunlight.")
+    sme = make_sme(city_a, "多摩川精密株式会社", needs="水を浄化したい")
+    with scopes_disabled():
+        sme.consent_to_share = True
+        sme.save(update_fields=["consent_to_share"])
+    client = client_of(coordinator_a)
+    words = "水を浄化したい。細菌を取り除きたい"
+    page = client.get(url("screening_home"), {"q": words, "sme": sme.pk}).content.decode()
+    assert f'<input type="hidden" name="q" value="{words}">' in page
+    # A forged reason in the request is not what is kept: only the words searched for count.
+    client.post(
+        url("shortlist_add"),
+        {"sme": sme.pk, "patent": seed.pk, "q": words, "reasons": '{"band": "strong"}'},
+        HTTP_HX_REQUEST="true",
+    )
+    with scopes_disabled():
+        entry = ShortlistEntry.objects.get(sme=sme, patent=seed)
+    assert entry.reasons["source"] == "search"
+    assert entry.reasons["query"] == words
+    assert entry.reasons["band"] in {"strong", "possible", "weak"}
+    bridged = {(t["synonym_of"], t["bridge"]) for t in entry.reasons["matched_terms"] if t["bridge"]}
+    assert ("水", "dictionary") in bridged
+    assert [n["need"] for n in entry.reasons["needs_met"]][:1] == ["水を浄化したい"]
+    assert entry.fit_summary.startswith("水を浄化したい")
+
+    shortlist = client.get(url("shortlist_detail", sme=sme.pk)).content.decode()
+    reasons_html = shortlist.split('data-testid="shortlist-reasons"')[1].split("</td>")[0]
+    assert "水 → Water / water" in reasons_html
+    assert "「水を浄化したい」" in reasons_html
+    sme_pdf = pdf_pages(client.get(url("shortlist_handout", sme=sme.pk, fmt="pdf"), {"for": "sme"}).content)
+    assert "水 → Water / water" in flat(sme_pdf)
+    company_pdf = client.get(
+        url("shortlist_handout", sme=sme.pk, fmt="pdf"), {"for": "company", "company": company.pk}
+    ).content
+    assert "水 → Water / water" in flat(pdf_pages(company_pdf))
+    # An SME that does not share its profile: its needs stay off the company's handout.
+    with scopes_disabled():
+        sme.consent_to_share = False
+        sme.save(update_fields=["consent_to_share"])
+    hidden = client.get(
+        url("shortlist_handout", sme=sme.pk, fmt="pdf"), {"for": "company", "company": company.pk}
+    ).content
+    text = flat(pdf_pages(hidden))
+    assert "Water purification membrane" in text
+    assert "水を浄化したい" not in text
+
+
+@pytest.mark.django_db
+def test_a_hit_saved_without_words_keeps_no_reasons(client_of, shortlist_run, coordinator_a):
+    client = client_of(coordinator_a)
+    sme, seed = shortlist_run["sme"], shortlist_run["seeds"][1]
+    client.post(url("shortlist_add"), {"sme": sme.pk, "patent": seed.pk}, HTTP_HX_REQUEST="true")
+    with scopes_disabled():
+        entry = ShortlistEntry.objects.get(sme=sme, patent=seed)
+    assert (entry.reasons, entry.fit_summary) == ({}, "")
+    assert "—" in client.get(url("shortlist_detail", sme=sme.pk)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_shortlisted_candidate_keeps_its_explanation_as_reasons(shortlist_run, coordinator_a, city_a):
+    with scope(municipality=city_a):
+        candidate = shortlist_run["run"].candidates.get(patent=shortlist_run["seeds"][0])
+        entry = services.candidate_to_shortlist(candidate=candidate, actor=coordinator_a)
+    assert entry.reasons["source"] == "candidate"
+    assert entry.reasons["band"] == candidate.band
+    assert entry.reasons["matched_terms"] == candidate.explanation["matched_terms"]
+    assert "振動" in entry.fit_summary

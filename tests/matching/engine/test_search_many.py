@@ -61,3 +61,24 @@ def test_search_many_equals_one_search_per_query():
             assert index.metas[index.positions[hit.doc_id]].company_id == "1"
             # Explained from the scores already computed, equal to a full recomputation.
             assert hit.explanation == index.explain(query, hit.doc_id)
+
+
+def test_candidate_ranks_and_explains_one_seed_as_search_does():
+    index = ScreeningIndex.build(corpus())
+    query = index.analyse_query("motor vibration damper, heat sink")
+    hits = index.search(query, top_k=30, filters=Filters(published_only=False))
+    assert len(hits) > 3
+    for hit in (hits[0], hits[3], hits[-1]):
+        alone = index.candidate(query, hit.doc_id)
+        assert alone is not None
+        assert (alone.score, alone.strength, alone.band, alone.query_kind) == (
+            hit.score,
+            hit.strength,
+            hit.band,
+            hit.query_kind,
+        )
+        assert alone.explanation == hit.explanation
+    # Not indexed, or not matching a word of the query: nothing to explain.
+    assert index.candidate(query, "no-such-seed") is None
+    bread = index.analyse_query("bread and cakes")
+    assert index.candidate(bread, hits[0].doc_id) is None
