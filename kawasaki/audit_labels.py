@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "screening_run.started": pgettext_lazy("audit action", "Screening started"),
     "screening_run.finished": pgettext_lazy("audit action", "Screening finished"),
     "screening_run.retried": pgettext_lazy("audit action", "Screening started again"),
+    "index_build.retried": pgettext_lazy("audit action", "Search index rebuild started again"),
     "screening_run.shared": pgettext_lazy("audit action", "Screening shared with the company"),
     "screening_run.unshared": pgettext_lazy("audit action", "Screening no longer shared"),
     "screening_candidate.decided": pgettext_lazy("audit action", "Candidate reviewed"),
