@@ -77,21 +77,44 @@ def top_k_indices(scores: np.ndarray, k: int) -> np.ndarray:
 class TermMatrix:
     """Documents x terms matrix of weighted term frequencies plus the derived BM25 weights."""
 
-    def __init__(self, tf: sp.csc_matrix, terms: Sequence[str], params: BM25Params) -> None:
-        self.tf = tf.astype(np.float32)
-        self.tf.sort_indices()
-        self.terms = list(terms)
-        self.vocabulary = {term: i for i, term in enumerate(self.terms)}
+    def __init__(
+        self,
+        tf: sp.csc_matrix,
+        terms: Sequence[str],
+        params: BM25Params,
+        *,
+        weights: sp.csc_matrix | None = None,
+        lengths: np.ndarray | None = None,
+    ) -> None:
+        """``weights`` (the BM25 weights for ``params``' k1 and b) and ``lengths`` may come from a saved
+        index, mapped rather than recomputed: then no process holds a copy of its own."""
+        # copy=False: a mapped float32 matrix stays mapped.
+        self.tf = tf.astype(np.float32, copy=False)
+        if not self.tf.has_sorted_indices:
+            self.tf.sort_indices()
+        self.terms = terms if not isinstance(terms, list | tuple) else list(terms)
+        self._vocabulary: dict[str, int] | None = None
         self.params = params
-        self._weights: sp.csc_matrix | None = None
-        self._weights_key: tuple[float, float] | None = None
+        self._weights: sp.csc_matrix | None = weights
+        self._weights_key: tuple[float, float] | None = (params.k1, params.b) if weights is not None else None
         # The matrix never changes after construction, so lengths and idf are computed once.
-        self._lengths = np.asarray(self.tf.sum(axis=1), dtype=np.float64).ravel()
+        self._lengths = (
+            np.asarray(lengths, dtype=np.float64)
+            if lengths is not None
+            else np.asarray(self.tf.sum(axis=1), dtype=np.float64).ravel()
+        )
         df = np.diff(self.tf.indptr).astype(np.float64)
         n = float(self.n_docs)
         self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
         self._group_df: dict[tuple[int, ...], float] = {}
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term -> column, built on first use (a saved index stores only the terms)."""
+        if self._vocabulary is None:
+            self._vocabulary = {term: i for i, term in enumerate(self.terms)}
+        return self._vocabulary
 
     @property
     def n_docs(self) -> int:
