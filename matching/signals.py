@@ -3,16 +3,19 @@
 `meeting_held` lets a higher app react to a meeting that took place (negotiations opens the deals)
 without matching importing it.
 
-Indexes: after a seed or SME profile changes, rebuild that municipality's index in Celery. Bulk
-writes (portfolio imports) send no model signals; patents sends `portfolio_committed` instead,
-which is heard here. A query never depends on this: `matching.indexing.current_index` builds in process
-when the stored index is stale.
+Indexes: a write to a seed or an SME profile bumps the version of that municipality's index
+(`matching.indexing.index_version_bump`, in the writer's transaction) and queues a build once per
+version. Bulk writes (portfolio imports, demo data) send no model signals; patents sends
+`portfolio_committed` or `seeds_changed` instead, which are heard here. Web requests answer from the
+registered index while the build runs (`matching.indexing.index_for_request`).
 """
 
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
+from django_scopes import scope
 
-from patents.signals import portfolio_committed, seeds_published
+from patents.signals import portfolio_committed, seeds_changed, seeds_published
 
 from .models import IndexKind
 
@@ -22,13 +25,24 @@ meeting_held = Signal()
 
 
 def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:
-    """Queue a rebuild once the current transaction commits (the task is a no-op if already current)."""
+    """Bump the index's version and queue a build for it once the transaction commits (one build per
+    version: a burst of writes queues one, and the task is a no-op if the index is already current)."""
+    from django.utils import timezone
+
     from kawasaki.jobs import enqueue
 
+    from .indexing import index_version_bump
+    from .models import IndexVersion
     from .tasks import build_index
 
-    # A broker outage must not fail the write that changed the rows: the next change (or the page) rebuilds.
-    enqueue(build_index, municipality_id=municipality_id, kind=kind)
+    index_version_bump(municipality_id=municipality_id, kind=kind)
+    with scope(municipality=municipality_id):
+        claimed = IndexVersion.objects.filter(
+            municipality_id=municipality_id, kind=kind, queued_version__lt=F("version")
+        ).update(queued_version=F("version"), queued_at=timezone.now())
+    if claimed:
+        # A broker outage must not fail the write that changed the rows: the next request re-queues.
+        enqueue(build_index, municipality_id=municipality_id, kind=kind)
 
 
 def _patent_changed(sender, instance, **kwargs):
@@ -39,7 +53,7 @@ def _sme_changed(sender, instance, **kwargs):
     schedule_index_rebuild(municipality_id=instance.municipality_id, kind=IndexKind.SMES)
 
 
-def _portfolio_committed(sender, municipality_id, **kwargs):
+def _seeds_written(sender, municipality_id, **kwargs):
     schedule_index_rebuild(municipality_id=municipality_id, kind=IndexKind.SEEDS)
 
 
@@ -49,7 +63,8 @@ def connect() -> None:
 
     from .services.company import on_portfolio_committed, on_seeds_published
 
-    portfolio_committed.connect(_portfolio_committed, dispatch_uid="matching-portfolio-committed")
+    portfolio_committed.connect(_seeds_written, dispatch_uid="matching-portfolio-committed")
+    seeds_changed.connect(_seeds_written, dispatch_uid="matching-seeds-changed")
     # The company's own screening of its new or newly published seeds, in the background.
     portfolio_committed.connect(on_portfolio_committed, dispatch_uid="matching-company-screen-import")
     seeds_published.connect(on_seeds_published, dispatch_uid="matching-company-screen-publish")

@@ -31,6 +31,7 @@ def execute_screening_run(self, *, municipality_id: int, run_id: int) -> None:
 
 @app.task(name="matching.build_index", base=MunicipalityTask, bind=True)
 def build_index(self, *, municipality_id: int, kind: str) -> None:
-    """Safe to run twice: a build for the current rows finds their index and changes nothing; two at
-    once each write a whole index, and the later becomes current."""
+    """Safe to run twice, also at once: builds take a lock per municipality and kind, so a second
+    one waits and then finds the index current (a no-op), or builds the newer rows (see
+    ``indexing.index_build``)."""
     indexing.index_build(municipality=self.municipality, kind=kind)

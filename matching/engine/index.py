@@ -271,6 +271,7 @@ class ScreeningIndex:
         self.engine_version = engine_version
         self.analyzer = Analyzer(settings.analyzer)
         self._positions: dict[str, int] | None = None
+        self._multipliers: dict[FitSettings, np.ndarray] = {}
         self.published = self.metas.published
         self.expires = self.metas.expires
         self.fit_codes = self.metas.fit_codes
@@ -497,8 +498,17 @@ class ScreeningIndex:
         return sum(1 for term in query.weights if term not in query.synonym_of)
 
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
-        """Each document's ``max(floor, 1 + fit adjustment)``."""
-        return fit_multipliers(self.fit_codes, fit or self.settings.fit)
+        """Each document's ``max(floor, 1 + fit adjustment)``, computed once per fit settings (read-only:
+        every query of the process shares it)."""
+        fit = fit or self.settings.fit
+        cached = self._multipliers.get(fit)
+        if cached is None:
+            cached = fit_multipliers(self.fit_codes, fit)
+            cached.flags.writeable = False
+            if len(self._multipliers) > 8:
+                self._multipliers.clear()
+            self._multipliers[fit] = cached
+        return cached
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Boolean mask of documents passing ``filters`` (None when nothing is filtered)."""
@@ -758,7 +768,7 @@ class ScreeningIndex:
         state = self.__dict__.copy()
         # Derived arrays are cheap to rebuild and the cached weights double the size.
         state["matrix"] = (self.matrix.tf, self.matrix.terms, self.matrix.params)
-        for derived in ("_positions", "published", "expires", "fit_codes", "analyzer"):
+        for derived in ("_positions", "_multipliers", "published", "expires", "fit_codes", "analyzer"):
             state.pop(derived, None)
         return state
 
