@@ -679,6 +679,8 @@ class ScreeningIndex:
         :meth:`load` can map it. Written into a temporary directory first and renamed into place: a
         reader never sees half an index. ``path`` must not exist yet (each build gets a fresh name)."""
         target = Path(path)
+        if target.exists():
+            raise FileExistsError(f"{target} exists: each saved index needs a fresh path")
         temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         temporary.mkdir(parents=True)
         try:
