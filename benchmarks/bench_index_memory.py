@@ -89,7 +89,9 @@ def build_corpus(n_docs: int, seed: int = 13):
     ]
     abstracts = [a for a in abstracts if a]
     records = [
-        json.loads(line) for line in (SHARED / "ipc-titles" / "patents.jsonl").read_text().splitlines() if line.strip()
+        json.loads(line)
+        for line in (SHARED / "ipc-titles" / "patents.jsonl").read_text().splitlines()
+        if line.strip()
     ]
     docs = []
     licence = ["non_exclusive", "exclusive", "assignment"]
@@ -133,6 +135,7 @@ def child(path: str, mmap: bool) -> None:
             {
                 "mmap": mmap,
                 "docs": len(index),
+                "terms": len(index.matrix.terms),
                 "load_s": round(load_seconds, 3),
                 "query_ms": round(query_seconds * 1000, 1),
                 "rss_added_by_load_mb": round((loaded["VmRSS"] - before["VmRSS"]) / 1024, 1),
@@ -146,7 +149,9 @@ def child(path: str, mmap: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--processes", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="analysis processes for the build")

@@ -18,10 +18,10 @@ from matching.models import (
     Decision,
     Direction,
     IndexKind,
+    IndexVersion,
     MeetingProposal,
     RunStatus,
     ScreeningRun,
-    IndexVersion,
     SearchIndex,
 )
 from matching.services import SeedFilters
@@ -122,12 +122,15 @@ def test_index_rebuilds_after_data_changes(city_a, seeds_a, caplog):
         assert IndexVersion.objects.get(kind=IndexKind.SEEDS).current == rebuilt
     assert "building it in this job" in caplog.text
     assert [t for t, _ in search(city_a, "fuel cell")] == ["Hydrogen fuel cell stack"]
-    make_patent(city_a, seeds_a["company"], "Solid oxide fuel cell", "A fuel cell with a ceramic electrolyte.")
+    make_patent(
+        city_a, seeds_a["company"], "Solid oxide fuel cell", "A fuel cell with a ceramic electrolyte."
+    )
     with scope(municipality=city_a):
         _index, third = current_index(municipality=city_a, kind=IndexKind.SEEDS)
         assert set(SearchIndex.objects.filter(kind=IndexKind.SEEDS)) == {rebuilt, third}
     assert not Path(first.path).exists()
-    assert Path(rebuilt.path).exists() and Path(third.path).exists()
+    assert Path(rebuilt.path).exists()
+    assert Path(third.path).exists()
 
 
 @pytest.mark.django_db
