@@ -182,8 +182,19 @@ def main() -> None:
             print(f"built {args.docs} seeds in {built:.1f} s")
         size = sum(f.stat().st_size for f in path.iterdir())
         print(f"index on disk: {size / 2**20:.0f} MB in {len(list(path.iterdir()))} files ({path})")
-        runs = []
-        # Mapped processes run at once (as gunicorn workers would); then one reading into memory.
+
+        def run_child(*extra: str) -> dict:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(path), *extra],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            return {"alone": True, **json.loads(out.strip().splitlines()[-1])}
+
+        # Alone first (timings comparable), mapped then read into memory; then several mapped
+        # processes at once, as gunicorn workers would run (what they share).
+        runs = [run_child(), run_child("--in-memory")]
         procs = [
             subprocess.Popen(
                 [sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True
@@ -192,14 +203,7 @@ def main() -> None:
         ]
         for proc in procs:
             out, _ = proc.communicate()
-            runs.append(json.loads(out.strip().splitlines()[-1]))
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(path), "--in-memory"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+            runs.append({"alone": False, **json.loads(out.strip().splitlines()[-1])})
         for run in runs:
             print(json.dumps(run))
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -85,15 +86,19 @@ class TermMatrix:
         *,
         weights: sp.csc_matrix | None = None,
         lengths: np.ndarray | None = None,
+        lookup: Any = None,
     ) -> None:
         """``weights`` (the BM25 weights for ``params``' k1 and b) and ``lengths`` may come from a saved
-        index, mapped rather than recomputed: then no process holds a copy of its own."""
+        index, mapped rather than recomputed: then no process holds a copy of its own; so may ``lookup``
+        (term -> column, :class:`~matching.engine.store.TermLookup`), which queries use instead of a
+        dict of the whole vocabulary."""
         # copy=False: a mapped float32 matrix stays mapped.
         self.tf = tf.astype(np.float32, copy=False)
         if not self.tf.has_sorted_indices:
             self.tf.sort_indices()
         self.terms = terms if not isinstance(terms, list | tuple) else list(terms)
         self._vocabulary: dict[str, int] | None = None
+        self._lookup = lookup
         self.params = params
         self._weights: sp.csc_matrix | None = weights
         self._weights_key: tuple[float, float] | None = (params.k1, params.b) if weights is not None else None
@@ -115,6 +120,13 @@ class TermMatrix:
         if self._vocabulary is None:
             self._vocabulary = {term: i for i, term in enumerate(self.terms)}
         return self._vocabulary
+
+    def column(self, term: str) -> int | None:
+        """The column of ``term``, or None: through the saved index's lookup when there is one, so
+        that a query never builds the whole vocabulary's dict."""
+        if self._vocabulary is None and self._lookup is not None:
+            return self._lookup.get(term)
+        return self.vocabulary.get(term)
 
     @property
     def n_docs(self) -> int:
@@ -148,7 +160,7 @@ class TermMatrix:
     def term_weight(self, tf: float, doc: int, term: str, params: BM25Params | None = None) -> float:
         """BM25 weight of ``term`` occurring ``tf`` (weighted) times in document ``doc``."""
         params = params or self.params
-        j = self.vocabulary.get(term)
+        j = self.column(term)
         if j is None or tf <= 0:
             return 0.0
         norm = params.k1 * (1.0 - params.b + params.b * self._lengths[doc] / self._avg_length)
@@ -160,7 +172,7 @@ class TermMatrix:
         idx_parts: list[np.ndarray] = []
         val_parts: list[np.ndarray] = []
         for term, q in query.items():
-            j = self.vocabulary.get(term)
+            j = self.column(term)
             if j is None or q == 0:
                 continue
             start, end = weights.indptr[j], weights.indptr[j + 1]
@@ -175,7 +187,8 @@ class TermMatrix:
 
     def group_columns(self, terms: Sequence[str]) -> list[int]:
         """Vocabulary columns of a synonym set's members (those the index has)."""
-        return [self.vocabulary[t] for t in dict.fromkeys(terms) if t in self.vocabulary]
+        columns = (self.column(t) for t in dict.fromkeys(terms))
+        return [j for j in columns if j is not None]
 
     def group_df(self, cols: Sequence[int]) -> float:
         """Document frequency of a synonym set: the size of the union of its members' postings."""
@@ -246,7 +259,7 @@ class TermMatrix:
         vals: list[float] = []
         for i, query in enumerate(queries):
             for term, q in query.items():
-                j = self.vocabulary.get(term)
+                j = self.column(term)
                 if j is not None and q:
                     rows.append(i)
                     cols.append(j)

@@ -34,7 +34,7 @@ from .bands import TYPED, band_for, query_kind
 from .bm25 import BM25Params, TermMatrix, query_term_weights, saturate_query_counts, top_k_indices
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
 from .fit import DocMeta, Filters, FitSettings, fit_multipliers
-from .store import MetaColumns, StringColumn, load_array, save_array
+from .store import MetaColumns, StringColumn, TermLookup, load_array, save_array
 from .synonyms import expand_query_terms, synonym_table
 from .text import Analyzer, AnalyzerConfig, clean_text, contains_japanese
 from .translate import Translator, default_translator
@@ -473,12 +473,12 @@ class ScreeningIndex:
                 best[word] = value
 
         for term, weight in query.weights.items():
-            j = self.matrix.vocabulary.get(term)
+            j = self.matrix.column(term)
             if j is not None and term not in query.synonym_of:
                 best[term] = weight * float(idf[j]) * (k1 + 1.0)
                 own.add(term)
         for term, weight in query.weights.items():
-            j = self.matrix.vocabulary.get(term)
+            j = self.matrix.column(term)
             if j is not None and term in query.synonym_of:
                 offer(query.synonym_of[term], weight * float(idf[j]) * (k1 + 1.0))
         for group in query.groups:
@@ -700,7 +700,9 @@ class ScreeningIndex:
         params = self.settings.bm25
         save_array(directory, "weights.data", self.matrix.weights(params).data.astype(np.float32, copy=False))
         save_array(directory, "lengths", self.matrix.doc_lengths())
-        _column(self.matrix.terms).save(directory, "terms")
+        terms = _column(self.matrix.terms)
+        terms.save(directory, "terms")
+        TermLookup.from_terms(terms).save(directory, "terms")
         _column(self.doc_ids).save(directory, "doc_ids")
         if self.titles is not None and self.abstracts is not None:
             _column(self.titles).save(directory, "titles")
@@ -723,7 +725,7 @@ class ScreeningIndex:
         """Read an index written by :meth:`save`; raises :class:`IndexVersionError` if incompatible.
 
         With ``mmap`` (the default) the arrays are mapped read-only (``numpy.load(mmap_mode="r")``):
-        loading reads only the header and the vocabulary, and every process of the host shares the
+        loading reads only the header, and every process of the host shares the
         pages of the same files. ``mmap=False`` reads everything into this process's memory."""
         directory = Path(path)
         try:
@@ -749,14 +751,16 @@ class ScreeningIndex:
             weights = sp.csc_matrix((array("weights.data"), indices, indptr), shape=shape, copy=False)
             weights.has_sorted_indices = True
         has_text = bool(header.get("has_text"))
+        terms = StringColumn.load(directory, "terms", mmap=mmap)
         return cls(
             doc_ids=StringColumn.load(directory, "doc_ids", mmap=mmap),
             matrix=TermMatrix(
                 tf,
-                StringColumn.load(directory, "terms", mmap=mmap),
+                terms,
                 settings.bm25,
                 weights=weights,
                 lengths=array("lengths"),
+                lookup=TermLookup.load(directory, "terms", terms, mmap=mmap),
             ),
             metas=MetaColumns.load(directory, header["tables"], mmap=mmap),
             titles=StringColumn.load(directory, "titles", mmap=mmap) if has_text else None,

@@ -13,7 +13,7 @@ import pytest
 
 from matching.engine import DocMeta, Document, Filters, FitProfile, ScreeningIndex, all_pairs
 from matching.engine.fit import FIT_PROFILE_FIELDS, FIT_VALUES
-from matching.engine.store import MetaColumns, StringColumn
+from matching.engine.store import MetaColumns, StringColumn, TermLookup, term_hash
 
 # Short technical phrases written for this test, combined at random into titles and abstracts.
 PHRASES = [
@@ -173,3 +173,25 @@ def test_columns_round_trip_odd_values():
     ]
     assert list(MetaColumns.from_metas(metas)) == metas
     assert list(MetaColumns.from_metas([])) == []
+
+
+def test_queries_on_a_mapped_index_build_no_vocabulary_dict(built, tmp_path):
+    path = tmp_path / "seeds"
+    built.save(path)
+    fresh = ScreeningIndex.load(path)
+    for query in QUERIES:
+        assert [c.doc_id for c in fresh.search(query)] == [c.doc_id for c in built.search(query)]
+    assert fresh.matrix._vocabulary is None  # answered through the mapped hash lookup
+
+
+def test_term_lookup_resolves_hash_collisions():
+    terms = ["alpha", "beta", "gamma"]
+    # Every term given the same hash: the lookup must compare the strings to tell them apart.
+    lookup = TermLookup(terms, np.zeros(3, dtype=np.uint64), np.asarray([2, 0, 1], dtype=np.int32))
+    lookup.hashes = np.full(3, np.uint64(term_hash("beta")), dtype=np.uint64)
+    assert lookup.get("beta") == 1
+    assert lookup.get("alpha") is None  # its own hash is elsewhere: not found, never a wrong column
+    real = TermLookup.from_terms(terms)
+    assert [real.get(t) for t in terms] == [0, 1, 2]
+    assert real.get("delta") is None
+    assert "gamma" in real
