@@ -182,25 +182,32 @@ def _index_dir(municipality: Municipality) -> Path:
 # --- versions ------------------------------------------------------------------------------------
 
 
-def index_version_bump(*, municipality_id: int, kind: str) -> None:
+def index_version_bump(*, municipality_id: int, kind: str, queued: bool = False) -> None:
     """Record that rows of an index kind changed: one UPDATE in the writer's transaction (model
     signals and the bulk paths call this), so a query compares two numbers instead of counting rows.
+    ``queued``: the caller queues a build for the new version (requests then queue none).
 
     Inside the writer's transaction on purpose: a build reads the version before the rows, so an
     index registered for version v holds v's rows or newer ones, never older."""
+    changes: dict[str, object] = {"version": F("version") + 1}
+    if queued:
+        # Both right-hand sides read the row before the update: the new version, queued.
+        changes.update(queued_version=F("version") + 1, queued_at=timezone.now())
     with scope(municipality=municipality_id):
-        bumped = IndexVersion.objects.filter(municipality_id=municipality_id, kind=kind).update(
-            version=F("version") + 1
-        )
-        if bumped:
+        rows = IndexVersion.objects.filter(municipality_id=municipality_id, kind=kind)
+        if rows.update(**changes):
             return
         try:
             with transaction.atomic():
-                IndexVersion.objects.create(municipality_id=municipality_id, kind=kind, version=2)
+                IndexVersion.objects.create(
+                    municipality_id=municipality_id,
+                    kind=kind,
+                    version=2,
+                    queued_version=2 if queued else 0,
+                    queued_at=timezone.now() if queued else None,
+                )
         except IntegrityError:  # created by a concurrent writer since the UPDATE
-            IndexVersion.objects.filter(municipality_id=municipality_id, kind=kind).update(
-                version=F("version") + 1
-            )
+            rows.update(**changes)
 
 
 def _state(municipality: Municipality, kind: str) -> IndexVersion:

@@ -10,10 +10,9 @@ version. Bulk writes (portfolio imports, demo data) send no model signals; paten
 registered index while the build runs (`matching.indexing.index_for_request`).
 """
 
-from django.db.models import F
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
-from django_scopes import scope
 
 from patents.signals import portfolio_committed, seeds_changed, seeds_published
 
@@ -25,24 +24,29 @@ meeting_held = Signal()
 
 
 def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:
-    """Bump the index's version and queue a build for it once the transaction commits (one build per
-    version: a burst of writes queues one, and the task is a no-op if the index is already current)."""
-    from django.utils import timezone
-
-    from kawasaki.jobs import enqueue
+    """Bump the index's version and queue a build once the transaction commits: one build per
+    transaction however many rows it wrote (a bulk publish of 500 seeds queues one), and the task is a
+    no-op if the index is already current."""
+    from kawasaki.jobs import publish
 
     from .indexing import index_version_bump
-    from .models import IndexVersion
     from .tasks import build_index
 
-    index_version_bump(municipality_id=municipality_id, kind=kind)
-    with scope(municipality=municipality_id):
-        claimed = IndexVersion.objects.filter(
-            municipality_id=municipality_id, kind=kind, queued_version__lt=F("version")
-        ).update(queued_version=F("version"), queued_at=timezone.now())
-    if claimed:
+    index_version_bump(municipality_id=municipality_id, kind=kind, queued=True)
+    key = (connection.alias, municipality_id, kind)
+    # Callbacks of a rolled-back transaction leave this list, so a rollback never suppresses a build.
+    if any(
+        getattr(callback, "index_build_key", None) == key
+        for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+
+    def queue_build() -> None:
         # A broker outage must not fail the write that changed the rows: the next request re-queues.
-        enqueue(build_index, municipality_id=municipality_id, kind=kind)
+        publish(build_index, municipality_id=municipality_id, kind=kind)
+
+    queue_build.index_build_key = key  # type: ignore[attr-defined]
+    transaction.on_commit(queue_build)
 
 
 def _patent_changed(sender, instance, **kwargs):

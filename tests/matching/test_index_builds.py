@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
@@ -113,6 +113,33 @@ def test_version_bumps_on_bulk_import(city_a):
 
 
 @pytest.mark.django_db
+def test_one_build_queued_per_transaction_and_none_for_a_rollback(city_a, django_capture_on_commit_callbacks):
+    company = make_company(city_a)
+    start = version(city_a)
+
+    class Undo(Exception):
+        pass
+
+    def write_then_undo():
+        with transaction.atomic():
+            make_patent(city_a, company, "Gear bearing")
+            raise Undo
+
+    with django_capture_on_commit_callbacks() as rolled_back, pytest.raises(Undo):
+        write_then_undo()
+    assert rolled_back == []
+    assert version(city_a) == start  # the bump went with the rollback
+    with django_capture_on_commit_callbacks() as queued:
+        for n in range(3):
+            make_patent(city_a, company, f"Gear bearing {n}")
+    assert len(queued) == 1  # three writes, one build (the rollback did not suppress it)
+    assert version(city_a) == start + 3
+    with django_capture_on_commit_callbacks() as later:
+        make_patent(city_a, company, "Small sensor")
+    assert later == []  # the same (test) transaction already queues a build
+
+
+@pytest.mark.django_db
 def test_stamp_is_one_lookup_not_a_count(city_a, seeds_a, django_assert_num_queries):
     with scope(municipality=city_a):
         content_stamp(municipality=city_a, kind=IndexKind.SEEDS)
@@ -134,9 +161,10 @@ def test_stale_query_answers_from_old_index_and_queues_one_build(
     with scope(municipality=city_a):
         first = current_index(municipality=city_a, kind=IndexKind.SEEDS)[1]
     settings.KAWASAKI_INDEX_INLINE_BUILD_MAX_DOCS = 2  # this municipality counts as large from now on
-    with django_capture_on_commit_callbacks() as on_write:
-        make_patent(city_a, seeds_a["company"], "Hydrogen fuel cell stack", "A compact fuel cell stack.")
-    assert len(on_write) == 1  # the write queued a build of the new version
+    make_patent(city_a, seeds_a["company"], "Hydrogen fuel cell stack", "A compact fuel cell stack.")
+    with scopes_disabled():
+        written = IndexVersion.objects.get(municipality=city_a, kind=IndexKind.SEEDS)
+    assert written.queued_version == written.version == first.version + 1  # the write queued its build
     with scope(municipality=city_a), django_capture_on_commit_callbacks() as on_requests:
         answer = selectors.seed_search_answer(municipality=city_a, text="fuel cell stack")
         again = selectors.seed_search_answer(municipality=city_a, text="soil moisture")
