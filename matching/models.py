@@ -36,6 +36,8 @@ class SearchIndex(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=IndexKind.choices)
     # The content stamp of the rows it was built from: a different current stamp means stale.
     stamp = models.CharField(_("content stamp"), max_length=64)
+    # The IndexVersion.version its rows were read at (the rows may be newer, never older).
+    version = models.PositiveBigIntegerField(_("data version"), default=0)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     engine_version = models.CharField(_("engine version"), max_length=16)
     doc_count = models.PositiveIntegerField(_("documents"))
@@ -92,6 +94,39 @@ class IndexBuild(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.state})"
+
+
+class IndexVersion(models.Model):
+    """Where the rows of one municipality's index kind stand: bumped on every write, read by each query."""
+
+    municipality = municipality_fk()
+    kind = models.CharField(_("kind"), max_length=8, choices=IndexKind.choices)
+    # Bumped in the writing transaction (model signals and the bulk paths): a query compares it with
+    # the registered index's version instead of counting the rows.
+    version = models.PositiveBigIntegerField(_("data version"), default=1)
+    current = models.ForeignKey(
+        SearchIndex,
+        verbose_name=_("registered index"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The version a build was last queued for, so that every request does not queue another.
+    queued_version = models.PositiveBigIntegerField(_("build queued for version"), default=0)
+    queued_at = models.DateTimeField(_("build queued at"), null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = _("index version")
+        verbose_name_plural = _("index versions")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "kind"], name="matching_indexversion_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}"
 
 
 class Direction(models.TextChoices):

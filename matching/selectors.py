@@ -4,7 +4,9 @@ company, SME members what their SME is invited to or registered for."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
@@ -18,7 +20,7 @@ from patents.models import LargeCompany, Patent
 from .engine.directions import seeds_for_text
 from .engine.index import Candidate
 from .engine.needs import needs_json, split_needs
-from .indexing import current_index
+from .indexing import index_for_request
 from .models import (
     Direction,
     GlossaryEntry,
@@ -160,11 +162,27 @@ def proposals_of(*, municipality: Municipality) -> QuerySet[MeetingProposal]:
     )
 
 
-def seed_search(
+@dataclass(frozen=True)
+class SeedSearch:
+    """A quick search's answer: ranked seeds with their candidates, and whether new or changed seeds
+    are still being indexed (``behind``: the answer comes from the index as it was at ``indexed_at``)."""
+
+    results: list[tuple[Patent, Candidate]]
+    behind: bool = False
+    indexed_at: dt.datetime | None = None
+
+
+def seed_search_answer(
     *, municipality: Municipality, text: str, filters: SeedFilters | None = None, top_k: int = 20
-) -> list[tuple[Patent, Candidate]]:
-    """Interactive screening (no job): ranked seeds with explanations for free text, in well under a second."""
-    index, _record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+) -> SeedSearch:
+    """Interactive screening (no job): ranked seeds with explanations for free text, in well under a
+    second. Never waits for a large index to build: when seeds changed since the last build, the answer
+    comes from that build and says so (:func:`~matching.indexing.index_for_request`)."""
+    answer = index_for_request(municipality=municipality, kind=IndexKind.SEEDS)
+    index = answer.index
+    indexed_at = answer.record.built_at if answer.record is not None else None
+    if index is None:
+        return SeedSearch([], behind=True, indexed_at=None)
     query = index.analyse_query(text, translator=translator_for(municipality))
     hits = seeds_for_text(
         index, query, top_k=top_k, filters=(filters or SeedFilters()).to_engine(timezone.localdate())
@@ -173,14 +191,26 @@ def seed_search(
         municipality=municipality, pk__in=[int(h.doc_id) for h in hits]
     ).select_related("company")
     by_id = {str(p.pk): p for p in patents}
-    return [(by_id[h.doc_id], h) for h in hits if h.doc_id in by_id]
+    # A seed deleted since the index was built has no row: it is left out.
+    results = [(by_id[h.doc_id], h) for h in hits if h.doc_id in by_id]
+    return SeedSearch(results, behind=answer.behind, indexed_at=indexed_at)
+
+
+def seed_search(
+    *, municipality: Municipality, text: str, filters: SeedFilters | None = None, top_k: int = 20
+) -> list[tuple[Patent, Candidate]]:
+    """:func:`seed_search_answer`'s ranked seeds alone."""
+    return seed_search_answer(municipality=municipality, text=text, filters=filters, top_k=top_k).results
 
 
 def seed_reasons(*, municipality: Municipality, text: str, patent: Patent) -> dict:
     """Why a seed fits a quick search's words, as the search showed it (band, the needs of the text it
     meets, the matched terms with their bridges), to keep with a shortlist entry; `{}` when the seed
     is not in the index or no longer matches the words."""
-    index, _record = current_index(municipality=municipality, kind=IndexKind.SEEDS)
+    # A web request: answer from the registered index, never build a large one here.
+    index = index_for_request(municipality=municipality, kind=IndexKind.SEEDS).index
+    if index is None:
+        return {}
     query = index.analyse_query(text, translator=translator_for(municipality))
     hit = index.candidate(query, str(patent.pk))
     if hit is None or hit.explanation is None:

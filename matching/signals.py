@@ -3,16 +3,18 @@
 `meeting_held` lets a higher app react to a meeting that took place (negotiations opens the deals)
 without matching importing it.
 
-Indexes: after a seed or SME profile changes, rebuild that municipality's index in Celery. Bulk
-writes (portfolio imports) send no model signals; patents sends `portfolio_committed` instead,
-which is heard here. A query never depends on this: `matching.indexing.current_index` builds in process
-when the stored index is stale.
+Indexes: a write to a seed or an SME profile bumps the version of that municipality's index
+(`matching.indexing.index_version_bump`, in the writer's transaction) and queues a build once per
+version. Bulk writes (portfolio imports, demo data) send no model signals; patents sends
+`portfolio_committed` or `seeds_changed` instead, which are heard here. Web requests answer from the
+registered index while the build runs (`matching.indexing.index_for_request`).
 """
 
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
-from patents.signals import portfolio_committed, seeds_published
+from patents.signals import portfolio_committed, seeds_changed, seeds_published
 
 from .models import IndexKind
 
@@ -22,16 +24,26 @@ meeting_held = Signal()
 
 
 def schedule_index_rebuild(*, municipality_id: int, kind: str) -> None:
-    """Ask for a rebuild once the current transaction commits (its job row, then its task).
+    """Bump the index's version and ask for a build once the transaction commits: one request per
+    transaction however many rows it wrote (a bulk publish of 500 seeds asks once), through the
+    build's job row (``indexing.index_build_request``), so a broker outage does not fail the write:
+    the row is the record and the jobs sweep queues it. A rolled-back write asks for nothing."""
+    from .indexing import index_build_request, index_version_bump
 
-    After commit, so that a rolled-back write asks for nothing and a write's transaction is not made
-    longer; a broker outage does not fail the write: the row is the record and the jobs sweep queues it.
-    """
-    from django.db import transaction
+    index_version_bump(municipality_id=municipality_id, kind=kind, queued=True)
+    key = (connection.alias, municipality_id, kind)
+    # Callbacks of a rolled-back transaction leave this list, so a rollback never suppresses a build.
+    if any(
+        getattr(callback, "index_build_key", None) == key
+        for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
 
-    from .indexing import index_build_request
+    def queue_build() -> None:
+        index_build_request(municipality_id=municipality_id, kind=kind)
 
-    transaction.on_commit(lambda: index_build_request(municipality_id=municipality_id, kind=kind))
+    queue_build.index_build_key = key  # type: ignore[attr-defined]
+    transaction.on_commit(queue_build)
 
 
 def _patent_changed(sender, instance, **kwargs):
@@ -42,7 +54,7 @@ def _sme_changed(sender, instance, **kwargs):
     schedule_index_rebuild(municipality_id=instance.municipality_id, kind=IndexKind.SMES)
 
 
-def _portfolio_committed(sender, municipality_id, **kwargs):
+def _seeds_written(sender, municipality_id, **kwargs):
     schedule_index_rebuild(municipality_id=municipality_id, kind=IndexKind.SEEDS)
 
 
@@ -52,7 +64,8 @@ def connect() -> None:
 
     from .services.company import on_portfolio_committed, on_seeds_published
 
-    portfolio_committed.connect(_portfolio_committed, dispatch_uid="matching-portfolio-committed")
+    portfolio_committed.connect(_seeds_written, dispatch_uid="matching-portfolio-committed")
+    seeds_changed.connect(_seeds_written, dispatch_uid="matching-seeds-changed")
     # The company's own screening of its new or newly published seeds, in the background.
     portfolio_committed.connect(on_portfolio_committed, dispatch_uid="matching-company-screen-import")
     seeds_published.connect(on_seeds_published, dispatch_uid="matching-company-screen-publish")

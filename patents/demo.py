@@ -19,6 +19,7 @@ from kawasaki.models import Membership, Role
 
 from . import services
 from .models import FIT_FIELDS, CompanyAlias, LargeCompany, Patent, PublicationState, company_name_key
+from .signals import seeds_changed
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -117,6 +118,9 @@ def _nasa(context) -> None:
                 )
             )
         Patent.objects.bulk_create(new, batch_size=500)
+        if new:
+            # bulk_create sends no post_save: say so, so that the seeds' index is rebuilt.
+            seeds_changed.send(sender=Patent, municipality_id=municipality.pk)
 
 
 @demo_step

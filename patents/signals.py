@@ -9,3 +9,7 @@ portfolio_committed = Signal()
 # Sent inside the transaction that published seeds (one seed or a bulk publish). Arguments: patents
 # (the seeds now published), actor (the user, or None).
 seeds_published = Signal()
+
+# Sent inside the transaction of any other bulk write to seeds that bypasses post_save (bulk_create,
+# queryset update), so that listeners (matching's index versions) hear of it. Arguments: municipality_id.
+seeds_changed = Signal()

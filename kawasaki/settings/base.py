@@ -389,6 +389,15 @@ KAWASAKI_SCREENING = {
     },
     "analyzer": {"japanese_subtokens": True, "stem_english": True},
 }
+# Screening indexes (matching/indexing.py). A web request builds an index itself only when it has
+# at most this many seeds (or SMEs) to index, which takes a second or two; a larger index is built
+# by Celery while requests answer from the previous one and say that new data is being indexed.
+KAWASAKI_INDEX_INLINE_BUILD_MAX_DOCS = env.int("KAWASAKI_INDEX_INLINE_BUILD_MAX_DOCS", default=2000)
+# How long a background build waits for another build of the same index to finish before giving up
+# (then the build that ran registers the newer data, or the next request queues it again).
+KAWASAKI_INDEX_BUILD_LOCK_WAIT = env.float("KAWASAKI_INDEX_BUILD_LOCK_WAIT", default=15 * 60)
+# A build queued this long ago without an index for its version is queued again by the next request.
+KAWASAKI_INDEX_REQUEUE_MINUTES = env.float("KAWASAKI_INDEX_REQUEUE_MINUTES", default=10)
 
 # --- Subsidies ------------------------------------------------------------------------------------
 # Days before a window closes when coordinators and SME members are reminded (each once).

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -84,22 +85,56 @@ def phrase_words_needed(n_words: int) -> int:
 class TermMatrix:
     """Documents x terms matrix of weighted term frequencies plus the derived BM25 weights."""
 
-    def __init__(self, tf: sp.csc_matrix, terms: Sequence[str], params: BM25Params) -> None:
-        self.tf = tf.astype(np.float32)
-        self.tf.sort_indices()
-        self.terms = list(terms)
-        self.vocabulary = {term: i for i, term in enumerate(self.terms)}
+    def __init__(
+        self,
+        tf: sp.csc_matrix,
+        terms: Sequence[str],
+        params: BM25Params,
+        *,
+        weights: sp.csc_matrix | None = None,
+        lengths: np.ndarray | None = None,
+        lookup: Any = None,
+    ) -> None:
+        """``weights`` (the BM25 weights for ``params``' k1 and b) and ``lengths`` may come from a saved
+        index, mapped rather than recomputed: then no process holds a copy of its own; so may ``lookup``
+        (term -> column, :class:`~matching.engine.store.TermLookup`), which queries use instead of a
+        dict of the whole vocabulary."""
+        # copy=False: a mapped float32 matrix stays mapped.
+        self.tf = tf.astype(np.float32, copy=False)
+        if not self.tf.has_sorted_indices:
+            self.tf.sort_indices()
+        self.terms = terms if not isinstance(terms, list | tuple) else list(terms)
+        self._vocabulary: dict[str, int] | None = None
+        self._lookup = lookup
         self.params = params
-        self._weights: sp.csc_matrix | None = None
-        self._weights_key: tuple[float, float] | None = None
+        self._weights: sp.csc_matrix | None = weights
+        self._weights_key: tuple[float, float] | None = (params.k1, params.b) if weights is not None else None
         # The matrix never changes after construction, so lengths and idf are computed once.
-        self._lengths = np.asarray(self.tf.sum(axis=1), dtype=np.float64).ravel()
+        self._lengths = (
+            np.asarray(lengths, dtype=np.float64)
+            if lengths is not None
+            else np.asarray(self.tf.sum(axis=1), dtype=np.float64).ravel()
+        )
         df = np.diff(self.tf.indptr).astype(np.float64)
         n = float(self.n_docs)
         self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
         self._group_df: dict[tuple[str, ...], float] = {}
         self._phrases: dict[str, tuple[np.ndarray, np.ndarray] | tuple[()]] = {}
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term -> column, built on first use (a saved index stores only the terms)."""
+        if self._vocabulary is None:
+            self._vocabulary = {term: i for i, term in enumerate(self.terms)}
+        return self._vocabulary
+
+    def column(self, term: str) -> int | None:
+        """The column of ``term``, or None: through the saved index's lookup when there is one, so
+        that a query never builds the whole vocabulary's dict."""
+        if self._vocabulary is None and self._lookup is not None:
+            return self._lookup.get(term)
+        return self.vocabulary.get(term)
 
     @property
     def n_docs(self) -> int:
@@ -133,7 +168,7 @@ class TermMatrix:
     def term_weight(self, tf: float, doc: int, term: str, params: BM25Params | None = None) -> float:
         """BM25 weight of ``term`` occurring ``tf`` (weighted) times in document ``doc``."""
         params = params or self.params
-        j = self.vocabulary.get(term)
+        j = self.column(term)
         if j is None or tf <= 0:
             return 0.0
         norm = params.k1 * (1.0 - params.b + params.b * self._lengths[doc] / self._avg_length)
@@ -145,7 +180,7 @@ class TermMatrix:
         idx_parts: list[np.ndarray] = []
         val_parts: list[np.ndarray] = []
         for term, q in query.items():
-            j = self.vocabulary.get(term)
+            j = self.column(term)
             if j is None or q == 0:
                 continue
             start, end = weights.indptr[j], weights.indptr[j + 1]
@@ -165,7 +200,7 @@ class TermMatrix:
         document where all its words do (a phrase of three or more words: all but one), as often as
         the rarest of them there. Scoring its words one by one let "absorption" alone match an ozone
         spectrometer for a Japanese need about factory noise (吸音)."""
-        j = self.vocabulary.get(term)
+        j = self.column(term)
         if j is not None:
             start, end = self.tf.indptr[j], self.tf.indptr[j + 1]
             return self.tf.indices[start:end], self.tf.data[start:end].astype(np.float64)
@@ -185,7 +220,7 @@ class TermMatrix:
         """:meth:`postings` of a phrase: sorts its words' postings (short next to the corpus), no
         vector of the corpus size."""
         need = phrase_words_needed(len(words))
-        columns = [self.vocabulary[w] for w in words if w in self.vocabulary]
+        columns = [k for k in map(self.column, words) if k is not None]
         if len(columns) < need:
             return None
         tf = self.tf
@@ -282,7 +317,7 @@ class TermMatrix:
         vals: list[float] = []
         for i, query in enumerate(queries):
             for term, q in query.items():
-                j = self.vocabulary.get(term)
+                j = self.column(term)
                 if j is not None and q:
                     rows.append(i)
                     cols.append(j)

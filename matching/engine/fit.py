@@ -193,8 +193,12 @@ class Filters:
         )
 
 
-def _ipc_key(code: str) -> str:
+def ipc_key(code: str) -> str:
+    """An IPC code as compared with a prefix: no spaces, upper case."""
     return code.replace(" ", "").upper()
+
+
+_ipc_key = ipc_key
 
 
 def filter_mask(

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import multiprocessing
 import os
+import shutil
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ from .bm25 import (
     top_k_indices,
 )
 from .explain import Explanation, MatchedTerm, ScoreParts, fit_report, merge_spans
-from .fit import FIT_PROFILE_FIELDS, DocMeta, Filters, FitSettings, filter_mask, fit_multipliers
+from .fit import DocMeta, Filters, FitSettings, fit_multipliers
+from .store import MetaColumns, StringColumn, TermLookup, load_array, save_array
 from .synonyms import expand_query_terms, synonym_table
 from .text import Analyzer, AnalyzerConfig, clean_text, contains_japanese
 from .translate import Translator, default_translator
@@ -257,36 +259,36 @@ class ScreeningIndex:
     def __init__(
         self,
         *,
-        doc_ids: list[str],
+        doc_ids: Sequence[str],
         matrix: TermMatrix,
-        metas: list[DocMeta],
-        titles: list[str] | None,
-        abstracts: list[str] | None,
+        metas: Sequence[DocMeta] | MetaColumns,
+        titles: Sequence[str] | None,
+        abstracts: Sequence[str] | None,
         settings: EngineSettings,
         fingerprint: str,
         engine_version: str = ENGINE_VERSION,
     ) -> None:
         self.doc_ids = doc_ids
         self.matrix = matrix
-        self.metas = metas
+        self.metas = metas if isinstance(metas, MetaColumns) else MetaColumns.from_metas(metas)
         self.titles = titles
         self.abstracts = abstracts
         self.settings = settings
         self.fingerprint = fingerprint
         self.engine_version = engine_version
         self.analyzer = Analyzer(settings.analyzer)
-        self.positions = {doc_id: i for i, doc_id in enumerate(doc_ids)}
-        self.published = np.fromiter((m.published for m in metas), bool, len(metas))
-        self.expires = np.fromiter(
-            (m.expires_on.toordinal() if m.expires_on else 0 for m in metas), np.int32, len(metas)
-        )
-        unknown = (3,) * len(FIT_PROFILE_FIELDS)
-        self.fit_codes = np.asarray(
-            [m.fit.codes() if m.fit else unknown for m in metas], dtype=np.int8
-        ).reshape(len(metas), len(FIT_PROFILE_FIELDS))
-        # FitSettings -> multipliers: the codes never change in a built index, so each setting's
-        # vector is computed once, not per query (a pass over every document, ~ms at 100,000 seeds).
-        self._fit_multipliers: dict[FitSettings, np.ndarray] = {}
+        self._positions: dict[str, int] | None = None
+        self._multipliers: dict[FitSettings, np.ndarray] = {}
+        self.published = self.metas.published
+        self.expires = self.metas.expires
+        self.fit_codes = self.metas.fit_codes
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Document id -> row, built on first use (a query needs none; explaining one id does)."""
+        if self._positions is None:
+            self._positions = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
+        return self._positions
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -484,12 +486,12 @@ class ScreeningIndex:
                 best[word] = value
 
         for term, weight in query.weights.items():
-            j = self.matrix.vocabulary.get(term)
+            j = self.matrix.column(term)
             if j is not None and term not in query.synonym_of:
                 best[term] = weight * float(idf[j]) * (k1 + 1.0)
                 own.add(term)
         for term, weight in query.weights.items():
-            j = self.matrix.vocabulary.get(term)
+            j = self.matrix.column(term)
             if j is not None and term in query.synonym_of:
                 offer(query.synonym_of[term], weight * float(idf[j]) * (k1 + 1.0))
         for group in query.groups:
@@ -509,22 +511,23 @@ class ScreeningIndex:
         return sum(1 for term in query.weights if term not in query.synonym_of)
 
     def fit_multipliers(self, fit: FitSettings | None = None) -> np.ndarray:
-        """Each document's ``max(floor, 1 + fit adjustment)`` (read-only; cached per setting)."""
-        settings = fit or self.settings.fit
-        cached = self._fit_multipliers.get(settings)
+        """Each document's ``max(floor, 1 + fit adjustment)``, computed once per fit settings (read-only:
+        every query of the process shares it)."""
+        fit = fit or self.settings.fit
+        cached = self._multipliers.get(fit)
         if cached is None:
-            cached = fit_multipliers(self.fit_codes, settings)
+            cached = fit_multipliers(self.fit_codes, fit)
             cached.flags.writeable = False
-            if len(self._fit_multipliers) >= 16:  # callers passing many settings (tuning) stay bounded
-                self._fit_multipliers.clear()
-            self._fit_multipliers[settings] = cached
+            if len(self._multipliers) > 8:
+                self._multipliers.clear()
+            self._multipliers[fit] = cached
         return cached
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Boolean mask of documents passing ``filters`` (None when nothing is filtered)."""
         if filters is None or filters.is_trivial():
             return None
-        return filter_mask(self.metas, filters, self.published, self.expires)
+        return self.metas.mask(filters)
 
     def search(
         self,
@@ -717,52 +720,96 @@ class ScreeningIndex:
     # -- persistence ---------------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the index to ``path`` (npz: arrays + a JSON header), atomically via a temp file."""
+        """Write the index as a directory of ``.npy`` arrays and a JSON header, so that
+        :meth:`load` can map it. Written into a temporary directory first and renamed into place: a
+        reader never sees half an index. ``path`` must not exist yet (each build gets a fresh name)."""
+        target = Path(path)
+        if target.exists():
+            raise FileExistsError(f"{target} exists: each saved index needs a fresh path")
+        temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        temporary.mkdir(parents=True)
+        try:
+            self._write(temporary)
+            temporary.rename(target)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+
+    def _write(self, directory: Path) -> None:
         tf = self.matrix.tf
+        # One index dtype for indices and indptr, so that scipy keeps the mapped arrays as they are.
+        index_dtype = np.int32 if tf.nnz < np.iinfo(np.int32).max else np.int64
+        save_array(directory, "tf.data", tf.data.astype(np.float32, copy=False))
+        save_array(directory, "tf.indices", tf.indices.astype(index_dtype, copy=False))
+        save_array(directory, "tf.indptr", tf.indptr.astype(index_dtype, copy=False))
+        params = self.settings.bm25
+        save_array(directory, "weights.data", self.matrix.weights(params).data.astype(np.float32, copy=False))
+        save_array(directory, "lengths", self.matrix.doc_lengths())
+        terms = _column(self.matrix.terms)
+        terms.save(directory, "terms")
+        TermLookup.from_terms(terms).save(directory, "terms")
+        _column(self.doc_ids).save(directory, "doc_ids")
+        if self.titles is not None and self.abstracts is not None:
+            _column(self.titles).save(directory, "titles")
+            _column(self.abstracts).save(directory, "abstracts")
+        tables = self.metas.save(directory)
         header = {
             "format": _FORMAT,
             "engine_version": self.engine_version,
             "fingerprint": self.fingerprint,
             "settings": self.settings.to_json(),
-            "doc_ids": self.doc_ids,
-            "terms": self.matrix.terms,
-            "metas": [m.to_json() for m in self.metas],
-            "titles": self.titles,
-            "abstracts": self.abstracts,
+            "shape": list(tf.shape),
+            "weights_key": [params.k1, params.b],
+            "has_text": self.titles is not None,
+            "tables": tables,
         }
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode(), dtype=np.uint8),
-            data=tf.data,
-            indices=tf.indices,
-            indptr=tf.indptr,
-            shape=np.asarray(tf.shape, dtype=np.int64),
-        )
-        target = Path(path)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(buffer.getvalue())
-        temporary.replace(target)
+        (directory / "header.json").write_text(json.dumps(header, ensure_ascii=False))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> ScreeningIndex:
-        """Read an index written by :meth:`save`; raises :class:`IndexVersionError` if incompatible."""
-        with np.load(Path(path), allow_pickle=False) as archive:
-            header = json.loads(archive["header"].tobytes().decode())
-            if header.get("format") != _FORMAT:
-                raise IndexVersionError(f"{path} is not a screening index")
-            version = str(header.get("engine_version", "0"))
-            if version.split(".")[0] != ENGINE_VERSION.split(".")[0]:
-                raise IndexVersionError(f"index written by engine {version}, this is {ENGINE_VERSION}")
-            shape = tuple(int(x) for x in archive["shape"])
-            tf = sp.csc_matrix((archive["data"], archive["indices"], archive["indptr"]), shape=shape)
+    def load(cls, path: str | os.PathLike[str], *, mmap: bool = True) -> ScreeningIndex:
+        """Read an index written by :meth:`save`; raises :class:`IndexVersionError` if incompatible.
+
+        With ``mmap`` (the default) the arrays are mapped read-only (``numpy.load(mmap_mode="r")``):
+        loading reads only the header, and every process of the host shares the
+        pages of the same files. ``mmap=False`` reads everything into this process's memory."""
+        directory = Path(path)
+        try:
+            header = json.loads((directory / "header.json").read_text())
+        except (OSError, ValueError) as error:
+            raise IndexVersionError(f"{path} is not a screening index ({error})") from error
+        if header.get("format") != _FORMAT:
+            raise IndexVersionError(f"{path} is not a screening index")
+        version = str(header.get("engine_version", "0"))
+        if version.split(".")[0] != ENGINE_VERSION.split(".")[0]:
+            raise IndexVersionError(f"index written by engine {version}, this is {ENGINE_VERSION}")
+
+        def array(name: str) -> np.ndarray:
+            return load_array(directory, name, mmap=mmap)
+
+        shape = tuple(int(x) for x in header["shape"])
+        indices, indptr = array("tf.indices"), array("tf.indptr")
+        tf = sp.csc_matrix((array("tf.data"), indices, indptr), shape=shape, copy=False)
+        tf.has_sorted_indices = True  # written sorted; checking would read every page
         settings = EngineSettings.from_json(header["settings"])
+        weights = None
+        if list(header.get("weights_key", [])) == [settings.bm25.k1, settings.bm25.b]:
+            weights = sp.csc_matrix((array("weights.data"), indices, indptr), shape=shape, copy=False)
+            weights.has_sorted_indices = True
+        has_text = bool(header.get("has_text"))
+        terms = StringColumn.load(directory, "terms", mmap=mmap)
         return cls(
-            doc_ids=header["doc_ids"],
-            matrix=TermMatrix(tf, header["terms"], settings.bm25),
-            metas=[DocMeta.from_json(m) for m in header["metas"]],
-            titles=header["titles"],
-            abstracts=header["abstracts"],
+            doc_ids=StringColumn.load(directory, "doc_ids", mmap=mmap),
+            matrix=TermMatrix(
+                tf,
+                terms,
+                settings.bm25,
+                weights=weights,
+                lengths=array("lengths"),
+                lookup=TermLookup.load(directory, "terms", terms, mmap=mmap),
+            ),
+            metas=MetaColumns.load(directory, header["tables"], mmap=mmap),
+            titles=StringColumn.load(directory, "titles", mmap=mmap) if has_text else None,
+            abstracts=StringColumn.load(directory, "abstracts", mmap=mmap) if has_text else None,
             settings=settings,
             fingerprint=header["fingerprint"],
             engine_version=version,
@@ -772,13 +819,17 @@ class ScreeningIndex:
         state = self.__dict__.copy()
         # Derived arrays are cheap to rebuild and the cached weights double the size.
         state["matrix"] = (self.matrix.tf, self.matrix.terms, self.matrix.params)
-        for derived in ("positions", "published", "expires", "fit_codes", "_fit_multipliers", "analyzer"):
+        for derived in ("_positions", "_multipliers", "published", "expires", "fit_codes", "analyzer"):
             state.pop(derived, None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         tf, terms, params = state.pop("matrix")
         self.__init__(matrix=TermMatrix(tf, terms, params), **state)  # type: ignore[misc]
+
+
+def _column(strings: Sequence[str]) -> StringColumn:
+    return strings if isinstance(strings, StringColumn) else StringColumn.from_strings(strings)
 
 
 # --- the ranker interface ----------------------------------------------------------------------

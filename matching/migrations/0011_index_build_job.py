@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('kawasaki', '0004_municipality_colour'),
-        ('matching', '0009_shortlist_entry_reasons'),
+        ('matching', '0010_index_version'),
     ]
 
     operations = [

@@ -41,13 +41,14 @@ class ScreeningHomeView(TenantViewMixin, View):
             companies=companies,
             smes=smes_visible_to(user=request.user, municipality=self.municipality),
         )
-        results = None
+        results = answer = None
         if form.is_bound and form.is_valid() and not query_has_words(form.cleaned_data["q"]):
             form.add_error("q", EMPTY_QUERY_MESSAGE)
         if form.is_bound and form.is_valid():
-            results = selectors.seed_search(
+            answer = selectors.seed_search_answer(
                 municipality=self.municipality, text=form.cleaned_data["q"], filters=form.seed_filters()
             )
+            results = answer.results
         # Below the weak band nothing is shown unless asked ("show weaker matches").
         show_weaker = request.GET.get("weaker") == "1"
         hidden = 0
@@ -68,6 +69,8 @@ class ScreeningHomeView(TenantViewMixin, View):
             "shortlist_sme": shortlist_sme,
             "on_shortlist": on_shortlist,
             "results": results,
+            "index_behind": answer is not None and answer.behind,
+            "indexed_at": answer.indexed_at if answer is not None else None,
             "hidden_weaker": hidden,
             "weaker_url": f"?{weaker_query.urlencode()}",
             "runs": selectors.runs_of(municipality=self.municipality)[:20],

@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from matching.models import (
     Decision,
     Direction,
     IndexKind,
+    IndexVersion,
     MeetingProposal,
     RunStatus,
     ScreeningRun,
@@ -111,13 +113,24 @@ def test_index_rebuilds_after_data_changes(city_a, seeds_a, caplog):
         _again_index, again = current_index(municipality=city_a, kind=IndexKind.SEEDS)
         assert again.pk == first.pk
     make_patent(city_a, seeds_a["company"], "Hydrogen fuel cell stack", "A compact fuel cell stack.")
-    with scope(municipality=city_a), caplog.at_level(logging.WARNING, logger="matching.indexing"):
+    with scope(municipality=city_a), caplog.at_level(logging.INFO, logger="matching.indexing"):
         assert content_stamp(municipality=city_a, kind=IndexKind.SEEDS) != first.stamp
         _index, rebuilt = current_index(municipality=city_a, kind=IndexKind.SEEDS)
         assert rebuilt.doc_count == 4
-        assert SearchIndex.objects.filter(kind=IndexKind.SEEDS).count() == 1
-    assert "building in process" in caplog.text
+        # The registered index and the one before it (a process may still be opening it).
+        assert set(SearchIndex.objects.filter(kind=IndexKind.SEEDS)) == {first, rebuilt}
+        assert IndexVersion.objects.get(kind=IndexKind.SEEDS).current == rebuilt
+    assert "building it in this job" in caplog.text
     assert [t for t, _ in search(city_a, "fuel cell")] == ["Hydrogen fuel cell stack"]
+    make_patent(
+        city_a, seeds_a["company"], "Solid oxide fuel cell", "A fuel cell with a ceramic electrolyte."
+    )
+    with scope(municipality=city_a):
+        _index, third = current_index(municipality=city_a, kind=IndexKind.SEEDS)
+        assert set(SearchIndex.objects.filter(kind=IndexKind.SEEDS)) == {rebuilt, third}
+    assert not Path(first.path).exists()
+    assert Path(rebuilt.path).exists()
+    assert Path(third.path).exists()
 
 
 @pytest.mark.django_db
