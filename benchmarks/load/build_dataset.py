@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 SLUG = "bench"
 PASSWORD = "bench-load-2026"  # a throwaway database's accounts
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32; the locust users compute their codes from it
+TODAY = dt.date.today()
 OUT = Path(__file__).resolve().parent / "dataset.json"
 
 
@@ -59,7 +60,8 @@ def seed_rows(count: int, rng: random.Random):
             "ipc_codes": " ".join(dict.fromkeys(record.get("ipc") or [])),
             "applicants": "\n".join(record.get("applicants") or []),
             "publication_date": date,
-            "expiry_date": date + dt.timedelta(days=20 * 365) if date else None,
+            # Most rights still run (as in a portfolio offered for licence); one in twenty has expired.
+            "expiry_date": TODAY + dt.timedelta(days=rng.randint(-700, -1) if rng.random() < 0.05 else rng.randint(30, 5400)),
             "published": rng.random() < 0.9,
             "fit": rng.choice(["yes", "no", "unknown"]),
         }
