@@ -53,7 +53,9 @@ def status_kb(pid: int, field: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=2, help="runs one after another in the same worker")
     parser.add_argument("--top-k", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=600)
@@ -76,7 +78,14 @@ def main() -> None:
     slug = data["municipality"]
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-portfolio-worker.log"
     worker = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "kawasaki", "worker", "--concurrency=1", "--loglevel=INFO"],
+        [
+            str(ROOT / ".venv" / "bin" / "celery"),
+            "-A",
+            "kawasaki",
+            "worker",
+            "--concurrency=1",
+            "--loglevel=INFO",
+        ],
         cwd=ROOT,
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
@@ -95,10 +104,15 @@ def main() -> None:
         url = f"/m/{slug}/matching/runs/new/"
         for number in range(1, args.runs + 1):
             started = time.perf_counter()
-            response = client.post(url + f"?portfolio={data['company_id']}", {"portfolio": data["company_id"], "top_k": args.top_k, "query_text": ""})
+            response = client.post(
+                url + f"?portfolio={data['company_id']}",
+                {"portfolio": data["company_id"], "top_k": args.top_k, "query_text": ""},
+            )
             posted = time.perf_counter() - started
             if response.status_code != 302:
-                raise SystemExit(f"the run was not started: {response.status_code} {response.content[:500]!r}")
+                raise SystemExit(
+                    f"the run was not started: {response.status_code} {response.content[:500]!r}"
+                )
             run_id = int(response["Location"].rstrip("/").split("/")[-1])
             progress_seen: list[tuple[float, int]] = []
             peak_hwm = 0

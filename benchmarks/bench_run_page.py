@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "load"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawasaki.settings.production")
@@ -70,7 +72,11 @@ def main() -> None:
     for label, url in variants:
         if url.startswith("/api/"):
             continue  # the API needs a token; measured by the load test
-        response = client.get(url, HTTP_HX_REQUEST="true" if "/smes/" in url else None) if "/smes/" in url else client.get(url)
+        response = (
+            client.get(url, HTTP_HX_REQUEST="true" if "/smes/" in url else None)
+            if "/smes/" in url
+            else client.get(url)
+        )
         if response.status_code != 200:
             print(f"| {label} | status {response.status_code} | | | |")
             continue

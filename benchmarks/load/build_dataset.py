@@ -61,7 +61,8 @@ def seed_rows(count: int, rng: random.Random):
             "applicants": "\n".join(record.get("applicants") or []),
             "publication_date": date,
             # Most rights still run (as in a portfolio offered for licence); one in twenty has expired.
-            "expiry_date": TODAY + dt.timedelta(days=rng.randint(-700, -1) if rng.random() < 0.05 else rng.randint(30, 5400)),
+            "expiry_date": TODAY
+            + dt.timedelta(days=rng.randint(-700, -1) if rng.random() < 0.05 else rng.randint(30, 5400)),
             "published": rng.random() < 0.9,
             "fit": rng.choice(["yes", "no", "unknown"]),
         }
@@ -80,7 +81,9 @@ def sme_profiles() -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, default=100_000)
     parser.add_argument("--smes", type=int, default=500)
     parser.add_argument("--coordinators", type=int, default=50)
@@ -124,7 +127,9 @@ def main() -> None:
         t0 = time.perf_counter()
         now = dt.datetime.now(dt.UTC)
         batch: list[Patent] = []
-        fit_fields = [f.name for f in Patent._meta.fields if f.name.startswith("fit_") and not f.name.endswith("_note")]
+        fit_fields = [
+            f.name for f in Patent._meta.fields if f.name.startswith("fit_") and not f.name.endswith("_note")
+        ]
         with transaction.atomic():
             for i, row in enumerate(seed_rows(args.seeds, rng)):
                 batch.append(
@@ -139,7 +144,9 @@ def main() -> None:
                         applicants=row["applicants"],
                         publication_date=row["publication_date"],
                         expiry_date=row["expiry_date"],
-                        publication_state=PublicationState.PUBLISHED if row["published"] else PublicationState.DRAFT,
+                        publication_state=PublicationState.PUBLISHED
+                        if row["published"]
+                        else PublicationState.DRAFT,
                         published_at=now if row["published"] else None,
                         **dict.fromkeys(fit_fields[: rng.randint(0, len(fit_fields))], row["fit"]),
                     )
@@ -189,8 +196,14 @@ def main() -> None:
                 record = index_build(municipality=municipality, kind=kind)
                 print(f"{kind} index: {record.doc_count:,} documents in {time.perf_counter() - t0:.1f} s")
 
-        some_seeds = list(Patent.objects.filter(municipality=municipality).order_by("pk").values_list("pk", flat=True)[:2000:40])
-        some_smes = list(SME.objects.filter(municipality=municipality).order_by("pk").values_list("pk", flat=True)[:50])
+        some_seeds = list(
+            Patent.objects.filter(municipality=municipality)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2000:40]
+        )
+        some_smes = list(
+            SME.objects.filter(municipality=municipality).order_by("pk").values_list("pk", flat=True)[:50]
+        )
     OUT.write_text(
         json.dumps(
             {

@@ -379,7 +379,9 @@ class Analyzer:
         words = [m.group().lower() for m in kept]
         if self.config.stem_english and words:
             words = _english_stemmer().stemWords(words)
-        return [Token(term, offset + m.start(), offset + m.end()) for term, m in zip(words, kept, strict=True)]
+        return [
+            Token(term, offset + m.start(), offset + m.end()) for term, m in zip(words, kept, strict=True)
+        ]
 
     def _japanese_tokens(self, text: str, subtokens: bool | None) -> list[Token]:
         tokenizer, dropped, mode_a = _sudachi_state()
