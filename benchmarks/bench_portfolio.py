@@ -21,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,13 +71,13 @@ def main() -> None:
     django.setup()
     from django.test import Client
     from django_scopes import scopes_disabled
+    from signin import DATASET, sign_in
 
     from matching.models import RunStatus, ScreeningRun
-    from signin import DATASET, sign_in
 
     data = json.loads(DATASET.read_text())
     slug = data["municipality"]
-    log_path = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-portfolio-worker.log"
+    log_path = Path(tempfile.gettempdir()) / "bench-portfolio-worker.log"
     worker = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "celery"),

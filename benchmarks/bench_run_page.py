@@ -39,9 +39,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django_scopes import scopes_disabled
+    from signin import DATASET, sign_in
 
     from matching.models import Direction, RunStatus, ScreeningRun
-    from signin import DATASET, sign_in
 
     data = json.loads(DATASET.read_text())
     with scopes_disabled():
@@ -87,7 +87,7 @@ def main() -> None:
                 response = client.get(url, HTTP_HX_REQUEST="true") if "/smes/" in url else client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
         times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+        p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
         print(
             f"| {label} | {statistics.median(times):.0f} | {p95:.0f} | {len(queries)} | "
             f"{len(response.content) / 1024:.0f} |"

@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SLUG = "bench"
-PASSWORD = "bench-load-2026"  # a throwaway database's accounts
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32; the locust users compute their codes from it
+PASSWORD = "bench-load-2026"  # noqa: S105 - a throwaway database's accounts
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - base32; the locust users compute their codes from it
 TODAY = dt.date.today()
 OUT = Path(__file__).resolve().parent / "dataset.json"
 
