@@ -101,6 +101,7 @@ def main() -> None:
     from django_scopes import scope, scopes_disabled
 
     from kawasaki.models import Membership, Municipality, Role, User
+    from kawasaki.services import api_token_issue
     from matching.indexing import index_build
     from matching.models import IndexKind
     from patents.models import LargeCompany, Patent, PublicationState
@@ -181,13 +182,15 @@ def main() -> None:
         print(f"SMEs: {args.smes} in {time.perf_counter() - t0:.1f} s")
 
         password = make_password(PASSWORD)
-        accounts = []
+        accounts, api_keys = [], []
         for i in range(args.coordinators):
             email = f"bench-coordinator-{i:02d}@bench.example.jp"
             user = User.objects.create(email=email, password=password, display_name=f"ベンチ {i:02d}")
             Membership.objects.create(user=user, municipality=municipality, role=Role.COORDINATOR)
             TOTP.activate(user, TOTP_SECRET)
             accounts.append(email)
+            _token, key = api_token_issue(user=user, municipality=municipality, name="load test")
+            api_keys.append(key)
         print(f"coordinators: {len(accounts)} (password {PASSWORD!r}, TOTP secret in this file)")
 
         if not args.no_index:
@@ -212,6 +215,7 @@ def main() -> None:
                 "password": PASSWORD,
                 "totp_secret": TOTP_SECRET,
                 "coordinators": accounts,
+                "api_keys": api_keys,
                 "seed_ids": some_seeds,
                 "sme_ids": some_smes,
             },
