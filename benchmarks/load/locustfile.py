@@ -67,7 +67,9 @@ class Coordinator(HttpUser):
 
     def _headers(self) -> dict[str, str]:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        return {**PROXY, **({"Cookie": cookie} if cookie else {}), "Referer": self.host + "/"}
+        # Django's CSRF check on an HTTPS request wants an HTTPS referer of the same host.
+        referer = "https://" + self.host.split("://", 1)[-1].rstrip("/") + "/"
+        return {**PROXY, **({"Cookie": cookie} if cookie else {}), "Referer": referer}
 
     def _keep(self, response) -> None:
         for name, value in response.cookies.items():
