@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from .engine.index import Candidate
 from .engine.needs import needs_json, split_needs
 from .indexing import index_for_request
 from .models import (
+    Decision,
     Direction,
     GlossaryEntry,
     IndexKind,
@@ -88,23 +89,41 @@ def hide_weaker_pending(candidates: QuerySet[ScreeningCandidate]) -> QuerySet[Sc
 
 
 def sme_groups_page(
-    *, candidates: QuerySet[ScreeningCandidate], page: str | int | None, top: int = TOP_PER_SME
-) -> tuple[Page, list[dict]]:
+    *,
+    candidates: QuerySet[ScreeningCandidate],
+    page: str | int | None,
+    top: int = TOP_PER_SME,
+    hide_weaker: bool = False,
+) -> tuple[Page, list[dict], int]:
     """One page of a portfolio run's SMEs (``SMES_PER_PAGE``, by SME name) with each SME's first
-    ``top`` candidates by rank: ``{"sme", "candidates", "total", "more"}``. Two queries and a count,
-    whatever the size of the run (a window function picks each SME's first rows)."""
+    ``top`` candidates by rank: ``{"sme", "candidates", "total", "more"}``, and how many pending
+    candidates below the weak band were left out (``hide_weaker``, see hide_weaker_pending).
+
+    Two queries whatever the size of the run: one pass over the run's candidates counts each SME's
+    shown and hidden ones (the SME list is a few hundred rows, paged here), then a window function
+    picks the first rows of the page's SMEs only. Each pass over a run reads its candidates'
+    explanations (the band lives there), so the page makes one such pass, not three."""
+    hidden_q = Q(explanation__band="below") & Q(decision=Decision.PENDING)
     per_sme = (
         candidates.order_by()
         .values("sme_id")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id", filter=~hidden_q) if hide_weaker else Count("id"),
+            hidden=Count("id", filter=hidden_q) if hide_weaker else Value(0),
+        )
         .order_by("sme__name_ja", "sme_id")
-        .values_list("sme_id", "n")
+        .values_list("sme_id", "n", "hidden")
     )
-    paginator = Paginator(per_sme, SMES_PER_PAGE)
-    page_obj = paginator.get_page(page)
+    listing, hidden = [], 0
+    for sme_id, shown, hidden_here in per_sme:
+        hidden += hidden_here
+        if shown:
+            listing.append((sme_id, shown))
+    page_obj = Paginator(listing, SMES_PER_PAGE).get_page(page)
     totals: dict[int | None, int] = dict(page_obj.object_list)
+    visible = hide_weaker_pending(candidates) if hide_weaker else candidates
     rows = (
-        candidates.filter(sme_id__in=list(totals))
+        visible.filter(sme_id__in=list(totals))
         .annotate(
             position=Window(
                 RowNumber(), partition_by=[F("sme_id")], order_by=[F("rank").asc(), F("pk").asc()]
@@ -127,7 +146,7 @@ def sme_groups_page(
                 }
             )
         groups[-1]["candidates"].append(candidate)
-    return page_obj, groups
+    return page_obj, groups, hidden
 
 
 def candidate_counts(*, run: ScreeningRun) -> dict[str, int]:

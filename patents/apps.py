@@ -14,7 +14,10 @@ class PatentsConfig(AppConfig):
         from . import (
             dashboard,  # noqa: F401 - registers the dashboard panels
             lookups,
+            signals,
         )
+
+        signals.connect()
 
         _register_jobs()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -168,11 +170,50 @@ def filter_patents(queryset: QuerySet[Patent], filters: PatentFilters, *, today:
     return qs
 
 
+#: How long dashboard seed counts may stay cached; a write to the municipality's seeds ends it sooner.
+COUNTS_CACHE_SECONDS = 600
+
+
+def _counts_version_key(municipality_id: int) -> str:
+    return f"patents:counts-version:{municipality_id}"
+
+
+def _counts_key(municipality: Municipality, version: int, visibility: str) -> str:
+    # The creation time too: a restored or rebuilt database may give another municipality this id.
+    return f"patents:counts:{municipality.pk}:{municipality.created_at.timestamp()}:{version}:{visibility}"
+
+
+def patent_counts_invalidate(*, municipality_id: int) -> None:
+    """Forget the cached seed counts of a municipality (after a write to its seeds commits).
+
+    The counts' cache keys carry a version that this changes, so every variant (coordinators,
+    each company's staff, SMEs) is recomputed at its next read."""
+    cache.set(_counts_version_key(municipality_id), time.time_ns(), timeout=None)
+
+
 def patent_counts(*, user: User, municipality: Municipality) -> dict[str, int]:
-    """Figures for the dashboard: visible patents per publication state and those needing completion."""
+    """Figures for the dashboard: visible patents per publication state and those needing completion.
+
+    Cached per municipality and visibility (two scans of every seed otherwise: 100 ms at 100,000
+    seeds), invalidated on commit of any write to the seeds (patents.signals.connect)."""
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None:
+        visibility = "none"
+    elif membership.role in (Role.MUNICIPALITY_ADMIN, Role.COORDINATOR):
+        visibility = "all"
+    elif membership.role == Role.COMPANY_STAFF:
+        visibility = f"company-{membership.company_id}"
+    else:
+        visibility = membership.role
+    version = cache.get(_counts_version_key(municipality.pk)) or 0
+    key = _counts_key(municipality, version, visibility)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     qs = patents_visible_to(user=user, municipality=municipality)
     counts = dict.fromkeys(PublicationState.values, 0)
     for row in qs.values("publication_state").annotate(n=Count("id")).order_by():
         counts[row["publication_state"]] = row["n"]
     counts["needs_completion"] = qs.filter(abstract="").count()
+    cache.set(key, counts, timeout=COUNTS_CACHE_SECONDS)
     return counts

@@ -13,3 +13,45 @@ seeds_published = Signal()
 # Sent inside the transaction of any other bulk write to seeds that bypasses post_save (bulk_create,
 # queryset update), so that listeners (matching's index versions) hear of it. Arguments: municipality_id.
 seeds_changed = Signal()
+
+
+def _seeds_changed(*, municipality_id: int) -> None:
+    from django.db import transaction
+
+    from .selectors import patent_counts_invalidate
+
+    # Now, for this transaction's own reads, and again after commit: a reader in between still sees
+    # the old rows and may have cached them under the version set now.
+    patent_counts_invalidate(municipality_id=municipality_id)
+    transaction.on_commit(lambda: patent_counts_invalidate(municipality_id=municipality_id))
+
+
+def _patent_saved_or_deleted(sender, instance, **kwargs) -> None:
+    _seeds_changed(municipality_id=instance.municipality_id)
+
+
+def _portfolio_committed(sender, municipality_id, **kwargs) -> None:
+    _seeds_changed(municipality_id=municipality_id)
+
+
+def _seeds_published(sender, patents, **kwargs) -> None:
+    for municipality_id in {patent.municipality_id for patent in patents}:
+        _seeds_changed(municipality_id=municipality_id)
+
+
+def _seeds_changed_bulk(sender, municipality_id, **kwargs) -> None:
+    _seeds_changed(municipality_id=municipality_id)
+
+
+def connect() -> None:
+    """Keep the dashboard's cached seed counts current: single saves and deletes, and the bulk paths
+    (imports, bulk publication), which send no model signals."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Patent
+
+    for signal in (post_save, post_delete):
+        signal.connect(_patent_saved_or_deleted, sender=Patent, dispatch_uid=f"patents-counts-{signal}")
+    portfolio_committed.connect(_portfolio_committed, dispatch_uid="patents-counts-import")
+    seeds_published.connect(_seeds_published, dispatch_uid="patents-counts-publish")
+    seeds_changed.connect(_seeds_changed_bulk, dispatch_uid="patents-counts-bulk")

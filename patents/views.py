@@ -7,12 +7,14 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_scopes import scope
 
 from kawasaki.forms import add_service_errors
 from kawasaki.timeline import kinds_from, timeline_for
@@ -85,8 +87,16 @@ class PatentExportView(PatentAccessMixin, View):
     def get(self, request, *args, **kwargs):
         filterset = PatentFilterSet(request.GET or None, queryset=self.visible_patents(), request=request)
         queryset = filterset.qs.order_by("number")
-        rows = exports.patents_csv_rows(queryset.iterator(chunk_size=2000), language=get_language() or "ja")
-        response = HttpResponse("".join(rows), content_type="text/csv; charset=utf-8")
+        language = get_language() or "ja"
+        municipality = self.municipality
+
+        def stream():
+            # Sent after the view returns, outside the middleware's scope: the rows are read here,
+            # 2,000 at a time (a server-side cursor on PostgreSQL), never the whole file in memory.
+            with scope(municipality=municipality), translation.override(language):
+                yield from exports.patents_csv_rows(queryset.iterator(chunk_size=2000), language=language)
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
         return response
 

@@ -208,11 +208,11 @@ class ScreeningRunDetailView(RunObjectMixin, View):
         if run.is_finished and run.direction == Direction.PORTFOLIO:
             # A whole portfolio x all SMEs: grouped by SME, 50 SMEs a page, the first five of each
             # ("more" fetches the rest), so the page stays small at any size of run.
-            queryset = filterset.qs
-            if request.GET.get("weaker") != "1" and selectors.run_hides_weaker(run=run):
-                hidden = queryset.filter(explanation__band="below", decision=Decision.PENDING).count()
-                queryset = selectors.hide_weaker_pending(queryset)
-            page_obj, groups = selectors.sme_groups_page(candidates=queryset, page=request.GET.get("page"))
+            page_obj, groups, hidden = selectors.sme_groups_page(
+                candidates=filterset.qs,
+                page=request.GET.get("page"),
+                hide_weaker=request.GET.get("weaker") != "1" and selectors.run_hides_weaker(run=run),
+            )
         elif run.is_finished:
             candidates = list(filterset.qs)
             # A typed need's candidates below the weak band stay hidden unless asked (bands are calibrated

@@ -70,6 +70,7 @@ NON_TENANT_URLS: dict[str, int] = {
     "mfa_required": 302,
     "admin_login_redirect": 302,  # to allauth's login
     "api_whoami": 401,
+    "about": 200,  # public: the service and its data notices, nothing of a municipality
 }
 
 

@@ -132,11 +132,14 @@ def test_one_build_queued_per_transaction_and_none_for_a_rollback(city_a, django
     with django_capture_on_commit_callbacks() as queued:
         for n in range(3):
             make_patent(city_a, company, f"Gear bearing {n}")
-    assert len(queued) == 1  # three writes, one build (the rollback did not suppress it)
+    # (The other callbacks forget the dashboard's cached seed counts, patents.signals.)
+    builds = [c for c in queued if getattr(c, "index_build_key", None)]
+    assert len(builds) == 1  # three writes, one build (the rollback did not suppress it)
     assert version(city_a) == start + 3
     with django_capture_on_commit_callbacks() as later:
         make_patent(city_a, company, "Small sensor")
-    assert later == []  # the same (test) transaction already queues a build
+    # the same (test) transaction already queues a build
+    assert [c for c in later if getattr(c, "index_build_key", None)] == []
 
 
 @pytest.mark.django_db

@@ -145,5 +145,5 @@ def test_export_uses_the_same_filters(client_of, city_a, coordinator_a, seeds):
     response = client_of(coordinator_a).get(
         reverse("patent_export", kwargs={"municipality": city_a.slug}), {"expiry": "expired"}
     )
-    body = response.content.decode("utf-8")
+    body = b"".join(response.streaming_content).decode("utf-8")
     assert ("JP3" in body, "JP1" in body, "JP2" in body) == (True, False, False)

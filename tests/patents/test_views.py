@@ -144,10 +144,25 @@ def test_export_neutralises_formula_cells(client_of, city_a, coordinator_a, comp
         PatentFactory(company=company_a, number="JP9", title='=HYPERLINK("http://x")', abstract="@SUM(A1)")
         PatentFactory(company=company_a, number="JP8", title="+1", abstract="-2")
     response = client_of(coordinator_a).get(url("patent_export", city_a))
-    body = response.content.decode()
+    body = b"".join(response.streaming_content).decode()
     assert body.splitlines()[0].startswith("\ufeff番号,種別,国・地域,発明の名称,要約")
     assert "JP8,patent,JP,'+1,'-2," in body
     assert 'JP9,patent,JP,"\'=HYPERLINK(""http://x"")",\'@SUM(A1),' in body
+
+
+def test_export_streams_row_by_row(client_of, city_a, coordinator_a, company_a):
+    with scopes_disabled():
+        for n in range(3):
+            PatentFactory(company=company_a, number=f"JP{n}", title=f"Seed {n}")
+    response = client_of(coordinator_a).get(url("patent_export", city_a))
+    assert response.streaming is True
+    assert response["Content-Disposition"] == 'attachment; filename="portfolio.csv"'
+    # Read here, after the view returned and outside the request's tenant scope: the stream enters
+    # the municipality's scope itself and yields the header, then one chunk per seed.
+    chunks = [chunk.decode() for chunk in response.streaming_content]
+    assert len(chunks) == 4
+    assert chunks[0].startswith("\ufeff番号,種別")
+    assert [chunk.split(",")[0] for chunk in chunks[1:]] == ["JP0", "JP1", "JP2"]
 
 
 def test_template_download(client_of, city_a, staff_a):

@@ -51,7 +51,7 @@ def test_sme_member_browses_seeds_and_sends_interest(live_server, page):
     sign_in(page, live_server, "owner@sme.example.jp")
 
     page.locator("nav.site-nav li[data-group=smes] summary").click()
-    page.get_by_role("link", name="シーズを探す").click()
+    page.locator("nav.site-nav").get_by_role("link", name="シーズを探す").click()
     page.wait_for_url("**/smes/seeds/")
     assert page.locator("h1").inner_text() == "シーズを探す"
     titles = page.locator("[data-testid=seed-list] h2").all_inner_texts()
@@ -111,7 +111,9 @@ def test_coordinator_reads_the_interest_inbox(live_server, page):
         rows = page.locator("tbody tr")
         assert rows.count() == 1
         assert "試作したい" in rows.first.inner_text()
-        page.get_by_role("button", name="対応を始める").click()
-        assert page.locator(".message--success").inner_text() == "対応中にしました。"
-        assert page.locator("tbody tr .status").inner_text() == "対応中"
+        page.get_by_label("企業への回答").fill("来週お電話します。")
+        page.get_by_role("button", name="対応を始めて回答する").click()
+        assert page.locator(".message--success").inner_text().startswith("関心表明に回答しました。")
+        assert page.locator("tbody tr .status").inner_text() == "回答済み"
+        assert "来週お電話します。" in page.locator("tbody tr").first.inner_text()
     assert page.console_errors == []
