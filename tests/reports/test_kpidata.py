@@ -84,4 +84,5 @@ def test_kpidata_counts_what_the_selectors_count(mixed):
             (str(e.figure), str(e.reason), e.count) for e in from_sql
         ]
         assert len(from_sql) == 7
-        assert len(data.licences) == 5 and len(data.products_counted) == 2
+        assert len(data.licences) == 5
+        assert len(data.products_counted) == 2
