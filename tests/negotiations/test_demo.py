@@ -296,7 +296,8 @@ def test_each_deal_began_with_a_dated_shortlist(seeded):
             for k in ("visit", "match", "interest", "introduced", "meeting")
             if k in data
         ]
-        assert steps == sorted(steps) and len(set(steps)) == len(steps), deal
+        assert steps == sorted(steps), deal
+        assert len(set(steps)) == len(steps), deal
         assert day(deal.created_at) == story_date(first, data["interest"]), deal
     assert matched >= 18
 
@@ -322,7 +323,9 @@ def test_council_funnel_reads_true_in_every_year(seeded):
             )
             assert all(row["conversion"] is None or row["conversion"] <= 1 for row in rows)
             if fiscal_year <= first + 2:
-                assert counts["matches"] > 0 and counts["meetings"] > 0, (municipality.slug, fiscal_year)
+                assert counts["matches"] > 0, (municipality.slug, fiscal_year)
+                assert counts["meetings"] > 0, (municipality.slug, fiscal_year)
         for row in funnel(municipality=municipality):
             if row["state"] != State.LAUNCHED:
-                assert row["median_days"] is not None and row["median_days"] >= 3, (municipality.slug, row)
+                assert row["median_days"] is not None, (municipality.slug, row)
+                assert row["median_days"] >= 3, (municipality.slug, row)
