@@ -156,6 +156,10 @@ def summary_table(
         (_("Subsidies granted"), lambda s: s["subsidies_granted"]),
         (_("Subsidies granted (yen)"), lambda s: s["subsidies_granted_yen"]),
     ]
+    # Years before the programme recorded anything are left out (a column of zeros reads as a year
+    # the programme did nothing); the report's own year always stays.
+    while len(summaries) > 1 and not any(get(summaries[0]) for _label, get in lines):
+        summaries = summaries[1:]
     headers = [_("Figure")] + [_("FY%(year)d") % {"year": s["fiscal_year"]} for s in summaries]
     return Table(
         "summary",

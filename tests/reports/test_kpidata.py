@@ -86,3 +86,16 @@ def test_kpidata_counts_what_the_selectors_count(mixed):
         assert len(from_sql) == 7
         assert len(data.licences) == 5
         assert len(data.products_counted) == 2
+
+
+@pytest.mark.django_db
+def test_summary_table_leaves_out_the_years_before_any_record(mixed):
+    from reports.tables import summary_table
+
+    with scopes_disabled():
+        fiscal_year = mixed.fiscal_year_of(timezone.localdate())
+        table = summary_table(municipality=mixed, fiscal_year=fiscal_year)
+    # The first record is the deals opened 400 days ago (their SMEs are active that year): from that
+    # fiscal year on, not five columns.
+    first = mixed.fiscal_year_of(timezone.localdate() - dt.timedelta(days=400))
+    assert table.headers[1:] == [f"{y}年度" for y in range(first, fiscal_year + 1)]
