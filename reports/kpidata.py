@@ -10,9 +10,11 @@ tests/reports/test_kpidata.py checks that both give the same records.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -49,6 +51,11 @@ class HeldMeeting:
         return frozenset({self.company_id}) if self.company_id else self.presenting
 
 
+def _rows(values: Iterable[Any]) -> list[dict[str, Any]]:
+    """A `.values()` queryset's rows as plain dicts (to add computed keys)."""
+    return [dict(row) for row in values]
+
+
 class KpiData:
     """The KPI records of one municipality, as seen on `today`, for a report of `fiscal_year`."""
 
@@ -70,9 +77,9 @@ class KpiData:
     # --- one query each ------------------------------------------------------------------------------
 
     @cached_property
-    def negotiations(self) -> list[dict]:
+    def negotiations(self) -> list[dict[str, Any]]:
         """Every deal with its licence terms' date and rate (None without terms)."""
-        rows = list(
+        rows = _rows(
             Negotiation.objects.filter(municipality=self.municipality)
             .values(
                 "pk",
@@ -91,7 +98,7 @@ class KpiData:
         return rows
 
     @cached_property
-    def products(self) -> list[Product]:
+    def products(self) -> list[Any]:
         """Every product with its deal, SME, company and terms; the sales reported for the report's year
         (`fy_sales`, `fy_base`, None without a report) and the English case study (`case_title_en`,
         `case_text_en`)."""
@@ -152,16 +159,16 @@ class KpiData:
         return list(Visit.objects.filter(municipality=self.municipality).values_list("visited_on", "sme_id"))
 
     @cached_property
-    def state_changes(self) -> list[dict]:
+    def state_changes(self) -> list[dict[str, Any]]:
         """Every deal's state changes, in order."""
-        return list(
+        return _rows(
             TimelineEntry.objects.filter(municipality=self.municipality, kind=EntryKind.STATE_CHANGE)
             .values("negotiation_id", "from_state", "to_state", "created_at")
             .order_by("negotiation_id", "created_at", "pk")
         )
 
     @cached_property
-    def companies(self) -> list[LargeCompany]:
+    def companies(self) -> list[Any]:
         """Every large company by name, with its published seeds (`seeds`) and the SMEs' interest in
         them (`interest`)."""
         interest = (
@@ -202,9 +209,9 @@ class KpiData:
         return ScreeningCandidate.objects.filter(municipality=self.municipality).aggregate(**figures)
 
     @cached_property
-    def applications(self) -> list[dict]:
+    def applications(self) -> list[dict[str, Any]]:
         """Every subsidy application's SME, status, dates and amounts."""
-        return list(
+        return _rows(
             Application.objects.filter(municipality=self.municipality).values(
                 "sme_id", "status", "submitted_on", "decided_on", "amount_requested_jpy", "amount_granted_jpy"
             )
@@ -222,13 +229,13 @@ class KpiData:
     # --- what the KPIs count (negotiations.selectors' rules, on the rows above) -------------------------
 
     @cached_property
-    def licences(self) -> list[dict]:
+    def licences(self) -> list[dict[str, Any]]:
         """The deals whose licence the KPIs count."""
         return [
             row for row in self.negotiations if row["signed_on"] is not None and self._licence_counted(row)
         ]
 
-    def _licence_counted(self, row: dict) -> bool:
+    def _licence_counted(self, row: dict[str, Any]) -> bool:
         return (
             row["state"] in LICENCE_COUNTED_STATES
             and row["signed_on"] <= self.today
@@ -244,7 +251,7 @@ class KpiData:
         )
 
     @cached_property
-    def products_counted(self) -> list[Product]:
+    def products_counted(self) -> list[Any]:
         """The products the KPIs count."""
         return [p for p in self.products if self._product_counted(p)]
 
