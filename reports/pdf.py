@@ -34,7 +34,8 @@ def results_chart(*, municipality: Municipality, fiscal_year: int, data: KpiData
 def funnel_chart(*, municipality: Municipality, funnel: list[dict] | None = None) -> SafeString:
     rows = selectors.funnel(municipality=municipality) if funnel is None else funnel
     return charts.hbar_chart(
-        [(tables.state_label(r["state"]), r["reached"]) for r in rows], title=_("Negotiation funnel")
+        [(tables.state_label(r["state"]), r["reached"]) for r in rows],
+        title=_("Negotiation funnel, all deals to date"),
     )
 
 

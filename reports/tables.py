@@ -89,7 +89,7 @@ def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None
     ]
     return Table(
         "funnel",
-        _("Negotiation funnel"),
+        _("Negotiation funnel, all deals to date"),
         [
             _("Stage"),
             _("Negotiations that reached it"),
