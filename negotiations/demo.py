@@ -1,16 +1,21 @@
 """Demo deals: each demo city's programme over three fiscal years, told in demo_data/deals.json.
 
-Every deal walks forward through the services the way a coordinator records it: the SME is visited,
-meets the company in a one-on-one meeting (held, with minutes: the matching app's signal opens the
-deal), signs the NDA, the licence (its terms), and launches a product that follows from the seed.
-Dates are given per fiscal year of the story (`fy` 0, 1, 2 and `on` as MM-DD, April to March); the
-story is placed so that its last date is before today, and its dates are in order (NDA after the
-meeting, licence after the NDA, launch after the licence). A few deals are still open, two dropped.
+Every deal walks forward through the services the way a coordinator records it: the SME is visited;
+the coordinator screens the seeds for it and shortlists the deal's seed and one more (`match`); the
+shortlist is presented on a second visit and the SME's interest opens the deal (`interest`); the
+coordinator introduces the SME to the company by arranging a one-on-one meeting (`introduced`), held
+with minutes on its day (the matching app's signal moves the deal to "meeting held"); the NDA, the
+evaluation, the terms negotiation, the signed licence (its terms), the prototype and the product that
+follows from the seed each come on their own day. The coordinator's other visits of each year
+(`rounds`) heard out SMEs that no deal came from. Dates are given per fiscal year of the story (`fy`
+0, 1, 2 and `on` as MM-DD, April to March); the story is placed so that its last date is before
+today, and its dates are in order. A few deals are still open, two dropped.
 
 The records carry the story's dates too, not the day the demo ran: every row a step writes (the deal,
-its timeline and audit entries, the meeting, the visit, the terms, the product) is stamped with that
-step's date (`_dated`), so a deal is opened on the day its meeting was held, its "NDA signed" entry is
-dated the NDA's day, and the time a deal spent in each state is the story's.
+its timeline and audit entries, the screening run and its shortlisted candidates, the meeting, the
+visit, the terms, the product) is stamped with that step's date (`_dated`), so a deal is opened on the
+day the SME showed interest, its "NDA signed" entry is dated the NDA's day, and the time a deal spent
+in each state, and the council's funnel of each year, are the story's.
 
 Idempotent: nothing is added to a municipality that already has deals. A deal whose SME or company is
 missing (another app's demo not run) is left out.
@@ -30,8 +35,17 @@ from django.utils import timezone
 from kawasaki.demo import demo_step
 from kawasaki.models import AuditEntry
 from matching.demo import DEMO_CLOSED_MEETING
-from matching.models import Meeting, MeetingKind
-from matching.services import meetings
+from matching.models import (
+    Decision,
+    Direction,
+    Meeting,
+    MeetingKind,
+    ScreeningCandidate,
+    ScreeningRun,
+    ShortlistEntry,
+)
+from matching.services import meetings, screening
+from matching.services.screening import SeedFilters
 from patents.models import CompanyAlias, LargeCompany, Patent, company_name_key
 from smes import services as sme_services
 from smes.models import SME, Visit
@@ -40,7 +54,23 @@ from . import services
 from .models import LicenceTerms, Negotiation, Product, State, Task, TimelineEntry
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
-DATED_PARTS = ("opened", "visit", "meeting", "nda", "licence", "product")
+# A deal's dated steps, in the order they happen.
+DATED_PARTS = (
+    "visit",
+    "match",
+    "interest",
+    "opened",
+    "introduced",
+    "meeting",
+    "nda",
+    "evaluation",
+    "terms",
+    "licence",
+    "prototype",
+    "product",
+)
+FIRST_VISIT_NOTES = "事業の現状と今後の方向を聞き取り、関連する開放特許を紹介した。"
+PRESENTING_VISIT_NOTES = "スクリーニングで選んだ候補シーズを説明し、企業との面談の意向を確認した。"
 
 
 def story() -> dict:
@@ -62,7 +92,7 @@ def story_first_year(today: dt.date) -> int:
     first = fiscal_year - 2
     parts = [
         deal[key] for city in story().values() for deal in city["deals"] for key in DATED_PARTS if key in deal
-    ]
+    ] + [visit for city in story().values() for visit in city.get("rounds", [])]
     while max(story_date(first, part) for part in parts) >= today:
         first -= 1
     return first
@@ -87,6 +117,9 @@ STAMPED = (
     (LicenceTerms, ("recorded_at",)),
     (Product, ("created_at",)),
     (Task, ("created_at",)),
+    (ScreeningRun, ("created_at", "started_at", "finished_at")),
+    (ScreeningCandidate, ("decided_at",)),
+    (ShortlistEntry, ("added_at",)),
 )
 
 
@@ -105,7 +138,39 @@ def _dated(day: dt.date, hour: int) -> Iterator[None]:
             model._base_manager.filter(**{f"{field}__gte": started}).update(**{field: when})
 
 
-def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) -> Negotiation | None:
+def _shortlist(
+    municipality, coordinator, sme: SME, seeds: list[Patent], match: dict, companies: list
+) -> None:
+    """The coordinator screens the seeds for the SME after the visit (the visit's notes as the query, or
+    the SME's own words) among the city's Japanese companies' seeds, and shortlists the deal's seeds
+    and the best other candidate: what is later presented to the SME."""
+    run = screening.screening_run_start(
+        municipality=municipality,
+        actor=coordinator,
+        direction=Direction.SME_TO_SEEDS,
+        sme=sme,
+        query_text=match.get("query", ""),
+        top_k=10,
+        filters=SeedFilters(company_ids=tuple(c.pk for c in companies)),
+    )
+    screening.screening_run_execute(run=run)
+    wanted = {seed.pk for seed in seeds}
+    ranked = list(run.candidates.order_by("rank"))
+    chosen = [c for c in ranked if c.patent_id in wanted] + [c for c in ranked if c.patent_id not in wanted][
+        :1
+    ]
+    for candidate in chosen:
+        screening.candidate_decide(
+            candidate=candidate,
+            actor=coordinator,
+            decision=Decision.SHORTLISTED,
+            note="次回の訪問で紹介する" if candidate.patent_id in wanted else "代替案として紹介する",
+        )
+
+
+def _deal(
+    municipality, coordinator, data: dict, venue: str, first_year: int, companies: list
+) -> Negotiation | None:
     sme = SME.objects.filter(municipality=municipality, name_ja=data["sme"]).first()
     company = _company(municipality, data["company"])
     if sme is None or company is None:
@@ -115,6 +180,12 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
     def on(key: str) -> dt.date:
         return story_date(first_year, data[key])
 
+    def move(key: str, to_state: str, hour: int) -> None:
+        """Step the deal forward to `to_state` on the story's day for `key` (when the story has one)."""
+        if key in data:
+            with _dated(on(key), hour):
+                services.negotiation_advance_to(negotiation=deal, to_state=to_state, actor=coordinator)
+
     if "visit" in data:
         with _dated(on("visit"), 11):
             sme_services.visit_record(
@@ -122,13 +193,50 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
                 actor=coordinator,
                 visited_on=on("visit"),
                 people_met="代表取締役",
-                notes="事業の現状と今後の方向を聞き取り、関連する開放特許を紹介した。",
+                notes=FIRST_VISIT_NOTES,
                 needs_learnt=sme.needs,
+            )
+    if "match" in data:
+        with _dated(on("match"), 15):
+            _shortlist(municipality, coordinator, sme, seeds, data["match"], companies)
+    if "interest" in data:
+        # The shortlist is presented to the SME (on a second visit when the story began with one); the
+        # SME's interest in the company's seed opens the deal.
+        day = on("interest")
+        with _dated(day, 11):
+            if "visit" in data:
+                sme_services.visit_record(
+                    sme=sme,
+                    actor=coordinator,
+                    visited_on=day,
+                    people_met="代表取締役、技術担当",
+                    notes=PRESENTING_VISIT_NOTES,
+                    needs_learnt="",
+                )
+            deal, _created = services.negotiation_open(
+                municipality=municipality,
+                actor=coordinator,
+                sme=sme,
+                company=company,
+                seeds=seeds,
+                note="紹介したシーズに関心。企業との面談を希望",
+            )
+    else:
+        with _dated(on("opened"), 10):
+            deal, _created = services.negotiation_open(
+                municipality=municipality,
+                actor=coordinator,
+                sme=sme,
+                company=company,
+                seeds=seeds,
+                note="交流会の資料を見た企業から関心の連絡",
             )
     if "meeting" in data:
         day = on("meeting")
-        # Arranged three weeks ahead, held (with minutes) on its day.
-        with _dated(day - dt.timedelta(days=21), 10):
+        # Introduced: the coordinator arranges the meeting with the company; it is held (with minutes)
+        # on its day, and the matching app's signal advances the deal to "meeting held".
+        with _dated(on("introduced"), 10):
+            services.negotiation_advance_to(negotiation=deal, to_state=State.INTRODUCED, actor=coordinator)
             meeting = meetings.meeting_create(
                 municipality=municipality,
                 actor=coordinator,
@@ -142,33 +250,17 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
                 smes=[sme],
             )
         with _dated(day, 16):
-            # The matching app's signal opens the deal and advances it to "meeting held".
             meetings.meeting_hold(
                 meeting=meeting,
                 actor=coordinator,
                 minutes=data["meeting"]["minutes"],
                 attended_sme_ids=[sme.pk],
             )
-        deal = Negotiation.objects.get(municipality=municipality, sme=sme, company=company)
-        last = day
+        deal.refresh_from_db()  # moved by the signal's own copy
     else:
-        last = on("opened")
-        with _dated(last, 10):
-            deal, _created = services.negotiation_open(
-                municipality=municipality,
-                actor=coordinator,
-                sme=sme,
-                company=company,
-                seeds=seeds,
-                note="交流会の資料を見た企業から関心の連絡",
-            )
-    target = data["target"]
-    if target == State.INTRODUCED:
-        last = min(last + dt.timedelta(days=7), timezone.localdate())
-        with _dated(last, 10):
-            services.negotiation_advance_to(negotiation=deal, to_state=State.INTRODUCED, actor=coordinator)
+        move("introduced", State.INTRODUCED, 10)
     if "nda" in data:
-        last = signed = on("nda")
+        signed = on("nda")
         with _dated(signed, 10):
             services.nda_record(
                 negotiation=deal,
@@ -176,46 +268,36 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
                 signed_on=signed,
                 expires_on=signed.replace(year=signed.year + 3),
             )
-            # As far as the deal went before its licence (a dropped deal was dropped during evaluation).
-            order = State.values
-            reached = (
-                State.EVALUATION
-                if target == State.DROPPED
-                else order[min(order.index(target), order.index(State.TERMS))]
-            )
-            services.negotiation_advance_to(negotiation=deal, to_state=reached, actor=coordinator)
+            services.negotiation_advance_to(negotiation=deal, to_state=State.NDA_SIGNED, actor=coordinator)
+    # The evaluation (samples, data under the NDA) and the terms negotiation, each on its own day.
+    move("evaluation", State.EVALUATION, 10)
+    move("terms", State.TERMS, 10)
     if "licence" in data:
-        last = on("licence")
+        signed = on("licence")
         terms = {k: v for k, v in data["licence"].items() if k not in ("fy", "on")}
-        with _dated(last, 11):
+        with _dated(signed, 11):
             services.licence_terms_record(
                 negotiation=deal,
                 actor=coordinator,
-                data={**terms, "royalty_percent": Decimal(terms["royalty_percent"]), "signed_on": last},
+                data={**terms, "royalty_percent": Decimal(terms["royalty_percent"]), "signed_on": signed},
             )
-    if target in (State.PROTOTYPE, State.LAUNCHED):
-        # The prototype a month after the licence (before the launch, and not later than yesterday).
-        ceiling = on("product") if "product" in data else timezone.localdate() - dt.timedelta(days=1)
-        last = max(last, min(last + dt.timedelta(days=30), ceiling))
-        with _dated(last, 12):
-            services.negotiation_advance_to(negotiation=deal, to_state=State.PROTOTYPE, actor=coordinator)
+    move("prototype", State.PROTOTYPE, 12)
     if "product" in data:
         product = data["product"]
-        last = on("product")
-        with _dated(last, 13):
+        with _dated(on("product"), 13):
             services.product_record(
                 negotiation=deal,
                 actor=coordinator,
                 name=product["name"],
                 description=product["description"],
-                launch_date=last,
+                launch_date=on("product"),
                 price_yen=product["price_yen"],
                 source_note="デモ用のサンプル（架空の製品） / Demo sample, fictional product",
             )
-    if target == State.DROPPED:
+    if data["target"] == State.DROPPED:
         # Dropped after about six weeks of evaluation (not later than yesterday).
-        last = min(last + dt.timedelta(days=45), timezone.localdate() - dt.timedelta(days=1))
-        with _dated(last, 17):
+        day = min(on("evaluation") + dt.timedelta(days=45), timezone.localdate() - dt.timedelta(days=1))
+        with _dated(day, 17):
             services.negotiation_move(
                 negotiation=deal,
                 to_state=State.DROPPED,
@@ -227,6 +309,24 @@ def _deal(municipality, coordinator, data: dict, venue: str, first_year: int) ->
     return deal
 
 
+def _rounds(municipality, coordinator, city: dict, first_year: int) -> None:
+    """The coordinator's other visits of each year: SMEs heard out that no deal came from (yet)."""
+    for data in city.get("rounds", []):
+        sme = SME.objects.filter(municipality=municipality, name_ja=data["sme"]).first()
+        if sme is None:
+            continue
+        day = story_date(first_year, data)
+        with _dated(day, 10):
+            sme_services.visit_record(
+                sme=sme,
+                actor=coordinator,
+                visited_on=day,
+                people_met=data.get("people_met", "代表取締役"),
+                notes=data["notes"],
+                needs_learnt=sme.needs,
+            )
+
+
 @demo_step
 def negotiations_demo(context: dict) -> None:
     coordinator = context["users"]["coordinator"]
@@ -236,7 +336,13 @@ def negotiations_demo(context: dict) -> None:
         municipality = context["municipalities"].get(slug)
         if municipality is None or Negotiation.objects.filter(municipality=municipality).exists():
             continue
-        deals = [_deal(municipality, coordinator, data, city["venue"], first_year) for data in city["deals"]]
+        found = {_company(municipality, d["company"]) for d in city["deals"]}
+        companies = sorted((c for c in found if c is not None), key=lambda c: c.pk)
+        _rounds(municipality, coordinator, city, first_year)
+        deals = [
+            _deal(municipality, coordinator, data, city["venue"], first_year, companies)
+            for data in city["deals"]
+        ]
         if slug == "kawasaki":
             _kawasaki_tasks(municipality, coordinator, [d for d in deals if d is not None], today)
 

@@ -59,6 +59,8 @@ class NegotiationForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Ticked after the warning that the SME already has an open deal with the company on these seeds.
+    allow_duplicate = forms.BooleanField(label=_("Add to that deal anyway"), required=False)
 
     def __init__(self, *args, smes, companies, seeds, **kwargs):
         super().__init__(*args, **kwargs)

@@ -248,35 +248,47 @@ class Exclusion:
     count: int
 
 
-def kpi_exclusions(*, municipality: Municipality, today: dt.date | None = None) -> list[Exclusion]:
+def kpi_exclusions(
+    *, municipality: Municipality, today: dt.date | None = None, counts: dict[str, int] | None = None
+) -> list[Exclusion]:
     """How many records each KPI leaves out and why (the KPI page's note; the data-quality page lists
-    them one by one). Only reasons with at least one record are returned."""
-    today = today or timezone.localdate()
-    # One query per table: the KPI page shows this on every visit.
+    them one by one). Only reasons with at least one record are returned. A caller that has read the
+    records already (the reports' KpiData) passes the `counts`, keyed as below."""
+    if counts is None:
+        counts = _exclusion_counts(municipality=municipality, today=today or timezone.localdate())
+    licences, launched = _("Licences"), _("Products")
+    rows = [
+        Exclusion(
+            licences, _("the deal is not (or no longer) at “licence signed”"), counts["terms_reopened"]
+        ),
+        Exclusion(licences, _("signed in the future"), counts["terms_future"]),
+        Exclusion(licences, _("signed before the NDA"), counts["terms_before_nda"]),
+        Exclusion(
+            launched, _("the deal is not (or no longer) at “product launched”"), counts["products_reopened"]
+        ),
+        Exclusion(launched, _("launched in the future"), counts["products_future"]),
+        Exclusion(launched, _("launched before the licence was signed"), counts["products_before_licence"]),
+        Exclusion(_("Meetings held"), _("marked held before the meeting's date"), counts["held_early"]),
+    ]
+    return [row for row in rows if row.count]
+
+
+def _exclusion_counts(*, municipality: Municipality, today: dt.date) -> dict[str, int]:
+    # One query per table.
     terms = LicenceTerms.objects.filter(municipality=municipality).aggregate(
-        reopened=Count("pk", filter=~Q(negotiation__state__in=LICENCE_COUNTED_STATES)),
-        future=Count("pk", filter=Q(signed_on__gt=today)),
-        before_nda=Count("pk", filter=Q(negotiation__nda_signed_on__gt=F("signed_on"))),
+        terms_reopened=Count("pk", filter=~Q(negotiation__state__in=LICENCE_COUNTED_STATES)),
+        terms_future=Count("pk", filter=Q(signed_on__gt=today)),
+        terms_before_nda=Count("pk", filter=Q(negotiation__nda_signed_on__gt=F("signed_on"))),
     )
     products = Product.objects.filter(municipality=municipality).aggregate(
-        reopened=Count("pk", filter=~Q(negotiation__state=State.LAUNCHED)),
-        future=Count("pk", filter=Q(launch_date__gt=today)),
-        before_licence=Count("pk", filter=Q(negotiation__terms__signed_on__gt=F("launch_date"))),
+        products_reopened=Count("pk", filter=~Q(negotiation__state=State.LAUNCHED)),
+        products_future=Count("pk", filter=Q(launch_date__gt=today)),
+        products_before_licence=Count("pk", filter=Q(negotiation__terms__signed_on__gt=F("launch_date"))),
     )
     held_early = Meeting.objects.filter(
         municipality=municipality, status=MeetingStatus.HELD, starts_at__date__gt=today
     ).count()
-    licences, launched = _("Licences"), _("Products")
-    rows = [
-        Exclusion(licences, _("the deal is not (or no longer) at “licence signed”"), terms["reopened"]),
-        Exclusion(licences, _("signed in the future"), terms["future"]),
-        Exclusion(licences, _("signed before the NDA"), terms["before_nda"]),
-        Exclusion(launched, _("the deal is not (or no longer) at “product launched”"), products["reopened"]),
-        Exclusion(launched, _("launched in the future"), products["future"]),
-        Exclusion(launched, _("launched before the licence was signed"), products["before_licence"]),
-        Exclusion(_("Meetings held"), _("marked held before the meeting's date"), held_early),
-    ]
-    return [row for row in rows if row.count]
+    return {**terms, **products, "held_early": held_early}
 
 
 @dataclass(frozen=True)

@@ -190,12 +190,26 @@ class NegotiationCreateView(ServiceFormMixin, TenantViewMixin, View):
             company=form.cleaned_data["company"],
             seeds=form.cleaned_data["seeds"],
             note=form.cleaned_data["note"],
+            allow_duplicate=form.cleaned_data["allow_duplicate"],
         )
         if not created:
             messages.info(
                 self.request, _("This SME and company already have a deal; the seeds were added to it.")
             )
         return negotiation
+
+    def get_context_data(self, **kwargs):
+        # After the duplicate warning, a link to the open deal it names.
+        form = kwargs.get("form")
+        duplicate = None
+        if form is not None and form.is_bound and form.has_error("allow_duplicate"):
+            duplicate = services.open_deal_duplicate(
+                municipality=self.municipality,
+                sme=form.cleaned_data["sme"],
+                company=form.cleaned_data["company"],
+                seeds=list(form.cleaned_data["seeds"]),
+            )
+        return super().get_context_data(duplicate_deal=duplicate[0] if duplicate else None, **kwargs)
 
     def get_success_url(self, result):
         return self.tenant_url("negotiation_detail", pk=result.pk)

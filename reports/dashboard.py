@@ -8,14 +8,16 @@ from kawasaki.dashboard import register
 from kawasaki.models import Role
 
 from . import selectors
+from .kpidata import KpiData
 
 
 @register(Role.MUNICIPALITY_ADMIN, Role.COORDINATOR, Role.REPORTING)
 def results_panel(request) -> dict:
     municipality = request.municipality
     fy = municipality.fiscal_year_of(timezone.localdate())
-    licences = selectors.licences_by_year(municipality=municipality)
-    products = selectors.products_by_year(municipality=municipality)
+    data = KpiData(municipality=municipality, fiscal_year=fy)
+    licences = selectors.licences_by_year(municipality=municipality, data=data)
+    products = selectors.products_by_year(municipality=municipality, data=data)
     url = reverse("report_dashboard", kwargs={"municipality": municipality.slug})
     return {
         "title": _("Results"),

@@ -14,12 +14,13 @@ from kawasaki.pdf import render_pdf
 from patents.models import LargeCompany
 
 from . import charts, selectors, tables
+from .kpidata import KpiData
 
 STYLESHEET = "reports/report-print.css"
 
 
-def results_chart(*, municipality: Municipality, fiscal_year: int) -> SafeString:
-    table = tables.results_table(municipality=municipality, last_year=fiscal_year)
+def results_chart(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> SafeString:
+    table = tables.results_table(municipality=municipality, last_year=fiscal_year, data=data)
     return charts.bar_chart(
         [row[0] for row in table.rows],
         [
@@ -33,32 +34,34 @@ def results_chart(*, municipality: Municipality, fiscal_year: int) -> SafeString
 def funnel_chart(*, municipality: Municipality, funnel: list[dict] | None = None) -> SafeString:
     rows = selectors.funnel(municipality=municipality) if funnel is None else funnel
     return charts.hbar_chart(
-        [(tables.state_label(r["state"]), r["reached"]) for r in rows], title=_("Negotiation funnel")
+        [(tables.state_label(r["state"]), r["reached"]) for r in rows],
+        title=_("Negotiation funnel, all deals to date"),
     )
 
 
-def case_studies(*, municipality: Municipality, fiscal_year: int, language: str) -> list[dict]:
+def case_studies(
+    *, municipality: Municipality, fiscal_year: int, language: str, data: KpiData | None = None
+) -> list[dict]:
     """The annual report's case pages: one per product launched in the year, in the report's language.
     In English, a case with no English text written shows the Japanese one, marked `japanese_only`."""
-    products = list(selectors.products_launched_in(municipality=municipality, fiscal_year=fiscal_year))
+    data = data or KpiData(municipality=municipality, fiscal_year=fiscal_year)
+    products = [p for p in data.products_counted if data.in_year(p.launch_date, fiscal_year)]
     english = language.startswith("en")
-    studies = selectors.case_studies_by_product(products=products) if english else {}
+    seeds = selectors.seeds_of_deals(deal_ids=[p.negotiation_id for p in products])
     cases = []
     for product in products:
         deal = product.negotiation
-        study = studies.get(product.pk)
-        translated = study is not None and bool(study.text_en)
-        terms = getattr(deal, "terms", None)
+        translated = english and bool(product.case_text_en)
         cases.append(
             {
-                "title": study.title_en if translated else product.name,
-                "text": study.text_en if translated else product.description,
+                "title": (product.case_title_en or product.name) if translated else product.name,
+                "text": product.case_text_en if translated else product.description,
                 "japanese_only": english and not translated,
                 "sme": deal.sme.name,
                 "company": deal.company.name,
                 # Seed titles are written in Japanese; the English report names the seeds by number.
-                "seeds": [seed.number if english else str(seed) for seed in deal.seeds.all()],
-                "licence": terms,
+                "seeds": [seed.number if english else str(seed) for seed in seeds.get(deal.pk, [])],
+                "licence": getattr(deal, "terms", None),
                 "launch_date": product.launch_date,
                 "price_yen": product.price_yen,
                 "source_note": product.source_note,
@@ -68,22 +71,30 @@ def case_studies(*, municipality: Municipality, fiscal_year: int, language: str)
 
 
 def annual_report_pdf(*, municipality: Municipality, fiscal_year: int, language: str = "ja") -> bytes:
-    """The council report: the year's figures against previous years, the charts, one page per product."""
+    """The council report: the year's figures against previous years, the charts, one page per product.
+    Every figure comes from one read of the records (KpiData)."""
     # The tables and charts carry translated labels: build them in the report's language too.
     with translation.override(language):
-        summaries = tables.year_summaries(municipality=municipality, fiscal_year=fiscal_year)
-        funnel = selectors.funnel(municipality=municipality)
+        data = KpiData(municipality=municipality, fiscal_year=fiscal_year)
+        summaries = tables.year_summaries(municipality=municipality, fiscal_year=fiscal_year, data=data)
+        funnel = selectors.funnel(municipality=municipality, data=data)
         context = {
             "municipality": municipality,
             "fiscal_year": fiscal_year,
             "summary": summaries[-1],
             "tables": tables.all_tables(
-                municipality=municipality, fiscal_year=fiscal_year, summaries=summaries, funnel=funnel
+                municipality=municipality,
+                fiscal_year=fiscal_year,
+                summaries=summaries,
+                funnel=funnel,
+                data=data,
             ),
-            "results_chart": results_chart(municipality=municipality, fiscal_year=fiscal_year),
+            "results_chart": results_chart(municipality=municipality, fiscal_year=fiscal_year, data=data),
             "funnel_chart": funnel_chart(municipality=municipality, funnel=funnel),
-            "cases": case_studies(municipality=municipality, fiscal_year=fiscal_year, language=language),
-            "council": tables.council_rows(municipality=municipality, fiscal_year=fiscal_year),
+            "cases": case_studies(
+                municipality=municipality, fiscal_year=fiscal_year, language=language, data=data
+            ),
+            "council": tables.council_rows(municipality=municipality, fiscal_year=fiscal_year, data=data),
             "generated_at": timezone.localtime(),
         }
         return render_pdf(

@@ -41,24 +41,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.selectors import membership_in
-from matching.models import Decision, Meeting, MeetingKind, MeetingStatus, Participant, ScreeningCandidate
-from negotiations.models import (
-    EntryKind,
-    Negotiation,
-    Product,
-    TimelineEntry,
-)
-from negotiations.selectors import licences_counted, meetings_counted, products_counted
-from patents.models import LargeCompany, Patent, PublicationState
-from smes.models import SME, SeedInterest, Visit
-from subsidies.models import Application, ApplicationStatus
+from matching.models import MeetingKind
+from negotiations.models import Negotiation, Product
+from negotiations.selectors import kpi_exclusions, products_counted
+from patents.models import LargeCompany, Patent
+from subsidies.models import ApplicationStatus
 
-from .models import CaseStudy, Figure, KpiTarget, ProductSales
+from .kpidata import KpiData
+from .models import CaseStudy, Figure, ProductSales
 
 PIPELINE = [
     "interest",
@@ -95,37 +89,38 @@ class YearSeries:
         return out
 
 
+def _data(municipality: Municipality, fiscal_year: int | None, data: KpiData | None) -> KpiData:
+    """The records to compute from: the caller's (a page computing several figures reads each table
+    once), or a fresh read for the one figure asked."""
+    if data is not None:
+        return data
+    return KpiData(municipality=municipality, fiscal_year=fiscal_year)
+
+
 def _by_fiscal_year(municipality: Municipality, dates) -> YearSeries:
     counter = Counter(municipality.fiscal_year_of(d) for d in dates if d is not None)
     return YearSeries(dict(counter))
 
 
-def licences_by_year(*, municipality: Municipality) -> YearSeries:
-    dates = licences_counted(municipality=municipality).values_list("signed_on", flat=True)
-    return _by_fiscal_year(municipality, dates)
+def licences_by_year(*, municipality: Municipality, data: KpiData | None = None) -> YearSeries:
+    data = _data(municipality, None, data)
+    return _by_fiscal_year(municipality, [row["signed_on"] for row in data.licences])
 
 
-def products_by_year(*, municipality: Municipality) -> YearSeries:
-    dates = products_counted(municipality=municipality).values_list("launch_date", flat=True)
-    return _by_fiscal_year(municipality, dates)
+def products_by_year(*, municipality: Municipality, data: KpiData | None = None) -> YearSeries:
+    data = _data(municipality, None, data)
+    return _by_fiscal_year(municipality, [p.launch_date for p in data.products_counted])
 
 
-def funnel(*, municipality: Municipality) -> list[dict]:
+def funnel(*, municipality: Municipality, data: KpiData | None = None) -> list[dict]:
     """Per pipeline stage: negotiations that reached it, conversion to the next, median days spent in it."""
+    data = _data(municipality, None, data)
     index = {state: i for i, state in enumerate(PIPELINE)}
-    negotiations = {
-        n["pk"]: n
-        for n in Negotiation.objects.filter(municipality=municipality).values("pk", "state", "created_at")
-    }
+    negotiations = {n["pk"]: n for n in data.negotiations}
     furthest = {pk: index.get(n["state"], 0) for pk, n in negotiations.items()}
     durations: dict[str, list[float]] = defaultdict(list)
-    entries = (
-        TimelineEntry.objects.filter(municipality=municipality, kind=EntryKind.STATE_CHANGE)
-        .values("negotiation_id", "from_state", "to_state", "created_at")
-        .order_by("negotiation_id", "created_at", "pk")
-    )
     last_change: dict[int, dt.datetime] = {}
-    for e in entries:
+    for e in data.state_changes:
         pk = e["negotiation_id"]
         if pk not in negotiations:
             continue
@@ -150,82 +145,56 @@ def funnel(*, municipality: Municipality) -> list[dict]:
     return rows
 
 
-def meetings_held_by_kind(*, municipality: Municipality, fiscal_year: int) -> dict[str, int]:
-    start, end = municipality.fiscal_year_bounds(fiscal_year)
+def meetings_held_by_kind(
+    *, municipality: Municipality, fiscal_year: int, data: KpiData | None = None
+) -> dict[str, int]:
+    data = _data(municipality, fiscal_year, data)
     counts = dict.fromkeys(MeetingKind.values, 0)
-    rows = (
-        meetings_counted(municipality=municipality)
-        .filter(starts_at__date__gte=start, starts_at__date__lte=end)
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["kind"]] = row["n"]
+    for meeting in data.meetings_counted:
+        if data.in_year(meeting.day, fiscal_year):
+            counts[meeting.kind] = counts.get(meeting.kind, 0) + 1
     return counts
 
 
-def year_summary(
-    *,
-    municipality: Municipality,
-    fiscal_year: int,
-    licences: YearSeries | None = None,
-    products: YearSeries | None = None,
-) -> dict:
-    """The headline figures of one fiscal year. A caller summarising several years passes the
-    licence and product series, which cover every year, so that they are read once."""
-    if licences is None:
-        licences = licences_by_year(municipality=municipality)
-    if products is None:
-        products = products_by_year(municipality=municipality)
-    start, end = municipality.fiscal_year_bounds(fiscal_year)
-    in_year = {"__gte": start, "__lte": end}
+def year_summary(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> dict:
+    """The headline figures of one fiscal year. A caller summarising several years passes the records
+    (`KpiData` of the last of them), so that each table is read once."""
+    data = _data(municipality, fiscal_year, data)
+    if fiscal_year not in data.years:
+        data = KpiData(municipality=municipality, fiscal_year=fiscal_year, today=data.today)
 
-    def between(prefix: str) -> dict:
-        return {f"{prefix}{k}": v for k, v in in_year.items()}
+    def within(day) -> bool:
+        return data.in_year(day, fiscal_year)
 
-    visits = Visit.objects.filter(municipality=municipality, **between("visited_on"))
-    applications = Application.objects.filter(municipality=municipality)
-    submitted = applications.filter(**between("submitted_on"))
-    applied = submitted.exclude(status=ApplicationStatus.WITHDRAWN)
-    granted = applications.filter(
-        status__in=[ApplicationStatus.GRANTED, ApplicationStatus.RESULT_REPORTED], **between("decided_on")
-    )
-    active_smes = SME.objects.filter(municipality=municipality).filter(
-        Q(pk__in=visits.values("sme_id"))
-        | Q(
-            pk__in=Negotiation.objects.filter(
-                municipality=municipality, **between("created_at__date")
-            ).values("sme_id")
-        )
-        | Q(pk__in=submitted.values("sme_id"))
+    visits = [sme_id for day, sme_id in data.visits if within(day)]
+    submitted = [a for a in data.applications if within(a["submitted_on"])]
+    applied = [a for a in submitted if a["status"] != ApplicationStatus.WITHDRAWN]
+    granted = [
+        a
+        for a in data.applications
+        if a["status"] in (ApplicationStatus.GRANTED, ApplicationStatus.RESULT_REPORTED)
+        and within(a["decided_on"])
+    ]
+    active_smes = (
+        set(visits)
+        | {n["sme_id"] for n in data.negotiations if within(n["opened_on"])}
+        | {a["sme_id"] for a in submitted}
     )
     return {
         "fiscal_year": fiscal_year,
-        "licences": licences.per_year.get(fiscal_year, 0),
-        "products": products.per_year.get(fiscal_year, 0),
-        "meetings_held": meetings_held_by_kind(municipality=municipality, fiscal_year=fiscal_year),
-        "visits": visits.count(),
-        "seeds_published": Patent.objects.filter(
-            municipality=municipality, publication_state=PublicationState.PUBLISHED
-        ).count(),
-        "seeds_screened": ScreeningCandidate.objects.filter(
-            municipality=municipality, **between("run__created_at__date")
-        )
-        .values("patent_id")
-        .distinct()
-        .count(),
-        "active_companies": LargeCompany.objects.filter(
-            municipality=municipality, patents__publication_state=PublicationState.PUBLISHED
-        )
-        .distinct()
-        .count(),
-        "active_smes": active_smes.distinct().count(),
+        "licences": sum(1 for row in data.licences if within(row["signed_on"])),
+        "products": sum(1 for p in data.products_counted if within(p.launch_date)),
+        "meetings_held": meetings_held_by_kind(municipality=municipality, fiscal_year=fiscal_year, data=data),
+        "visits": len(visits),
+        "seeds_published": sum(c.seeds for c in data.companies),
+        "seeds_screened": data.screening[f"screened_{fiscal_year}"],
+        "active_companies": sum(1 for c in data.companies if c.seeds),
+        "active_smes": len(active_smes),
         # A withdrawn application was not applied for; its SME still counts as active above.
-        "subsidies_applied": applied.count(),
-        "subsidies_applied_yen": applied.aggregate(s=Sum("amount_requested_jpy"))["s"] or 0,
-        "subsidies_granted": granted.count(),
-        "subsidies_granted_yen": granted.aggregate(s=Sum("amount_granted_jpy"))["s"] or 0,
+        "subsidies_applied": len(applied),
+        "subsidies_applied_yen": sum(a["amount_requested_jpy"] or 0 for a in applied),
+        "subsidies_granted": len(granted),
+        "subsidies_granted_yen": sum(a["amount_granted_jpy"] or 0 for a in granted),
     }
 
 
@@ -234,35 +203,26 @@ def companies_reported(*, municipality: Municipality) -> QuerySet[LargeCompany]:
     return LargeCompany.objects.filter(municipality=municipality).order_by("name_ja")
 
 
-def per_company(*, municipality: Municipality) -> list[dict]:
-    """What each large company's participation returned, all years."""
-    companies = LargeCompany.objects.filter(municipality=municipality).annotate(
-        seeds=Count("patents", filter=Q(patents__publication_state=PublicationState.PUBLISHED), distinct=True)
-    )
-
-    def counts(qs, key: str) -> Counter:
-        return Counter(dict(qs.values_list(key).annotate(n=Count("pk")).order_by()))
-
-    interest = counts(SeedInterest.objects.filter(municipality=municipality), "patent__company_id")
-    negotiations = counts(Negotiation.objects.filter(municipality=municipality), "company_id")
-    held = Meeting.objects.filter(municipality=municipality, status=MeetingStatus.HELD)
-    meetings = counts(held.exclude(company=None), "company_id")
-    for company_id in held.filter(company=None).values_list("presenting_companies", flat=True):
-        if company_id:
-            meetings[company_id] += 1
-    licences = counts(licences_counted(municipality=municipality), "negotiation__company_id")
-    products = counts(products_counted(municipality=municipality), "negotiation__company_id")
+def per_company(*, municipality: Municipality, data: KpiData | None = None) -> list[dict]:
+    """What each large company's participation returned, all years (meetings: those the KPIs count)."""
+    data = _data(municipality, None, data)
+    negotiations = Counter(n["company_id"] for n in data.negotiations)
+    meetings: Counter = Counter()
+    for meeting in data.meetings_counted:
+        meetings.update(meeting.companies)
+    licences = Counter(row["company_id"] for row in data.licences)
+    products = Counter(p.negotiation.company_id for p in data.products_counted)
     return [
         {
             "company_id": c.pk,
             "company": str(c),
             "seeds_published": c.seeds,
-            "interest_received": interest[c.pk] + negotiations[c.pk],
+            "interest_received": c.interest + negotiations[c.pk],
             "meetings": meetings[c.pk],
             "licences": licences[c.pk],
             "products": products[c.pk],
         }
-        for c in companies.order_by("name_ja")
+        for c in data.companies
     ]
 
 
@@ -277,6 +237,26 @@ def products_launched_in(*, municipality: Municipality, fiscal_year: int) -> Que
         .prefetch_related("negotiation__seeds")
         .order_by("launch_date", "name")
     )
+
+
+def _prefixed(prefix: str, ordering) -> list[str]:
+    return [f"-{prefix}{o[1:]}" if o.startswith("-") else f"{prefix}{o}" for o in ordering or ()]
+
+
+def seeds_of_deals(*, deal_ids: list[int]) -> dict[int, list[Patent]]:
+    """The seeds of some deals, by deal id, in the seeds' order (one query)."""
+    through = Negotiation.seeds.through
+    found: dict[int, list[Patent]] = defaultdict(list)
+    rows = (
+        through.objects.filter(negotiation_id__in=deal_ids)
+        .select_related("patent")
+        .order_by("negotiation_id", *_prefixed("patent__", Patent._meta.ordering), "patent_id")
+        if deal_ids
+        else []
+    )
+    for row in rows:
+        found[row.negotiation_id].append(row.patent)
+    return found
 
 
 def negotiations_of_company(*, municipality: Municipality, company: LargeCompany) -> QuerySet[Negotiation]:
@@ -297,42 +277,29 @@ def products_of_company(*, municipality: Municipality, company: LargeCompany) ->
 
 def kpi_targets(*, municipality: Municipality, fiscal_year: int) -> dict[str, int]:
     """The targets the municipality set for a fiscal year, by figure (figures without one are absent)."""
-    return dict(
-        KpiTarget.objects.filter(municipality=municipality, fiscal_year=fiscal_year).values_list(
-            "figure", "target"
-        )
-    )
+    return KpiData(municipality=municipality, fiscal_year=fiscal_year).targets
 
 
-def year_funnel(*, municipality: Municipality, fiscal_year: int) -> list[dict]:
+def year_funnel(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> list[dict]:
     """The council's funnel of one fiscal year, in order: each figure's count, the conversion from the
     figure before it (None for the first, or when the one before is 0), its target and the share of the
     target reached (None without a target)."""
-    start, end = municipality.fiscal_year_bounds(fiscal_year)
+    data = _data(municipality, fiscal_year, data)
+    if data.fiscal_year != fiscal_year:
+        data = KpiData(municipality=municipality, fiscal_year=fiscal_year, today=data.today)
+
+    def within(day) -> bool:
+        return data.in_year(day, fiscal_year)
+
     counts: dict[str, int] = {
-        Figure.VISITS: Visit.objects.filter(
-            municipality=municipality, visited_on__gte=start, visited_on__lte=end
-        ).count(),
-        Figure.MATCHES: ScreeningCandidate.objects.filter(
-            municipality=municipality,
-            decision=Decision.SHORTLISTED,
-            decided_at__date__gte=start,
-            decided_at__date__lte=end,
-        ).count(),
-        Figure.MEETINGS: meetings_counted(municipality=municipality)
-        .filter(starts_at__date__gte=start, starts_at__date__lte=end)
-        .count(),
-        Figure.NDAS: Negotiation.objects.filter(
-            municipality=municipality, nda_signed_on__gte=start, nda_signed_on__lte=end
-        ).count(),
-        Figure.LICENCES: licences_counted(municipality=municipality)
-        .filter(signed_on__gte=start, signed_on__lte=end)
-        .count(),
-        Figure.PRODUCTS: products_counted(municipality=municipality)
-        .filter(launch_date__gte=start, launch_date__lte=end)
-        .count(),
+        Figure.VISITS: sum(1 for day, _sme in data.visits if within(day)),
+        Figure.MATCHES: data.screening["matches"],
+        Figure.MEETINGS: sum(1 for m in data.meetings_counted if within(m.day)),
+        Figure.NDAS: sum(1 for n in data.negotiations if within(n["nda_signed_on"])),
+        Figure.LICENCES: sum(1 for row in data.licences if within(row["signed_on"])),
+        Figure.PRODUCTS: sum(1 for p in data.products_counted if within(p.launch_date)),
     }
-    targets = kpi_targets(municipality=municipality, fiscal_year=fiscal_year)
+    targets = data.targets
     rows = []
     previous: int | None = None
     for figure in Figure.values:
@@ -351,48 +318,33 @@ def year_funnel(*, municipality: Municipality, fiscal_year: int) -> list[dict]:
     return rows
 
 
-def _first_meetings(municipality: Municipality) -> dict[tuple[int, int], dt.date]:
+def _first_meetings(data: KpiData) -> dict[tuple[int, int], dt.date]:
     """(SME, company) → the day of the first held meeting the SME attended with the company (the
     meeting's company, or a presenting company of a symposium)."""
-    attended = Participant.objects.filter(
-        municipality=municipality, attended=True, meeting__status=MeetingStatus.HELD
-    )
     first: dict[tuple[int, int], dt.date] = {}
-    rows = list(
-        attended.exclude(meeting__company=None).values_list(
-            "sme_id", "meeting__company_id", "meeting__starts_at"
-        )
-    )
-    rows += list(
-        attended.filter(meeting__company=None)
-        .exclude(meeting__presenting_companies=None)
-        .values_list("sme_id", "meeting__presenting_companies", "meeting__starts_at")
-    )
-    for sme_id, company_id, starts_at in rows:
-        day = timezone.localtime(starts_at).date()
-        key = (sme_id, company_id)
-        if key not in first or day < first[key]:
-            first[key] = day
+    for meeting in data.meetings:
+        for sme_id in meeting.attended:
+            for company_id in meeting.companies:
+                key = (sme_id, company_id)
+                if key not in first or meeting.day < first[key]:
+                    first[key] = meeting.day
     return first
 
 
-def meeting_to_licence(*, municipality: Municipality, fiscal_year: int) -> dict:
+def meeting_to_licence(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> dict:
     """Days from the first meeting to the licence, for the licences signed in the fiscal year."""
-    start, end = municipality.fiscal_year_bounds(fiscal_year)
-    licences = (
-        licences_counted(municipality=municipality)
-        .filter(signed_on__gte=start, signed_on__lte=end)
-        .values_list("negotiation__sme_id", "negotiation__company_id", "signed_on")
-    )
-    first = _first_meetings(municipality)
+    data = _data(municipality, fiscal_year, data)
+    first = _first_meetings(data)
     days = []
     without = 0
-    for sme_id, company_id, signed_on in licences:
-        met = first.get((sme_id, company_id))
-        if met is None or met > signed_on:
+    for row in data.licences:
+        if not data.in_year(row["signed_on"], fiscal_year):
+            continue
+        met = first.get((row["sme_id"], row["company_id"]))
+        if met is None or met > row["signed_on"]:
             without += 1
         else:
-            days.append((signed_on - met).days)
+            days.append((row["signed_on"] - met).days)
     return {
         "licences": len(days) + without,
         "median_days": statistics.median(days) if days else None,
@@ -400,38 +352,45 @@ def meeting_to_licence(*, municipality: Municipality, fiscal_year: int) -> dict:
     }
 
 
-def sales_summary(*, municipality: Municipality, fiscal_year: int) -> dict:
+def sales_summary(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> dict:
     """The sales reported for a fiscal year, their royalty base and running royalty, and the products
     launched by the year's end without a report for it."""
-    _start, end = municipality.fiscal_year_bounds(fiscal_year)
-    reports = list(
-        ProductSales.objects.filter(municipality=municipality, fiscal_year=fiscal_year).select_related(
-            "product__negotiation__terms"
-        )
-    )
+    data = _data(municipality, fiscal_year, data)
+    if data.fiscal_year != fiscal_year:
+        data = KpiData(municipality=municipality, fiscal_year=fiscal_year, today=data.today)
+    _start, end = data.bounds(fiscal_year)
+    reported = [p for p in data.products if p.fy_sales is not None]
     royalty = Decimal(0)
-    for report in reports:
-        terms = getattr(report.product.negotiation, "terms", None)
-        if terms is not None:
-            royalty += Decimal(report.royalty_base_yen) * terms.royalty_percent / 100
-    launched = Product.objects.filter(municipality=municipality, launch_date__lte=end)
+    for product in reported:
+        rate = data.royalty_of(product)
+        if rate is not None:
+            royalty += Decimal(product.fy_base) * rate / 100
     return {
-        "products_reported": len(reports),
-        "products_not_reported": launched.exclude(pk__in=[r.product_id for r in reports]).count(),
-        "sales_yen": sum(r.sales_yen for r in reports),
-        "royalty_base_yen": sum(r.royalty_base_yen for r in reports),
+        "products_reported": len(reported),
+        "products_not_reported": sum(1 for p in data.products if p.launch_date <= end and p.fy_sales is None),
+        "sales_yen": sum(p.fy_sales for p in reported),
+        "royalty_base_yen": sum(p.fy_base for p in reported),
         "royalty_yen": int(royalty.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
     }
 
 
-def council_figures(*, municipality: Municipality, fiscal_year: int) -> dict:
+def council_figures(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> dict:
     """What the council asks for in one fiscal year: the funnel against its targets, the time from
     first meeting to licence, and the sales follow-up."""
+    data = _data(municipality, fiscal_year, data)
     return {
-        "funnel": year_funnel(municipality=municipality, fiscal_year=fiscal_year),
-        "meeting_to_licence": meeting_to_licence(municipality=municipality, fiscal_year=fiscal_year),
-        "sales": sales_summary(municipality=municipality, fiscal_year=fiscal_year),
+        "funnel": year_funnel(municipality=municipality, fiscal_year=fiscal_year, data=data),
+        "meeting_to_licence": meeting_to_licence(
+            municipality=municipality, fiscal_year=fiscal_year, data=data
+        ),
+        "sales": sales_summary(municipality=municipality, fiscal_year=fiscal_year, data=data),
     }
+
+
+def exclusions(*, municipality: Municipality, data: KpiData | None = None) -> list:
+    """What the KPIs leave out, and why (`negotiations.selectors.kpi_exclusions`), from the records read."""
+    data = _data(municipality, None, data)
+    return kpi_exclusions(municipality=municipality, today=data.today, counts=data.exclusion_counts())
 
 
 def products_with_sales_visible_to(*, user: User, municipality: Municipality) -> QuerySet[Product]:

@@ -14,6 +14,7 @@ from kawasaki.models import Municipality
 from negotiations.models import State
 
 from . import selectors
+from .kpidata import KpiData
 from .models import Figure
 
 
@@ -29,24 +30,24 @@ def state_label(state: str) -> str:
     return str(State(state).label)
 
 
-def council_rows(*, municipality: Municipality, fiscal_year: int) -> dict:
+def council_rows(*, municipality: Municipality, fiscal_year: int, data: KpiData | None = None) -> dict:
     """The council's figures of a year (selectors.council_figures), each funnel figure with its label
     in the active language (the page and the PDF)."""
-    figures = selectors.council_figures(municipality=municipality, fiscal_year=fiscal_year)
+    figures = selectors.council_figures(municipality=municipality, fiscal_year=fiscal_year, data=data)
     labels = dict(Figure.choices)
     for row in figures["funnel"]:
         row["label"] = str(labels[row["figure"]])
     return figures
 
 
-def results_table(*, municipality: Municipality, last_year: int) -> Table:
+def results_table(*, municipality: Municipality, last_year: int, data: KpiData | None = None) -> Table:
     licences = {
         r["fiscal_year"]: r
-        for r in selectors.licences_by_year(municipality=municipality).rows(last=last_year)
+        for r in selectors.licences_by_year(municipality=municipality, data=data).rows(last=last_year)
     }
     products = {
         r["fiscal_year"]: r
-        for r in selectors.products_by_year(municipality=municipality).rows(last=last_year)
+        for r in selectors.products_by_year(municipality=municipality, data=data).rows(last=last_year)
     }
     years = sorted(y for y in set(licences) | set(products) if y <= last_year)
     empty = {"count": 0, "cumulative": 0}
@@ -88,7 +89,7 @@ def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None
     ]
     return Table(
         "funnel",
-        _("Negotiation funnel"),
+        _("Negotiation funnel, all deals to date"),
         [
             _("Stage"),
             _("Negotiations that reached it"),
@@ -99,9 +100,10 @@ def funnel_table(*, municipality: Municipality, funnel: list[dict] | None = None
     )
 
 
-def companies_table(*, municipality: Municipality) -> Table:
+def companies_table(*, municipality: Municipality, data: KpiData | None = None) -> Table:
+    data = data or KpiData(municipality=municipality)
     # The company's name in the report's language (the English report names it in English where it can).
-    names = {c.pk: c.name for c in selectors.companies_reported(municipality=municipality)}
+    names = {c.pk: c.name for c in data.companies}
     rows = [
         [
             names.get(r["company_id"], r["company"]),
@@ -111,7 +113,7 @@ def companies_table(*, municipality: Municipality) -> Table:
             r["licences"],
             r["products"],
         ]
-        for r in selectors.per_company(municipality=municipality)
+        for r in selectors.per_company(municipality=municipality, data=data)
     ]
     return Table(
         "companies",
@@ -128,14 +130,12 @@ def companies_table(*, municipality: Municipality) -> Table:
     )
 
 
-def year_summaries(*, municipality: Municipality, fiscal_year: int, years: int = 5) -> list[dict]:
-    """The summaries of the `years` fiscal years up to `fiscal_year`, oldest first."""
-    licences = selectors.licences_by_year(municipality=municipality)
-    products = selectors.products_by_year(municipality=municipality)
-    return [
-        selectors.year_summary(municipality=municipality, fiscal_year=y, licences=licences, products=products)
-        for y in range(fiscal_year - years + 1, fiscal_year + 1)
-    ]
+def year_summaries(
+    *, municipality: Municipality, fiscal_year: int, data: KpiData | None = None
+) -> list[dict]:
+    """The summaries of the fiscal years up to `fiscal_year` (KpiData.years), oldest first."""
+    data = data or KpiData(municipality=municipality, fiscal_year=fiscal_year)
+    return [selectors.year_summary(municipality=municipality, fiscal_year=y, data=data) for y in data.years]
 
 
 def summary_table(
@@ -156,6 +156,10 @@ def summary_table(
         (_("Subsidies granted"), lambda s: s["subsidies_granted"]),
         (_("Subsidies granted (yen)"), lambda s: s["subsidies_granted_yen"]),
     ]
+    # Years before the programme recorded anything are left out (a column of zeros reads as a year
+    # the programme did nothing); the report's own year always stays.
+    while len(summaries) > 1 and not any(get(summaries[0]) for _label, get in lines):
+        summaries = summaries[1:]
     headers = [_("Figure")] + [_("FY%(year)d") % {"year": s["fiscal_year"]} for s in summaries]
     return Table(
         "summary",
@@ -175,16 +179,23 @@ def all_tables(
     only: str | None = None,
     summaries: list[dict] | None = None,
     funnel: list[dict] | None = None,
+    data: KpiData | None = None,
 ) -> dict[str, Table]:
     """The report's tables by name; `only` builds just that one (a download needs no other). Callers
-    that also show the summaries or the funnel elsewhere pass them in so they are computed once."""
+    that also show the summaries or the funnel elsewhere pass them in so they are computed once, and
+    the records (`data`) so that each table is read once."""
+    data = data or KpiData(municipality=municipality, fiscal_year=fiscal_year)
+    if summaries is None and only in (None, "summary"):
+        summaries = year_summaries(municipality=municipality, fiscal_year=fiscal_year, data=data)
+    if funnel is None and only in (None, "funnel"):
+        funnel = selectors.funnel(municipality=municipality, data=data)
     builders = {
         "summary": lambda: summary_table(
             municipality=municipality, fiscal_year=fiscal_year, summaries=summaries
         ),
-        "results": lambda: results_table(municipality=municipality, last_year=fiscal_year),
+        "results": lambda: results_table(municipality=municipality, last_year=fiscal_year, data=data),
         "funnel": lambda: funnel_table(municipality=municipality, funnel=funnel),
-        "companies": lambda: companies_table(municipality=municipality),
+        "companies": lambda: companies_table(municipality=municipality, data=data),
     }
     return {name: build() for name, build in builders.items() if only in (None, name)}
 

@@ -12,10 +12,10 @@ from django.views.generic import TemplateView
 
 from kawasaki.rules import is_coordinator
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
-from negotiations.selectors import kpi_exclusions
 
 from . import pdf, selectors, services, tables
 from .forms import CaseStudyForm, KpiTargetsForm, ProductSalesForm
+from .kpidata import KpiData
 
 
 def _fiscal_year(request, municipality) -> int:
@@ -35,21 +35,23 @@ class ReportDashboardView(TenantViewMixin, TemplateView):
         municipality = self.municipality
         fy = _fiscal_year(self.request, municipality)
         current = municipality.fiscal_year_of(timezone.localdate())
-        summaries = tables.year_summaries(municipality=municipality, fiscal_year=fy)
-        funnel = selectors.funnel(municipality=municipality)
+        # Every figure of the page from one read of the records (each table once).
+        data = KpiData(municipality=municipality, fiscal_year=fy)
+        summaries = tables.year_summaries(municipality=municipality, fiscal_year=fy, data=data)
+        funnel = selectors.funnel(municipality=municipality, data=data)
         return super().get_context_data(
             fiscal_year=fy,
             years=list(range(current, current - 8, -1)),
             summary=summaries[-1],
             tables=tables.all_tables(
-                municipality=municipality, fiscal_year=fy, summaries=summaries, funnel=funnel
+                municipality=municipality, fiscal_year=fy, summaries=summaries, funnel=funnel, data=data
             ),
-            results_chart=pdf.results_chart(municipality=municipality, fiscal_year=fy),
+            results_chart=pdf.results_chart(municipality=municipality, fiscal_year=fy, data=data),
             funnel_chart=pdf.funnel_chart(municipality=municipality, funnel=funnel),
-            companies=selectors.companies_reported(municipality=municipality),
-            council=tables.council_rows(municipality=municipality, fiscal_year=fy),
+            companies=data.companies,
+            council=tables.council_rows(municipality=municipality, fiscal_year=fy, data=data),
             can_set_targets=self.request.user.has_perm("reports.set_targets", municipality),
-            exclusions=kpi_exclusions(municipality=municipality),
+            exclusions=selectors.exclusions(municipality=municipality, data=data),
             can_fix_records=is_coordinator(self.request.user, municipality),
             **kwargs,
         )

@@ -18,6 +18,7 @@ from .deals import (
     negotiation_move,
     negotiation_open,
     negotiation_reopen,
+    open_deal_duplicate,
     reopen_targets,
     timeline_add,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "negotiation_move",
     "negotiation_open",
     "negotiation_reopen",
+    "open_deal_duplicate",
     "product_record",
     "reopen_targets",
     "requirements",

@@ -89,14 +89,45 @@ def negotiation_open(
     seeds: Iterable[Patent] = (),
     coordinator: User | None = None,
     note: str = "",
+    allow_duplicate: bool = True,
 ) -> tuple[Negotiation, bool]:
     """The deal between an SME and a company, created in `interest` when there is none yet; the seeds
-    are added to it. Returns (negotiation, created). Side effects: audit and timeline entries."""
+    are added to it. Returns (negotiation, created).
+
+    A coordinator opening a deal by hand passes `allow_duplicate=False`: when the SME already has an
+    open deal with the company on one of these seeds (or, without seeds, any open deal with it), the
+    service refuses on `allow_duplicate` naming that deal, its state and the seeds, and the coordinator
+    may go on ("add to that deal anyway"; one deal per SME and company). A held meeting adding its
+    seeds to the deal is not a duplicate. Side effects: audit and timeline entries; an audit entry
+    "negotiation.seeds_added" (with `duplicate`) when seeds are added to an existing deal."""
     seeds = list(seeds)
     if sme.municipality_id != municipality.pk or company.municipality_id != municipality.pk:
         raise ValidationError(_("The SME and the company must belong to this municipality."))
     if any(seed.company_id != company.pk for seed in seeds):
         raise ValidationError({"seeds": _("Every seed must belong to the company.")})
+    duplicate = open_deal_duplicate(municipality=municipality, sme=sme, company=company, seeds=seeds)
+    if duplicate is not None and not allow_duplicate:
+        deal, shared = duplicate
+        raise ValidationError(
+            {
+                "allow_duplicate": ValidationError(
+                    _(
+                        "{sme} already has an open deal with {company} (deal #{pk}, “{state}”){seeds}. "
+                        "Tick “Add to that deal anyway” to add the seeds to it."
+                    ).format(
+                        sme=sme,
+                        company=company,
+                        pk=deal.pk,
+                        state=State(deal.state).label,
+                        seeds=_(" on the seed {seeds}").format(seeds=", ".join(s.number for s in shared))
+                        if shared
+                        else "",
+                    ),
+                    code="duplicate",
+                    params={"negotiation": deal.pk},
+                )
+            }
+        )
     with transaction.atomic():
         negotiation, created = Negotiation.objects.get_or_create(
             municipality=municipality,
@@ -105,7 +136,19 @@ def negotiation_open(
             defaults={"coordinator": coordinator or actor, "created_by": actor},
         )
         if seeds:
+            added = [seed for seed in seeds if not created and seed not in negotiation.seeds.all()]
             negotiation.seeds.add(*seeds)
+            if not created and (added or duplicate is not None):
+                audit_log(
+                    municipality=municipality,
+                    actor=actor,
+                    action="negotiation.seeds_added",
+                    obj=negotiation,
+                    changes={
+                        "seeds": {"new": [seed.number for seed in added]},
+                        "duplicate": {"new": duplicate is not None},
+                    },
+                )
         if created:
             audit_log(municipality=municipality, actor=actor, action="negotiation.created", obj=negotiation)
             timeline_entry(
@@ -116,6 +159,25 @@ def negotiation_open(
                 to_state=State.INTEREST,
             )
     return negotiation, created
+
+
+def open_deal_duplicate(
+    *, municipality: Municipality, sme: SME, company: LargeCompany, seeds: list[Patent]
+) -> tuple[Negotiation, list[Patent]] | None:
+    """The SME's open deal with the company that a new deal on `seeds` would repeat, with the seeds it
+    already has of them: one on any of these seeds, or (no seeds given) any open deal. None when there
+    is none (or the deal is launched or dropped: adding to it is not a duplicate of open work)."""
+    deal = (
+        Negotiation.objects.filter(municipality=municipality, sme=sme, company=company)
+        .exclude(state__in=FINAL_STATES)
+        .first()
+    )
+    if deal is None:
+        return None
+    if not seeds:
+        return deal, []
+    shared = [seed for seed in deal.seeds.order_by("number") if seed in seeds]
+    return (deal, shared) if shared else None
 
 
 def negotiation_move(

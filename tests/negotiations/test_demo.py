@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from kawasaki import demo
 from kawasaki.models import Municipality
-from matching.models import Meeting, MeetingStatus, Participant
+from matching.models import Decision, Meeting, MeetingStatus, Participant, ScreeningCandidate, ShortlistEntry
 from negotiations.models import (
     EntryCode,
     EntryKind,
@@ -196,7 +196,7 @@ def test_demo_closed_meeting_gets_its_follow_up_task(monkeypatch):
 @pytest.mark.django_db
 def test_records_carry_the_story_dates_not_the_day_the_demo_ran(seeded):
     """Deals, their timelines, meetings and visits are stamped along the story: a deal is opened the day
-    its meeting was held (or the story's day), each entry on the day of what it records, in order."""
+    the SME showed interest (or the story's day), each entry on the day of what it records, in order."""
     today = timezone.localdate()
 
     def day(value):
@@ -216,8 +216,9 @@ def test_records_carry_the_story_dates_not_the_day_the_demo_ran(seeded):
             pk__in=Participant.objects.filter(sme=deal.sme, attended=True).values("meeting_id"),
         ).first()
         if held is not None:
-            # Evidence first: the meeting was arranged before it was held, and it opened the deal.
-            assert day(held.created_at) < day(held.starts_at) == opened, deal
+            # Evidence first: the SME's interest opened the deal, then the meeting was arranged (the
+            # introduction), then held.
+            assert opened <= day(held.created_at) < day(held.starts_at), deal
         for entry in entries:
             if entry.code == EntryCode.NDA_RECORDED:
                 assert day(entry.created_at) == deal.nda_signed_on, deal
@@ -247,3 +248,84 @@ def test_records_carry_the_story_dates_not_the_day_the_demo_ran(seeded):
     licences = LicenceTerms.objects.all()
     assert all(day(t.recorded_at) == t.signed_on for t in licences)
     assert len({day(d.created_at) for d in deals}) >= deals.count() - 2
+
+
+def _story_deals(seeded):
+    """(municipality, the deal's story in deals.json, its record) for every story deal."""
+    from negotiations.demo import _company, story
+
+    for slug, city in story().items():
+        municipality = seeded[slug]
+        for data in city["deals"]:
+            sme = SME.objects.get(municipality=municipality, name_ja=data["sme"])
+            company = _company(municipality, data["company"])
+            yield municipality, data, Negotiation.objects.get(sme=sme, company=company)
+
+
+@pytest.mark.django_db
+def test_each_deal_began_with_a_dated_shortlist(seeded):
+    """The coordinator screened the seeds for the SME and shortlisted several (the deal's seed among
+    them) after the visit, on the story's day, before presenting them and arranging the meeting."""
+    from negotiations.demo import story_date, story_first_year
+
+    first = story_first_year(timezone.localdate())
+
+    def day(value):
+        return timezone.localtime(value).date()
+
+    matched = 0
+    for _municipality, data, deal in _story_deals(seeded):
+        if "match" not in data:
+            continue
+        matched += 1
+        on = story_date(first, data["match"])
+        shortlisted = ScreeningCandidate.objects.filter(
+            run__sme=deal.sme, decision=Decision.SHORTLISTED, decided_at__date=on
+        )
+        assert shortlisted.count() >= 2, deal
+        assert {s.pk for s in deal.seeds.all()} <= set(shortlisted.values_list("patent_id", flat=True)), deal
+        assert {day(c.run.created_at) for c in shortlisted} == {on}, deal
+        # Japanese companies' seeds only: NASA's portfolio is never put forward to a Japanese SME here.
+        assert all(
+            JAPANESE.search(c.patent.company.name_ja) and "NASA" not in c.patent.company.name_ja
+            for c in shortlisted
+        )
+        assert ShortlistEntry.objects.filter(sme=deal.sme, patent__in=deal.seeds.all()).exists(), deal
+        steps = [
+            story_date(first, data[k])
+            for k in ("visit", "match", "interest", "introduced", "meeting")
+            if k in data
+        ]
+        assert steps == sorted(steps), deal
+        assert len(set(steps)) == len(steps), deal
+        assert day(deal.created_at) == story_date(first, data["interest"]), deal
+    assert matched >= 18
+
+
+@pytest.mark.django_db
+def test_council_funnel_reads_true_in_every_year(seeded):
+    """The council's funnel of every year of the story, and of this year: each figure at most the one
+    before it (conversions up to 100 %), matches in every year; and a deal spent days in each stage."""
+    from negotiations.demo import story_first_year
+    from reports.selectors import funnel, year_funnel
+
+    today = timezone.localdate()
+    first = story_first_year(today)
+    for municipality in seeded.values():
+        current = municipality.fiscal_year_of(today)
+        for fiscal_year in range(first, current + 1):
+            rows = year_funnel(municipality=municipality, fiscal_year=fiscal_year)
+            counts = {row["figure"]: row["count"] for row in rows}
+            assert [row["count"] for row in rows] == sorted((row["count"] for row in rows), reverse=True), (
+                municipality.slug,
+                fiscal_year,
+                counts,
+            )
+            assert all(row["conversion"] is None or row["conversion"] <= 1 for row in rows)
+            if fiscal_year <= first + 2:
+                assert counts["matches"] > 0, (municipality.slug, fiscal_year)
+                assert counts["meetings"] > 0, (municipality.slug, fiscal_year)
+        for row in funnel(municipality=municipality):
+            if row["state"] != State.LAUNCHED:
+                assert row["median_days"] is not None, (municipality.slug, row)
+                assert row["median_days"] >= 3, (municipality.slug, row)
