@@ -31,7 +31,7 @@ from .forms import (
 )
 from .importing.messages import ImportProblem
 from .importing.readers import max_file_bytes
-from .models import ImportState, PublicationState
+from .models import ImportState, OtherApplicants, PublicationState
 
 
 class PatentAccessMixin(TenantViewMixin):
@@ -438,6 +438,7 @@ class ImportListView(PatentAccessMixin, View):
                     actor=request.user,
                     company=company,
                     upload=form.cleaned_data["file"],
+                    other_applicants=form.cleaned_data["other_applicants"] or OtherApplicants.CONFIRM,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -447,14 +448,23 @@ class ImportListView(PatentAccessMixin, View):
 
 
 class ImportTemplateView(PatentAccessMixin, View):
+    """The import template, CSV or (`file_format="xlsx"`) a workbook documenting every column."""
+
     permission_required = "patents.import_portfolio"
+    file_format = "csv"
 
     def get(self, request, *args, **kwargs):
         language = "en" if request.GET.get("lang") == "en" else "ja"
-        response = HttpResponse(
-            exports.template_csv(language=language), content_type="text/csv; charset=utf-8"
+        if self.file_format == "xlsx":
+            content = exports.template_xlsx(language=language)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content = exports.template_csv(language=language)
+            content_type = "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="portfolio-template-{language}.{self.file_format}"'
         )
-        response["Content-Disposition"] = f'attachment; filename="portfolio-template-{language}.csv"'
         return response
 
 
@@ -505,7 +515,11 @@ class ImportConfirmView(TenantObjectMixin, PatentAccessMixin, View):
     def post(self, request, *args, **kwargs):
         portfolio_import = self.get_object()
         try:
-            services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=request.user)
+            services.portfolio_import_confirm(
+                portfolio_import=portfolio_import,
+                actor=request.user,
+                accept_other_applicants=request.POST.get("accept_other_applicants") == "on",
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))
