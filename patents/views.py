@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kawasaki.detail_panels import panels_for
 from kawasaki.forms import add_service_errors
 from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
@@ -111,6 +112,7 @@ class PatentDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
             ).filter(patent=patent),
             next_states=sorted(services.TRANSITIONS.get(patent.publication_state, ())) if can_change else [],
             state_labels=dict(PublicationState.choices),
+            detail_panels=panels_for("seed", request=self.request, obj=patent),
             history=timeline_for(
                 subject="seed",
                 user=self.request.user,
