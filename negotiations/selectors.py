@@ -200,7 +200,9 @@ def deals_waiting_on(*, user: User, municipality: Municipality) -> list[WaitingD
     seen: set[tuple[int, str]] = set()
     documents = (
         Document.objects.filter(
-            municipality=municipality, negotiation__in=deals, kind__in=[DocumentKind.NDA, DocumentKind.LICENCE_DRAFT]
+            municipality=municipality,
+            negotiation__in=deals,
+            kind__in=[DocumentKind.NDA, DocumentKind.LICENCE_DRAFT],
         )
         .select_related("negotiation", "negotiation__sme", "negotiation__company")
         .order_by("negotiation_id", "kind", "-created_at", "-pk")
@@ -225,7 +227,9 @@ def deals_waiting_on(*, user: User, municipality: Municipality) -> list[WaitingD
         waiting.append(WaitingDeal(task.negotiation, task.title, task.due_on, overdue=task.due_on < today))
 
     def order(item: WaitingDeal) -> tuple:
-        when = item.when if isinstance(item.when, dt.datetime) else dt.datetime.combine(item.when, dt.time.min)
+        when = (
+            item.when if isinstance(item.when, dt.datetime) else dt.datetime.combine(item.when, dt.time.min)
+        )
         return (not item.overdue, timezone.make_naive(when) if timezone.is_aware(when) else when)
 
     return sorted(waiting, key=order)
