@@ -34,8 +34,10 @@ def company_fits(
     *, municipality: Municipality, company: LargeCompany, q: str = "", band: str = ""
 ) -> list[SeedFits]:
     """Every seed of the company with fitting SMEs from runs shared with it (the coordinators' and its
-    own). A pair found by several runs counts once, as the latest run found it; "below" is left out."""
-    qs = candidates_shared_with(municipality=municipality, company=company).exclude(sme=None)
+    own). A pair found by several runs counts once, as the latest run found it; "below" is left out, and
+    so is an SME that has not agreed to share its profile with large companies (a coordinator's run
+    shared with the company may include it; the coordinator introduces such SMEs instead)."""
+    qs = candidates_shared_with(municipality=municipality, company=company).filter(sme__consent_to_share=True)
     q = (q or "").strip()
     if q:
         qs = qs.filter(

@@ -83,3 +83,12 @@ def test_company_sees_no_fits_from_runs_not_shared_with_it(client_of, city_a, se
     body = page_of(client_of(staff_of(setting["company"])), setting["seed"])
     assert 'data-testid="seed-fits-empty"' in body
     assert "ZZSHARE" in body  # still named as an interested SME (it shares its profile)
+
+
+def test_company_fits_page_leaves_out_smes_without_consent(client_of, setting):
+    body = client_of(staff_of(setting["company"])).get(
+        reverse("shared_candidates", kwargs={"municipality": "city-a"})
+    )
+    text = body.content.decode()
+    assert "ZZSHARE" in text
+    assert "ZZPRIVATE" not in text
