@@ -510,9 +510,11 @@ class ImportRetryView(TenantObjectMixin, PatentAccessMixin, View):
         return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))
 
 
-class ImportConfirmView(TenantObjectMixin, PatentAccessMixin, View):
-    permission_required = "patents.import_portfolio"
-    selector = staticmethod(selectors.imports_visible_to)
+class ImportConfirmView(ImportDetailView):
+    """Confirm a checked import. Rows of other applicants need the box ticked: without it the report
+    is shown again (400) with the message next to the box, and nothing changes."""
+
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         portfolio_import = self.get_object()
@@ -523,5 +525,8 @@ class ImportConfirmView(TenantObjectMixin, PatentAccessMixin, View):
                 accept_other_applicants=request.POST.get("accept_other_applicants") == "on",
             )
         except ValidationError as error:
+            if "accept_other_applicants" in getattr(error, "error_dict", {}):
+                context = self.get_context_data(confirm_error=" ".join(error.messages))
+                return self.render_to_response(context, status=400)
             messages.error(request, " ".join(error.messages))
         return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))

@@ -125,8 +125,10 @@ def test_report_page_explains_other_applicants_and_drafts(client_of, city_a, com
     assert 'name="accept_other_applicants"' in page
     # Confirming without ticking the box: told why, nothing written.
     with assert_db_unchanged():
-        response = client.post(url("import_confirm", city_a, pk=imp.pk), follow=True)
-    assert "2 行に他の出願人が記載されています。" in response.content.decode()
+        response = client.post(url("import_confirm", city_a, pk=imp.pk))
+    assert response.status_code == 400
+    error = response.content.decode().split('data-testid="accept-error">')[1].split("<")[0]
+    assert error.startswith("2 行に他の出願人が記載されています。")
     client.post(url("import_confirm", city_a, pk=imp.pk), {"accept_other_applicants": "on"})
     imp.refresh_from_db()
     assert imp.state == ImportState.COMMITTING
