@@ -1,6 +1,7 @@
 """Imports that protect the company: other applicants' rows, drafts without abstract or IPC, and the
 template's plain-language and SME-fit columns (CSV and XLSX)."""
 
+import csv
 import io
 
 import openpyxl
@@ -190,3 +191,29 @@ def test_xlsx_template_download(client_of, city_a, staff_a):
     assert response["Content-Disposition"] == 'attachment; filename="portfolio-template-en.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook.worksheets[1][1]] == ["Column", "What to write"]
+
+
+def test_plain_summaries_filled_in_bulk_through_export_and_reimport(client_of, city_a, company_a, staff_a):
+    imp = upload_and_validate(company_a, staff_a, "google.csv", GOOGLE_EXPORT.encode())
+    with scope(municipality=city_a):
+        services.portfolio_import_confirm(portfolio_import=imp, actor=staff_a, accept_other_applicants=True)
+        services.portfolio_import_commit(portfolio_import=imp)
+    exported = client_of(staff_a).get(url("patent_export", city_a), {"company": company_a.pk})
+    text = exported.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(",")[15:18] == ["わかりやすい説明", "用途の例", "適合_用途が明確"]
+    # The staff member fills the plain summary of every row and imports the file again.
+    rows = list(csv.reader(lines))
+    for row in rows[1:]:
+        row[15] = f"{row[3]} をやさしく説明"
+        row[17] = "はい"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    again = upload_and_validate(company_a, staff_a, "filled.csv", out.getvalue().encode())
+    assert (again.state, again.changed_count, again.new_count) == (ImportState.VALID, 3, 0)
+    with scope(municipality=city_a):
+        services.portfolio_import_confirm(portfolio_import=again, actor=staff_a, accept_other_applicants=True)
+        services.portfolio_import_commit(portfolio_import=again)
+    with scopes_disabled():
+        seed = Patent.objects.get(company=company_a, number="US-9000002-B2")
+    assert (seed.plain_summary, seed.fit_clear_use) == ("Map tiles をやさしく説明", "yes")
