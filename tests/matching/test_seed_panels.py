@@ -92,3 +92,29 @@ def test_company_fits_page_leaves_out_smes_without_consent(client_of, setting):
     text = body.content.decode()
     assert "ZZSHARE" in text
     assert "ZZPRIVATE" not in text
+
+
+@pytest.mark.parametrize("reader", ["company", "coordinator"])
+def test_seed_page_queries_do_not_grow_with_fits_and_interests(
+    client_of, city_a, coordinator_a, setting, reader
+):
+    from tests.kawasaki.querycount import assert_flat
+
+    user = staff_of(setting["company"]) if reader == "company" else coordinator_a
+
+    def grow():
+        with scopes_disabled():
+            run = ScreeningRunFactory(
+                municipality=city_a, company=setting["company"], shared_with_company=True
+            )
+            for rank in range(1, 6):
+                sme = SMEFactory(municipality=city_a, consent_to_share=rank % 2 == 0)
+                ScreeningCandidateFactory(
+                    run=run, patent=setting["seed"], sme=sme, rank=rank, explanation={"band": "possible"}
+                )
+                SeedInterest.objects.create(
+                    municipality=city_a, sme=sme, patent=setting["seed"], message="関心"
+                )
+
+    url = reverse("patent_detail", kwargs={"municipality": "city-a", "pk": setting["seed"].pk})
+    assert assert_flat(client_of(user), url, grow) <= ceiling  # measured 2026-12-05: 10 and 13
