@@ -94,9 +94,9 @@ def test_company_fits_page_leaves_out_smes_without_consent(client_of, setting):
     assert "ZZPRIVATE" not in text
 
 
-@pytest.mark.parametrize("reader", ["company", "coordinator"])
+@pytest.mark.parametrize(("reader", "ceiling"), [("company", 10), ("coordinator", 13)])
 def test_seed_page_queries_do_not_grow_with_fits_and_interests(
-    client_of, city_a, coordinator_a, setting, reader
+    client_of, city_a, coordinator_a, setting, reader, ceiling
 ):
     from tests.kawasaki.querycount import assert_flat
 
