@@ -141,7 +141,9 @@ def main() -> None:
             if portfolio_import.state != "valid":
                 print("problems:", portfolio_import.errors[:5])
                 raise SystemExit(1)
-            services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=None, queue=False)
+            services.portfolio_import_confirm(
+                portfolio_import=portfolio_import, actor=None, accept_other_applicants=True, queue=False
+            )
             reset_peak()
             t2, c2 = time.perf_counter(), time.process_time()
             portfolio_import = services.portfolio_import_commit(portfolio_import=portfolio_import)

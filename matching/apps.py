@@ -11,7 +11,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kawasaki.navigation import NavItem, register_nav
 
-        from . import company_dashboard, company_notify, dashboard, signals, timeline  # noqa: F401 - dashboard, timeline register themselves
+        from . import company_dashboard, company_notify, dashboard, seed_panels, signals, timeline  # noqa: F401 - dashboard, timeline, seed panels register themselves
         from .engine.translate import configure_table_path
         from .translation import table_path
 

@@ -34,8 +34,10 @@ def company_fits(
     *, municipality: Municipality, company: LargeCompany, q: str = "", band: str = ""
 ) -> list[SeedFits]:
     """Every seed of the company with fitting SMEs from runs shared with it (the coordinators' and its
-    own). A pair found by several runs counts once, as the latest run found it; "below" is left out."""
-    qs = candidates_shared_with(municipality=municipality, company=company).exclude(sme=None)
+    own). A pair found by several runs counts once, as the latest run found it; "below" is left out, and
+    so is an SME that has not agreed to share its profile with large companies (a coordinator's run
+    shared with the company may include it; the coordinator introduces such SMEs instead)."""
+    qs = candidates_shared_with(municipality=municipality, company=company).filter(sme__consent_to_share=True)
     q = (q or "").strip()
     if q:
         qs = qs.filter(
@@ -75,3 +77,26 @@ def company_latest_run(*, municipality: Municipality, company: LargeCompany) -> 
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def seed_fits(
+    *, municipality: Municipality, patent: Patent, company: LargeCompany | None = None
+) -> list[ScreeningCandidate]:
+    """The SMEs that fit one seed, best band first, each SME once (as its latest run found it).
+
+    With `company`: what that company's staff may see, from runs shared with it (the coordinators'
+    and its own); without: every run of the municipality (coordinators). One query."""
+    if company is not None:
+        qs = candidates_shared_with(municipality=municipality, company=company)
+    else:
+        qs = ScreeningCandidate.objects.filter(municipality=municipality).select_related("sme", "run")
+    seen: set[int] = set()
+    fits = []
+    for c in qs.filter(patent=patent).exclude(sme=None).order_by("-run_id", "rank"):
+        if c.sme_id in seen:
+            continue
+        seen.add(c.sme_id)
+        if c.band in BAND_ORDER:  # "below" is never a fit
+            fits.append(c)
+    fits.sort(key=lambda c: (BAND_ORDER[c.band], c.rank))
+    return fits

@@ -10,7 +10,13 @@ from kawasaki.dashboard import ITEM_LIMIT, WeekItem, register, week_bounds
 from kawasaki.models import Role
 
 from .models import State
-from .selectors import negotiations_visible_to, outcome_counts, products_visible_to, tasks_open
+from .selectors import (
+    deals_waiting_on,
+    negotiations_visible_to,
+    outcome_counts,
+    products_visible_to,
+    tasks_open,
+)
 
 WAITING_DAYS = 14  # a deal of the coordinator's that has not moved this long waits on them
 
@@ -106,6 +112,34 @@ def own_deals_next_step_panel(request) -> dict:
         "links": [
             (_("Glossary of licence terms"), reverse("licence_glossary", kwargs={"municipality": slug}))
         ],
+    }
+
+
+@register(Role.COMPANY_STAFF, order=20)
+def company_waiting_deals_panel(request) -> dict:
+    """A company's to-do list of deals: drafts and NDAs to review, its staff member's open tasks."""
+    municipality = request.municipality
+    waiting = deals_waiting_on(user=request.user, municipality=municipality)
+    slug = municipality.slug
+    items = [
+        WeekItem(
+            label=str(item.reason),
+            url=reverse("negotiation_detail", kwargs={"municipality": slug, "pk": item.deal.pk}),
+            when=item.when,
+            note=f"{item.deal.sme.name} · {item.deal.get_state_display()}",
+            overdue=item.overdue,
+        )
+        for item in waiting[:ITEM_LIMIT]
+    ]
+    return {
+        "title": _("Deals waiting on you"),
+        "week": True,
+        "figures": [],
+        "items": items,
+        "empty": _("No deal waits on you."),
+        "more_url": reverse("negotiation_list", kwargs={"municipality": slug})
+        if len(waiting) > ITEM_LIMIT
+        else None,
     }
 
 

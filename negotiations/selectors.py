@@ -21,7 +21,17 @@ from matching.selectors import meetings_visible_to
 from patents.models import Patent
 
 from .checks import requirements, show_date
-from .models import Document, LicenceTerms, Negotiation, Product, State, Task, TimelineEntry
+from .models import (
+    Document,
+    DocumentKind,
+    LicenceTerms,
+    Negotiation,
+    Product,
+    Side,
+    State,
+    Task,
+    TimelineEntry,
+)
 
 StrOrPromise = str | Promise
 
@@ -163,6 +173,66 @@ def tasks_open(*, municipality: Municipality) -> QuerySet[Task]:
     return Task.objects.filter(municipality=municipality, done_at__isnull=True).select_related(
         "negotiation", "negotiation__sme", "negotiation__company", "meeting", "assignee"
     )
+
+
+@dataclass(frozen=True)
+class WaitingDeal:
+    """A deal that waits on one party: why (a document to review, a task of theirs), since or due when."""
+
+    deal: Negotiation
+    reason: str
+    when: dt.date | dt.datetime
+    overdue: bool = False
+
+
+def deals_waiting_on(*, user: User, municipality: Municipality) -> list[WaitingDeal]:
+    """The open deals of the user's company (or SME) that wait on it: the latest NDA or draft licence
+    came from the other side (or the coordinator) and is the party's to review, or an open task of the
+    deal is assigned to the user. Oldest first, overdue tasks first of all. Two queries."""
+    role, party = party_ids(user, municipality)
+    if party is None or role not in (Role.COMPANY_STAFF, Role.SME_MEMBER):
+        return []
+    own_side = Side.LICENSOR if role == Role.COMPANY_STAFF else Side.LICENSEE
+    deals = negotiations_visible_to(user=user, municipality=municipality).exclude(
+        state__in=[State.LAUNCHED, State.DROPPED]
+    )
+    waiting: list[WaitingDeal] = []
+    seen: set[tuple[int, str]] = set()
+    documents = (
+        Document.objects.filter(
+            municipality=municipality,
+            negotiation__in=deals,
+            kind__in=[DocumentKind.NDA, DocumentKind.LICENCE_DRAFT],
+        )
+        .select_related("negotiation", "negotiation__sme", "negotiation__company")
+        .order_by("negotiation_id", "kind", "-created_at", "-pk")
+    )
+    for document in documents:
+        key = (document.negotiation_id, document.kind)
+        if key in seen:
+            continue
+        seen.add(key)  # only the latest document of each kind counts
+        if document.side != own_side:
+            if document.kind == DocumentKind.NDA:
+                reason = _("Review the NDA")
+            else:
+                reason = _("Review the draft licence (version %(version)s)") % {"version": document.version}
+            waiting.append(WaitingDeal(document.negotiation, reason, document.created_at))
+    today = timezone.localdate()
+    tasks = Task.objects.filter(
+        municipality=municipality, negotiation__in=deals, assignee=user, done_at__isnull=True
+    ).select_related("negotiation", "negotiation__sme", "negotiation__company")
+    for task in tasks.order_by("due_on", "pk"):
+        assert task.negotiation is not None
+        waiting.append(WaitingDeal(task.negotiation, task.title, task.due_on, overdue=task.due_on < today))
+
+    def order(item: WaitingDeal) -> tuple:
+        when = (
+            item.when if isinstance(item.when, dt.datetime) else dt.datetime.combine(item.when, dt.time.min)
+        )
+        return (not item.overdue, timezone.make_naive(when) if timezone.is_aware(when) else when)
+
+    return sorted(waiting, key=order)
 
 
 def my_week(*, user: User, municipality: Municipality, today: dt.date | None = None) -> dict:

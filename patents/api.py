@@ -14,7 +14,7 @@ from kawasaki.api.base import TenantAPIMixin
 from . import selectors, services
 from .filters import PatentFilterSet
 from .importing.messages import ImportProblem
-from .models import LargeCompany, Patent, PortfolioImport
+from .models import LargeCompany, OtherApplicants, Patent, PortfolioImport
 
 
 class CompanySerializer(serializers.ModelSerializer):
@@ -136,6 +136,10 @@ class PortfolioImportSerializer(serializers.ModelSerializer):
             "changed_count",
             "unchanged_count",
             "flagged_count",
+            "no_ipc_count",
+            "other_applicants_policy",
+            "other_applicant_count",
+            "other_applicants",
             "error_count",
             "problems",
             "created_at",
@@ -153,6 +157,15 @@ class PortfolioImportSerializer(serializers.ModelSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     company = serializers.IntegerField()
     file = serializers.FileField()
+    other_applicants = serializers.ChoiceField(
+        choices=OtherApplicants.choices, default=OtherApplicants.CONFIRM, required=False
+    )
+
+
+class ImportConfirmSerializer(serializers.Serializer):
+    accept_other_applicants = serializers.BooleanField(
+        default=False, required=False, help_text="Required (true) when rows name another applicant."
+    )
 
 
 class CompanyAPIMixin(TenantAPIMixin):
@@ -222,6 +235,7 @@ class ImportListCreateAPIView(TenantAPIMixin, generics.ListAPIView):
             actor=request.user,
             company=company,
             upload=upload.validated_data["file"],
+            other_applicants=upload.validated_data.get("other_applicants", OtherApplicants.CONFIRM),
         )
         return Response(PortfolioImportSerializer(portfolio_import).data, status=status.HTTP_201_CREATED)
 
@@ -239,9 +253,15 @@ class ImportConfirmAPIView(TenantAPIMixin, APIView):
 
     permission_map = {"post": "patents.import_portfolio"}
 
-    @extend_schema(request=None, responses={202: PortfolioImportSerializer})
+    @extend_schema(request=ImportConfirmSerializer, responses={202: PortfolioImportSerializer})
     def post(self, request, pk):
         imports = selectors.imports_visible_to(user=request.user, municipality=self.municipality)
         portfolio_import = get_object_or_404(imports, pk=pk)
-        services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=request.user)
+        body = ImportConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.portfolio_import_confirm(
+            portfolio_import=portfolio_import,
+            actor=request.user,
+            accept_other_applicants=body.validated_data.get("accept_other_applicants", False),
+        )
         return Response(PortfolioImportSerializer(portfolio_import).data, status=status.HTTP_202_ACCEPTED)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import FIT_EDIT_FIELDS, FIT_FIELDS, FitAnswer, Patent, PublicationState
+from .models import FIT_EDIT_FIELDS, FIT_FIELDS, FitAnswer, OtherApplicants, Patent, PublicationState
 
 
 class PatentEditForm(forms.ModelForm):
@@ -96,6 +96,17 @@ class ImportUploadForm(forms.Form):
         help_text=_(
             "CSV (UTF-8 or Shift_JIS), XLSX or JSON Lines; the project template, a Google Patents or a "
             "J-PlatPat export. At most %(mb)s MB."
+        ),
+    )
+    other_applicants = forms.ChoiceField(
+        label=_("Rows naming another applicant"),
+        choices=OtherApplicants.choices,
+        initial=OtherApplicants.CONFIRM,
+        required=False,  # absent (an older form, a script): show them and ask
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Each row's applicant is compared with the company's name and its other spellings. "
+            "Rows of another applicant are listed in the report."
         ),
     )
 

@@ -414,6 +414,13 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class OtherApplicants(models.TextChoices):
+    """What an import does with rows whose applicant is not the company (nor one of its aliases)."""
+
+    CONFIRM = "confirm", _("Show them and ask for a confirmation")
+    REFUSE = "refuse", _("Refuse them")
+
+
 class PortfolioImport(BackgroundJob):
     """One uploaded portfolio file, its validation report and progress, and the outcome."""
 
@@ -445,6 +452,16 @@ class PortfolioImport(BackgroundJob):
     changed_count = models.PositiveIntegerField(_("changed patents"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged patents"), default=0)
     flagged_count = models.PositiveIntegerField(_("rows without abstract"), default=0)
+    no_ipc_count = models.PositiveIntegerField(_("rows without IPC"), default=0)
+    other_applicants_policy = models.CharField(
+        _("rows of other applicants"),
+        max_length=8,
+        choices=OtherApplicants.choices,
+        default=OtherApplicants.CONFIRM,
+    )
+    other_applicant_count = models.PositiveIntegerField(_("rows of other applicants"), default=0)
+    # [{"name": "Google LLC", "rows": 300, "first_row": 2}], most rows first; names as written.
+    other_applicants = models.JSONField(_("other applicants"), default=list, blank=True)
     # [{"row": 3, "column": "出願日", "message": msgid, "params": {...}}]; translated when shown.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("errors"), default=0)

@@ -30,6 +30,11 @@ urlpatterns = [
     path("companies/<int:pk>/aliases/", views.CompanyAliasAddView.as_view(), name="company_alias_add"),
     path("imports/", views.ImportListView.as_view(), name="import_list"),
     path("imports/template.csv", views.ImportTemplateView.as_view(), name="import_template"),
+    path(
+        "imports/template.xlsx",
+        views.ImportTemplateView.as_view(file_format="xlsx"),
+        name="import_template_xlsx",
+    ),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
     path("imports/<int:pk>/retry/", views.ImportRetryView.as_view(), name="import_retry"),

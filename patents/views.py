@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_scopes import scope
 
+from kawasaki.detail_panels import panels_for
 from kawasaki.forms import add_service_errors
 from kawasaki.timeline import kinds_from, timeline_for
 from kawasaki.views import ServiceFormMixin, TenantObjectMixin, TenantViewMixin
@@ -33,7 +34,7 @@ from .forms import (
 )
 from .importing.messages import ImportProblem
 from .importing.readers import max_file_bytes
-from .models import ImportState, PublicationState
+from .models import ImportState, OtherApplicants, PublicationState
 
 
 class PatentAccessMixin(TenantViewMixin):
@@ -121,6 +122,7 @@ class PatentDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
             ).filter(patent=patent),
             next_states=sorted(services.TRANSITIONS.get(patent.publication_state, ())) if can_change else [],
             state_labels=dict(PublicationState.choices),
+            detail_panels=panels_for("seed", request=self.request, obj=patent),
             history=timeline_for(
                 subject="seed",
                 user=self.request.user,
@@ -448,6 +450,7 @@ class ImportListView(PatentAccessMixin, View):
                     actor=request.user,
                     company=company,
                     upload=form.cleaned_data["file"],
+                    other_applicants=form.cleaned_data["other_applicants"] or OtherApplicants.CONFIRM,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -457,14 +460,23 @@ class ImportListView(PatentAccessMixin, View):
 
 
 class ImportTemplateView(PatentAccessMixin, View):
+    """The import template, CSV or (`file_format="xlsx"`) a workbook documenting every column."""
+
     permission_required = "patents.import_portfolio"
+    file_format = "csv"
 
     def get(self, request, *args, **kwargs):
         language = "en" if request.GET.get("lang") == "en" else "ja"
-        response = HttpResponse(
-            exports.template_csv(language=language), content_type="text/csv; charset=utf-8"
+        if self.file_format == "xlsx":
+            content = exports.template_xlsx(language=language)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content = exports.template_csv(language=language)
+            content_type = "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="portfolio-template-{language}.{self.file_format}"'
         )
-        response["Content-Disposition"] = f'attachment; filename="portfolio-template-{language}.csv"'
         return response
 
 
@@ -508,14 +520,23 @@ class ImportRetryView(TenantObjectMixin, PatentAccessMixin, View):
         return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))
 
 
-class ImportConfirmView(TenantObjectMixin, PatentAccessMixin, View):
-    permission_required = "patents.import_portfolio"
-    selector = staticmethod(selectors.imports_visible_to)
+class ImportConfirmView(ImportDetailView):
+    """Confirm a checked import. Rows of other applicants need the box ticked: without it the report
+    is shown again (400) with the message next to the box, and nothing changes."""
+
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         portfolio_import = self.get_object()
         try:
-            services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=request.user)
+            services.portfolio_import_confirm(
+                portfolio_import=portfolio_import,
+                actor=request.user,
+                accept_other_applicants=request.POST.get("accept_other_applicants") == "on",
+            )
         except ValidationError as error:
+            if "accept_other_applicants" in getattr(error, "error_dict", {}):
+                context = self.get_context_data(confirm_error=" ".join(error.messages))
+                return self.render_to_response(context, status=400)
             messages.error(request, " ".join(error.messages))
         return redirect(self.tenant_url("import_detail", pk=portfolio_import.pk))

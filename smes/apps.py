@@ -14,6 +14,7 @@ class SmesConfig(AppConfig):
         from . import (  # noqa: F401 - register the panels, timeline sources and lookups
             dashboard,
             lookups,
+            seed_panels,
             timeline,
         )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kawasaki.models import Municipality, User
 from kawasaki.rules import is_coordinator
-from patents.models import PublicationState
+from patents.models import Patent, PublicationState
 from patents.selectors import patents_visible_to
 
 from .models import (
@@ -191,6 +191,15 @@ def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[
         "sme", "patent", "patent__company", "acknowledged_by"
     )
     return qs.filter(status=status) if status else qs
+
+
+def interests_in_seed(*, municipality: Municipality, patent: Patent) -> QuerySet[SeedInterest]:
+    """The SMEs' interests in one seed, newest first (the seed page's panel decides who sees what)."""
+    return (
+        SeedInterest.objects.filter(municipality=municipality, patent=patent)
+        .select_related("sme")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def contact_persons_visible_to(

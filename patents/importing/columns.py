@@ -35,7 +35,17 @@ TEMPLATE_COLUMNS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("grant_date", "grant_date", "登録日", ("grant date",)),
     ("expiry_date", "expiry_date", "満了日", ("expiry date", "存続期間満了日", "存続期間満了予定日")),
     ("legal_status", "legal_status", "法的状態", ("legal status", "ステータス")),
+    # What SMEs read and the SME-fit profile, so that a whole portfolio's profiles are filled at once.
+    ("plain_summary", "plain_summary", "わかりやすい説明", ("plain summary", "plain description")),
+    ("application_examples", "applications", "用途の例", ("application examples", "用途例")),
+    ("fit_clear_use", "fit_clear_use", "適合_用途が明確", ()),
+    ("fit_direct_contribution", "fit_direct_contribution", "適合_製品開発に直結", ()),
+    ("fit_adds_value", "fit_adds_value", "適合_既存製品に付加価値", ()),
+    ("fit_low_effort", "fit_low_effort", "適合_大きな開発負担が不要", ()),
+    ("fit_prototype", "fit_prototype", "適合_試作品・実験データあり", ()),
+    ("fit_not_large_business", "fit_not_large_business", "適合_大企業の事業規模に合わない", ()),
 ]
+FIT_COLUMN_FIELDS = tuple(f for f, *_rest in TEMPLATE_COLUMNS if f.startswith("fit_"))
 
 # A Google Patents search result export ("Download (CSV)"): a "search URL:" line, then these headers.
 GOOGLE_COLUMNS = {

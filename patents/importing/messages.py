@@ -49,6 +49,12 @@ BAD_STATUS = gettext_noop(
 )
 BAD_NUMBER = gettext_noop("Not a publication or registration number: “%(value)s”.")
 DUPLICATE = gettext_noop("Number %(value)s appears more than once in this file (first in row %(first)s).")
+BAD_FIT = gettext_noop(
+    "Unknown answer “%(value)s”: use yes, partly, no or unknown (はい, 一部, いいえ, 不明)."
+)
+OTHER_APPLICANT = gettext_noop(
+    "The applicant “%(value)s” is not this company; this import refuses rows of other applicants."
+)
 FORMULA = gettext_noop("Formulas are not accepted: enter the value itself.")
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from . import messages as M
-from .columns import GOOGLE, JPLATPAT, ColumnSet
+from .columns import FIT_COLUMN_FIELDS, GOOGLE, JPLATPAT, ColumnSet
 from .messages import ImportProblem
 from .readers import FORMULA
 
@@ -75,6 +75,27 @@ STATUS_VALUES = {
     "拒絶": "lapsed",
     "unknown": "unknown",
     "不明": "unknown",
+    "": "unknown",
+}
+
+# Answers to an SME-fit criterion (patents.models.FitAnswer), as people write them in a sheet.
+FIT_VALUES = {
+    "yes": "yes",
+    "y": "yes",
+    "はい": "yes",
+    "○": "yes",
+    "◯": "yes",
+    "partly": "partly",
+    "partial": "partly",
+    "一部": "partly",
+    "△": "partly",
+    "no": "no",
+    "n": "no",
+    "いいえ": "no",
+    "×": "no",
+    "unknown": "unknown",
+    "不明": "unknown",
+    "-": "unknown",
     "": "unknown",
 }
 
@@ -231,6 +252,13 @@ class RowValidator:
                 else:
                     problem("legal_status", M.BAD_STATUS, value=record["legal_status"][:40])
             record["legal_status"] = status
+        for field in FIT_COLUMN_FIELDS:
+            if field in record:
+                answer = FIT_VALUES.get(unicodedata.normalize("NFKC", record[field]).strip().casefold())
+                if answer is None:
+                    problem(field, M.BAD_FIT, value=record[field][:40])
+                else:
+                    record[field] = answer
         if "jurisdiction" in record:
             record["jurisdiction"] = (record["jurisdiction"] or "JP").upper()
         if "applicants" in record:

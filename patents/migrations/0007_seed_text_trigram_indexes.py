@@ -33,6 +33,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patents", "0005_import_job_heartbeat")]
+    dependencies = [("patents", "0006_import_applicant_check")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

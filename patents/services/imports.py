@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kawasaki.jobs import enqueue
 from kawasaki.models import AuditEntry, Municipality, User
@@ -22,8 +23,16 @@ from kawasaki.uploads import validate_upload
 
 from ..importing import FileRefused, ImportProblem, RowValidator, detect_column_set, open_rows
 from ..importing import messages as M
+from ..importing.applicants import ApplicantCheck
 from ..importing.readers import MAX_ROWS
-from ..models import ImportState, LargeCompany, Patent, PortfolioImport
+from ..models import (
+    ImportState,
+    LargeCompany,
+    OtherApplicants,
+    Patent,
+    PortfolioImport,
+    company_name_key,
+)
 from ..signals import portfolio_committed
 
 CHUNK = 2_000
@@ -36,9 +45,12 @@ def portfolio_import_start(
     actor: User | None,
     company: LargeCompany,
     upload: UploadedFile | File,
+    other_applicants: str = OtherApplicants.CONFIRM,
     queue: bool = True,
 ) -> PortfolioImport:
-    """Store an uploaded portfolio file and queue its validation.
+    """Store an uploaded portfolio file and queue its validation. `other_applicants` says what the
+    import does with rows whose applicant is another company: show them and ask for a confirmation,
+    or refuse them (each such row is then a problem of the report).
 
     Side effects: the file is stored, audit entry, validation task queued after commit (unless
     `queue` is False: the command line validates in its own process).
@@ -53,7 +65,11 @@ def portfolio_import_start(
     name = Path(upload.name or "upload").name[:255]
     with transaction.atomic():
         portfolio_import = PortfolioImport(
-            municipality=municipality, company=company, uploaded_by=actor, original_name=name
+            municipality=municipality,
+            company=company,
+            uploaded_by=actor,
+            original_name=name,
+            other_applicants_policy=OtherApplicants(other_applicants),
         )
         portfolio_import.file.save(name, upload, save=False)
         portfolio_import.save()
@@ -75,13 +91,22 @@ def portfolio_import_start(
     return portfolio_import
 
 
+def applicant_check_for(company: LargeCompany) -> ApplicantCheck:
+    """The check of a row's applicants against the company's names and aliases."""
+    names = [company.name_ja, company.name_en, *company.aliases.values_list("name", flat=True)]
+    return ApplicantCheck.for_names(names, company_name_key)
+
+
 def _records(
-    portfolio_import: PortfolioImport, *, on_progress=None
+    portfolio_import: PortfolioImport, *, on_progress=None, check: ApplicantCheck | None = None
 ) -> Iterator[tuple[RowValidator | None, int, dict | None, list[ImportProblem]]]:
     """Open the stored file and yield (validator, row, record, problems) for every data row.
 
-    Raises FileRefused for a file that cannot be read at all.
+    A row of another applicant is a problem when the import refuses them, else it is counted in
+    `check`. Raises FileRefused for a file that cannot be read at all.
     """
+    check = check or applicant_check_for(portfolio_import.company)
+    refuse = portfolio_import.other_applicants_policy == OtherApplicants.REFUSE
     source = open_rows(portfolio_import.file.path, portfolio_import.original_name)
     try:
         column_set = detect_column_set(source.headers)
@@ -99,6 +124,14 @@ def _records(
             if count > MAX_ROWS:
                 raise FileRefused(ImportProblem(0, "", M.TOO_MANY_ROWS, {"max": MAX_ROWS}))
             record, problems = validator.validate(row, values)
+            other = check.other(record.get("applicants", "")) if record is not None else None
+            if other is not None:
+                if refuse:
+                    column = validator.header_of("applicants")
+                    problems = [ImportProblem(row, column, M.OTHER_APPLICANT, {"value": other[:80]})]
+                    record = None
+                else:
+                    check.note(row, other)
             yield validator, row, record, problems
         if count == 0:
             raise FileRefused(ImportProblem(0, "", M.FILE_NO_DATA))
@@ -137,8 +170,9 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
         portfolio_import.refresh_from_db()
         return portfolio_import
     problems: list[ImportProblem] = []
-    error_count = new = changed = unchanged = flagged = total = 0
+    error_count = new = changed = unchanged = flagged = no_ipc = total = 0
     estimate = 0
+    check = applicant_check_for(portfolio_import.company)
 
     def on_progress(done: int, estimated: int) -> None:
         nonlocal estimate
@@ -153,7 +187,7 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
             problems.extend(found[:room])
 
     try:
-        for chunk in _chunks(_records(portfolio_import, on_progress=on_progress), CHUNK):
+        for chunk in _chunks(_records(portfolio_import, on_progress=on_progress, check=check), CHUNK):
             validator = chunk[0][0]
             good = [record for _v, _row, record, _p in chunk if record is not None]
             for _v, _row, _record, found in chunk:
@@ -169,6 +203,8 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
             for record in good:
                 if not record.get("abstract"):
                     flagged += 1
+                if not record.get("ipc_codes"):
+                    no_ipc += 1
                 current = existing.get(record["number"])
                 if current is None:
                     new += 1
@@ -192,6 +228,9 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
         changed_count=changed,
         unchanged_count=unchanged,
         flagged_count=flagged,
+        no_ipc_count=no_ipc,
+        other_applicant_count=check.count,
+        other_applicants=check.report(),
         errors=[p.as_dict() for p in problems],
         error_count=error_count,
         validated_at=timezone.now(),
@@ -204,14 +243,33 @@ def portfolio_import_validate(*, portfolio_import: PortfolioImport) -> Portfolio
 
 
 def portfolio_import_confirm(
-    *, portfolio_import: PortfolioImport, actor: User | None, queue: bool = True
+    *,
+    portfolio_import: PortfolioImport,
+    actor: User | None,
+    accept_other_applicants: bool = False,
+    queue: bool = True,
 ) -> PortfolioImport:
     """The user confirms a validated import: queue the write (unless `queue` is False).
 
-    Side effects: audit entry, commit task queued after commit.
+    Rows of other applicants are written only when the user says they belong in this portfolio
+    (`accept_other_applicants`); without it nothing changes. Side effects: audit entry (with the
+    accepted rows of other applicants), commit task queued after commit.
     """
     from ..tasks import portfolio_import_commit_task
 
+    if portfolio_import.other_applicant_count and not accept_other_applicants:
+        raise ValidationError(
+            {
+                "accept_other_applicants": ngettext(
+                    "%(count)s row names another applicant. Tick the box to confirm it belongs in "
+                    "this company's portfolio, or upload a file without it.",
+                    "%(count)s rows name another applicant. Tick the box to confirm they belong in "
+                    "this company's portfolio, or upload a file without them.",
+                    portfolio_import.other_applicant_count,
+                )
+                % {"count": portfolio_import.other_applicant_count}
+            }
+        )
     # A conditional update: of two confirms at the same moment only one moves VALID -> COMMITTING
     # and queues the write; the other is told it is already on its way.
     moved = PortfolioImport.objects.filter(pk=portfolio_import.pk, state=ImportState.VALID).update(
@@ -225,6 +283,9 @@ def portfolio_import_confirm(
         actor=actor,
         action="portfolio_import.confirmed",
         obj=portfolio_import,
+        changes={"other_applicant_rows": {"new": portfolio_import.other_applicant_count}}
+        if portfolio_import.other_applicant_count
+        else None,
     )
     if queue:
         enqueue(

@@ -119,7 +119,7 @@ def test_jsonl_with_lists(company_a, staff_a):
             "number": "US-1234567-B2",
             "title": "Solar sail",
             "ipc": ["B64G1/40", "B64G1/44"],
-            "applicants": ["NASA"],
+            "applicants": ["NASA", "Kawasaki Denki Inc."],
         },
         {"number": "US-1234568-B2", "title": "Gear &apos;bearing&apos;", "abstract": "Text"},
     )

@@ -170,7 +170,8 @@ def test_template_download(client_of, city_a, staff_a):
     assert response["Content-Disposition"] == 'attachment; filename="portfolio-template-en.csv"'
     assert response.content.decode().splitlines()[0] == (
         "\ufeffnumber,kind,jurisdiction,title,abstract,claims,ipc,fi,cpc,applicants,filing_date,"
-        "publication_date,grant_date,expiry_date,legal_status"
+        "publication_date,grant_date,expiry_date,legal_status,plain_summary,applications,fit_clear_use,"
+        "fit_direct_contribution,fit_adds_value,fit_low_effort,fit_prototype,fit_not_large_business"
     )
 
 

@@ -31,6 +31,7 @@ ROLE_MATRIX = {
     "company_alias_add": STAFF,
     "import_list": CURATORS,
     "import_template": CURATORS,
+    "import_template_xlsx": CURATORS,
     "import_detail": CURATORS,
     "import_confirm": CURATORS,
     "import_retry": CURATORS,

@@ -30,9 +30,23 @@ class Command(BaseCommand):
         parser.add_argument("--company", required=True, help="company name or alias")
         parser.add_argument("--actor", help="e-mail of the user recorded in the audit log")
         parser.add_argument("--dry-run", action="store_true", help="validate and report only")
+        parser.add_argument(
+            "--other-applicants",
+            choices=["confirm", "refuse"],
+            default="confirm",
+            help="rows naming another applicant: import them (confirm) or refuse the file (refuse)",
+        )
 
     def handle(
-        self, *args, file: Path, municipality: str, company: str, actor=None, dry_run=False, **options
+        self,
+        *args,
+        file: Path,
+        municipality: str,
+        company: str,
+        actor=None,
+        dry_run=False,
+        other_applicants="confirm",
+        **options,
     ):
         tenant = Municipality.objects.filter(slug=municipality).first()
         if tenant is None:
@@ -49,6 +63,7 @@ class Command(BaseCommand):
                         actor=user,
                         company=target,
                         upload=File(fh, name=file.name),
+                        other_applicants=other_applicants,
                         queue=False,
                     )
             except ValidationError as error:
@@ -57,7 +72,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{target}: {portfolio_import.total_rows} rows, {portfolio_import.new_count} new, "
                 f"{portfolio_import.changed_count} changed, {portfolio_import.unchanged_count} unchanged, "
-                f"{portfolio_import.flagged_count} without abstract, {portfolio_import.error_count} problems"
+                f"{portfolio_import.flagged_count} without abstract, "
+                f"{portfolio_import.other_applicant_count} of other applicants, "
+                f"{portfolio_import.error_count} problems"
             )
             if portfolio_import.state != ImportState.VALID:
                 for problem in map(ImportProblem.from_dict, portfolio_import.errors):
@@ -65,6 +82,9 @@ class Command(BaseCommand):
                 raise CommandError("Nothing was imported.")
             if dry_run:
                 return
-            services.portfolio_import_confirm(portfolio_import=portfolio_import, actor=user, queue=False)
+            # Running the command with "confirm" is the confirmation: the count is printed above.
+            services.portfolio_import_confirm(
+                portfolio_import=portfolio_import, actor=user, accept_other_applicants=True, queue=False
+            )
             portfolio_import = services.portfolio_import_commit(portfolio_import=portfolio_import)
             self.stdout.write(self.style.SUCCESS(f"Imported (import #{portfolio_import.pk})."))
