@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "negotiation.created": pgettext_lazy("audit action", "Deal opened"),
     "negotiation.moved": pgettext_lazy("audit action", "Deal moved to another stage"),
     "negotiation.reopened": pgettext_lazy("audit action", "Deal reopened at an earlier stage"),
+    "negotiation.seeds_added": pgettext_lazy("audit action", "Seeds added to an existing deal"),
     "negotiation.note": pgettext_lazy("audit action", "Note on a deal"),
     "negotiation.call": pgettext_lazy("audit action", "Call on a deal"),
     "negotiation.nda": pgettext_lazy("audit action", "NDA recorded"),

@@ -241,7 +241,7 @@ def _deal(
                 municipality=municipality,
                 actor=coordinator,
                 kind=MeetingKind.ONE_ON_ONE,
-                title=f"個別面談 {sme.name_ja.replace('（サンプル）', '')} × {company.name_ja.replace('(サンプル)', '')}",
+                title=f"個別面談 {sme.name_ja.replace('（サンプル）', '')} × {company.name_ja.replace('（サンプル）', '')}",
                 starts_at=_at(day, 14),
                 ends_at=_at(day, 15),
                 venue=venue,
