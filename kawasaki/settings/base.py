@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NegotiationStateEnum": "negotiations.models.State",
         "DropReasonEnum": "negotiations.models.DropReason",
+        "OtherApplicantsPolicyEnum": "patents.models.OtherApplicants",
     },
 }
 

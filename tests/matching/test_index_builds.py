@@ -100,8 +100,8 @@ def test_version_bumps_on_bulk_import(city_a):
     before = version(city_a)
     content = (
         TEMPLATE_HEADER_EN + "\n"
-        "JP7000001B2,patent,Gear bearing,Combines gear and bearing.,F16H1/28,Kawasaki,2015-04-01,,granted\n"
-        "JP7000002B2,patent,Small sensor,A small sensor.,G01N25/00,Kawasaki,2016-05-02,,granted\n"
+        "JP7000001B2,patent,Gear bearing,Combines gear and bearing.,F16H1/28,大手電機株式会社,2015-04-01,,granted\n"
+        "JP7000002B2,patent,Small sensor,A small sensor.,G01N25/00,大手電機株式会社,2016-05-02,,granted\n"
     )
     portfolio_import = upload_and_validate(company, staff, "portfolio.csv", content.encode())
     assert version(city_a) == before  # validation writes no seed
@@ -291,12 +291,18 @@ def test_build_waits_for_the_lock_and_gives_up_without_writing(city_a, seeds_a):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_builds_leave_one_registered_readable_index(city_a):
     company = make_company(city_a)
-    patents = [
-        make_patent(
-            city_a, company, f"Vibration damper {n}", f"A rubber mount that damps motor vibration, type {n}."
-        )
-        for n in range(40)
-    ]
+    # One transaction: one build request on commit (a session's Celery worker, once started by an
+    # earlier test, may run it beside the two builds below; it then builds the same 40 seeds).
+    with transaction.atomic():
+        patents = [
+            make_patent(
+                city_a,
+                company,
+                f"Vibration damper {n}",
+                f"A rubber mount that damps motor vibration, type {n}.",
+            )
+            for n in range(40)
+        ]
     barrier = threading.Barrier(2)
     results: list[SearchIndex | None] = []
     errors: list[BaseException] = []

@@ -26,6 +26,7 @@ from matching.models import (
 )
 from matching.services import SeedFilters
 from patents.models import FitAnswer, PublicationState
+from smes.models import SME
 from tests.conftest import make_member
 from tests.helpers.db_state import assert_db_unchanged
 from tests.matching.conftest import make_company, make_patent, make_sme
@@ -255,6 +256,9 @@ def test_company_staff_see_shared_results_for_their_own_seeds_only(client_of, ci
     staff.memberships.update(company=seeds_a["company"])
     # Company staff see fits for SMEs (a free-text run with no SME names nobody to them).
     sme = make_sme(city_a, "Lighting Co", needs="LED light")
+    # ... that agreed to share their profile with large companies.
+    with scopes_disabled():
+        SME.objects.filter(pk=sme.pk).update(consent_to_share=True)
     with scope(municipality=city_a):
         run = services.screening_run_start(
             municipality=city_a,

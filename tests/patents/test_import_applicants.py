@@ -199,7 +199,7 @@ def test_plain_summaries_filled_in_bulk_through_export_and_reimport(client_of, c
         services.portfolio_import_confirm(portfolio_import=imp, actor=staff_a, accept_other_applicants=True)
         services.portfolio_import_commit(portfolio_import=imp)
     exported = client_of(staff_a).get(url("patent_export", city_a), {"company": company_a.pk})
-    text = exported.content.decode("utf-8-sig")
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].split(",")[15:18] == ["わかりやすい説明", "用途の例", "適合_用途が明確"]
     # The staff member fills the plain summary of every row and imports the file again.
