@@ -25,8 +25,8 @@ from matching.indexing import (
 )
 from matching.models import IndexBuild, IndexKind, IndexVersion, SearchIndex
 from matching.tasks import run_index_build
-from patents.models import Patent
-from tests.factories.patents import company_staff
+from patents.models import Patent, PublicationState
+from tests.factories.patents import PatentFactory, company_staff
 from tests.matching.conftest import make_company, make_patent, make_sme
 from tests.patents.helpers import TEMPLATE_HEADER_EN, confirm_and_commit, upload_and_validate
 
@@ -291,18 +291,21 @@ def test_build_waits_for_the_lock_and_gives_up_without_writing(city_a, seeds_a):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_builds_leave_one_registered_readable_index(city_a):
     company = make_company(city_a)
-    # One transaction: one build request on commit (a session's Celery worker, once started by an
-    # earlier test, may run it beside the two builds below; it then builds the same 40 seeds).
-    with transaction.atomic():
-        patents = [
-            make_patent(
-                city_a,
-                company,
-                f"Vibration damper {n}",
-                f"A rubber mount that damps motor vibration, type {n}.",
-            )
-            for n in range(40)
-        ]
+    # Written in bulk (no post_save, so no build request on commit): the session's Celery worker, once
+    # an earlier test started it, would otherwise run a build beside the two below, into its own media.
+    with scopes_disabled():
+        patents = Patent.objects.bulk_create(
+            [
+                PatentFactory.build(
+                    municipality=city_a,
+                    company=company,
+                    title=f"Vibration damper {n}",
+                    abstract=f"A rubber mount that damps motor vibration, type {n}.",
+                    publication_state=PublicationState.PUBLISHED,
+                )
+                for n in range(40)
+            ]
+        )
     barrier = threading.Barrier(2)
     results: list[SearchIndex | None] = []
     errors: list[BaseException] = []
