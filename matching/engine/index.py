@@ -64,6 +64,9 @@ __all__ = [
 ENGINE_VERSION = "1.0.0"
 _FORMAT = "kawasaki-screening-index"
 
+#: :meth:`ScreeningIndex.explain_plan`: each synonym set with its members' words, and the words to count.
+ExplainPlan = tuple[list[tuple["TermGroup", tuple[str, ...]]], dict[str, object]]
+
 
 class IndexVersionError(RuntimeError):
     """A saved index was written by an incompatible engine version (rebuild it)."""
@@ -597,6 +600,7 @@ class ScreeningIndex:
         order = top_k_indices(final, top_k)
         ceiling, translated = self.ceiling(terms) if len(order) else (0.0, 0.0)
         kind = query_kind(self.query_word_count(terms), translated / ceiling if ceiling > 0 else 0.0)
+        plan = self.explain_plan(terms) if explain and len(order) else None
         return [
             Candidate(
                 doc_id=self.doc_ids[pos],
@@ -605,7 +609,7 @@ class ScreeningIndex:
                 strength=min(1.0, float(bm25[pos]) / ceiling) if ceiling > 0 else None,
                 query_kind=kind,
                 explanation=self.explain_position(
-                    terms, int(pos), float(bm25[pos]), float(multipliers[pos]), tokens=tokens
+                    terms, int(pos), float(bm25[pos]), float(multipliers[pos]), tokens=tokens, plan=plan
                 )
                 if explain and self.titles is not None
                 else None,
@@ -635,6 +639,20 @@ class ScreeningIndex:
         bm25 = float(self.bm25_scores(terms)[pos])
         return self.explain_position(terms, pos, bm25, float(self.fit_multipliers(fit)[pos]))
 
+    @staticmethod
+    def explain_plan(query: QueryTerms) -> ExplainPlan:
+        """What explaining any document for ``query`` starts from: each synonym set's members (single
+        words, and phrases whose words count only where all of them occur, TermMatrix.postings; a word
+        may belong to several sets) and every word worth counting in a text."""
+        members: list[tuple[TermGroup, tuple[str, ...]]] = [
+            (group, tuple(member.split())) for group in query.groups for member in group.terms
+        ]
+        wanted: dict[str, object] = {
+            **dict.fromkeys(w for _, words in members for w in words),
+            **query.weights,
+        }
+        return members, wanted
+
     def explain_position(
         self,
         query: QueryTerms,
@@ -643,9 +661,11 @@ class ScreeningIndex:
         multiplier: float,
         *,
         tokens: dict[int, tuple[list[Token], list[Token]]] | None = None,
+        plan: ExplainPlan | None = None,
     ) -> Explanation:
         """Explanation for the document at row ``pos`` (needs the stored texts). ``tokens``, a
-        caller's cache of the documents' tokens by row, spares re-tokenising a text explained again."""
+        caller's cache of the documents' tokens by row, spares re-tokenising a text explained again;
+        ``plan``, :meth:`explain_plan` of ``query`` worked out once for all the query's candidates."""
         if self.titles is None or self.abstracts is None:
             raise RuntimeError("this index was built with store_text=False and cannot explain")
         title, abstract = self.titles[pos], self.abstracts[pos]
@@ -654,15 +674,7 @@ class ScreeningIndex:
             cached = (self.analyzer.tokens(title), self.analyzer.tokens(abstract))
             if tokens is not None:
                 tokens[pos] = cached
-        # Each synonym set's members: single words, and phrases whose words count only where all of
-        # them occur (TermMatrix.postings). A word may belong to several sets.
-        members: list[tuple[TermGroup, tuple[str, ...]]] = [
-            (group, tuple(member.split())) for group in query.groups for member in group.terms
-        ]
-        wanted: dict[str, object] = {
-            **dict.fromkeys(w for _, words in members for w in words),
-            **query.weights,
-        }
+        members, wanted = plan if plan is not None else self.explain_plan(query)
         # Only the query's terms are counted and highlighted below.
         title_tokens = [t for t in cached[0] if t.term in wanted]
         abstract_tokens = [t for t in cached[1] if t.term in wanted]
