@@ -327,6 +327,7 @@ def _candidate(
         score=float(c.score.final),
         relevance=float(c.score.bm25),
         fit_adjustment=float(c.score.fit_adjustment),
+        band=c.band,
         explanation={
             **explanation_json(c.explanation),
             "strength": c.strength,
