@@ -64,8 +64,9 @@ __all__ = [
 ENGINE_VERSION = "1.0.0"
 _FORMAT = "kawasaki-screening-index"
 
-#: :meth:`ScreeningIndex.explain_plan`: each synonym set with its members' words, and the words to count.
-ExplainPlan = tuple[list[tuple["TermGroup", tuple[str, ...]]], dict[str, object]]
+#: :meth:`ScreeningIndex.explain_plan`: each synonym set with its members' words, the words to count,
+#: and which members each word is part of.
+ExplainPlan = tuple[list[tuple["TermGroup", tuple[str, ...]]], dict[str, object], dict[str, list[int]]]
 
 
 class IndexVersionError(RuntimeError):
@@ -651,7 +652,11 @@ class ScreeningIndex:
             **dict.fromkeys(w for _, words in members for w in words),
             **query.weights,
         }
-        return members, wanted
+        by_word: dict[str, list[int]] = {}  # word -> the members it is part of (their positions)
+        for i, (_, words) in enumerate(members):
+            for word in dict.fromkeys(words):
+                by_word.setdefault(word, []).append(i)
+        return members, wanted, by_word
 
     def explain_position(
         self,
@@ -674,17 +679,17 @@ class ScreeningIndex:
             cached = (self.analyzer.tokens(title), self.analyzer.tokens(abstract))
             if tokens is not None:
                 tokens[pos] = cached
-        members, wanted = plan if plan is not None else self.explain_plan(query)
+        members, wanted, by_word = plan if plan is not None else self.explain_plan(query)
         # Only the query's terms are counted and highlighted below.
         title_tokens = [t for t in cached[0] if t.term in wanted]
         abstract_tokens = [t for t in cached[1] if t.term in wanted]
         tw = self.settings.bm25.title_weight
+        # Each term's tokens in title and abstract, in one pass (terms in order of first occurrence).
         occurrences: dict[str, tuple[list, list]] = {}
-        for term in dict.fromkeys(t.term for t in (*title_tokens, *abstract_tokens) if t.term in wanted):
-            occurrences[term] = (
-                [t for t in title_tokens if t.term == term],
-                [t for t in abstract_tokens if t.term == term],
-            )
+        for token in title_tokens:
+            occurrences.setdefault(token.term, ([], []))[0].append(token)
+        for token in abstract_tokens:
+            occurrences.setdefault(token.term, ([], []))[1].append(token)
 
         def frequency(term: str) -> float:
             in_title, in_abstract = occurrences.get(term, ([], []))
@@ -694,7 +699,9 @@ class ScreeningIndex:
         # single word by its own frequency, a phrase by its rarest word's, split among its words.
         group_freq: dict[str, float] = {}
         shares: dict[str, dict[str, tuple[TermGroup, float]]] = {}  # term -> set -> (set, frequency)
-        for group, words in members:
+        # Only the members with a word in this text can count, taken in the plan's order.
+        for i in sorted({i for term in occurrences for i in by_word.get(term, ())}):
+            group, words = members[i]
             present = [w for w in dict.fromkeys(words) if frequency(w) > 0]
             if not present or len(present) < phrase_words_needed(len(set(words))):
                 continue
@@ -748,7 +755,7 @@ class ScreeningIndex:
             abstract=abstract,
             title_spans=merge_spans(title_tokens, wanted),
             abstract_spans=merge_spans(abstract_tokens, wanted),
-            fit=fit_report(self.metas[pos].fit),
+            fit=fit_report(self.metas.fit_at(pos)),
             score=ScoreParts(bm25, multiplier - 1.0, bm25 * multiplier),
         )
 

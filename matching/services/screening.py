@@ -105,7 +105,8 @@ def explanation_json(explanation: Explanation | None) -> dict:
         # Escaped by the engine (highlight_html) with only <mark> added.
         "title_html": explanation.title_html(),
         "abstract_html": explanation.abstract_html(),
-        "fit": dataclasses.asdict(explanation.fit),
+        # As dataclasses.asdict would give it, without its deep copy (10,000 times in a portfolio run).
+        "fit": {f.name: getattr(explanation.fit, f.name) for f in dataclasses.fields(explanation.fit)},
     }
 
 
