@@ -28,6 +28,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--sql", action="store_true", help="print the last request's queries with their times"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawasaki.settings.production")
     hosts = os.environ.get("DJANGO_ALLOWED_HOSTS", "")
@@ -67,8 +70,8 @@ def main() -> None:
         ("API candidates, first page", f"/api/v1/screening-runs/{run.pk}/candidates/"),
     ]
     print(f"run #{run.pk}: {run.candidate_count:,} candidates; {args.repeat} requests per variant")
-    print("| page | median ms | p95 ms | queries | KB |")
-    print("|---|---|---|---|---|")
+    print("| page | median ms | p95 ms | queries | SQL ms (median) | KB |")
+    print("|---|---|---|---|---|---|")
     for label, url in variants:
         if url.startswith("/api/"):
             continue  # the API needs a token; measured by the load test
@@ -80,18 +83,22 @@ def main() -> None:
         if response.status_code != 200:
             print(f"| {label} | status {response.status_code} | | | |")
             continue
-        times = []
+        times, sql_times = [], []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url, HTTP_HX_REQUEST="true") if "/smes/" in url else client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
+            sql_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
         print(
             f"| {label} | {statistics.median(times):.0f} | {p95:.0f} | {len(queries)} | "
-            f"{len(response.content) / 1024:.0f} |"
+            f"{statistics.median(sql_times):.0f} | {len(response.content) / 1024:.0f} |"
         )
+        if args.sql:
+            for q in queries.captured_queries:
+                print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
 
 
 if __name__ == "__main__":

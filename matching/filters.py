@@ -65,10 +65,8 @@ class ScreeningCandidateFilterSet(TenantFilterSet):
         fields: list[str] = []
 
     def filter_band(self, queryset, name, value):
-        # The band is stored in the explanation by the run ("unknown": stored before bands).
-        if value == "unknown":
-            return queryset.exclude(explanation__has_key="band")
-        return queryset.filter(explanation__band=value)
+        # The band's own column (an indexed copy of the explanation's; "unknown": stored before bands).
+        return queryset.filter(band=value)
 
     def limit_choices(self) -> None:
         self.filters["sme"].queryset = smes_visible_to(user=self.user, municipality=self.municipality)

@@ -227,6 +227,23 @@ class RejectReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+BAND_UNKNOWN = "unknown"
+
+
+def band_of(explanation: dict | None) -> str:
+    """A stored explanation's band: strong / possible / weak / below (matching.engine.bands), or
+    "unknown" for candidates stored before bands (never hidden as "below")."""
+    from .engine.bands import band_for
+
+    explanation = explanation or {}
+    stored = explanation.get("band")
+    if stored:
+        return str(stored)
+    strength = explanation.get("strength")
+    # Stored before bands with a strength: judged as the typed-need cut-offs did then.
+    return band_for(strength) if strength is not None else BAND_UNKNOWN
+
+
 class ScreeningCandidate(models.Model):
     """One seed x SME pair a run proposed, with its score parts, explanation and the review."""
 
@@ -245,6 +262,9 @@ class ScreeningCandidate(models.Model):
     relevance = models.FloatField(_("relevance (BM25)"))
     fit_adjustment = models.FloatField(_("fit adjustment"))
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    # strong / possible / weak / below (matching.engine.bands), "unknown" before bands existed. Its own
+    # column (a copy of the explanation's) so that a run's counts and band filters never read the JSON.
+    band = models.CharField(_("band"), max_length=12, default=BAND_UNKNOWN, blank=True)
     decision = models.CharField(
         _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
     )
@@ -266,7 +286,11 @@ class ScreeningCandidate(models.Model):
         verbose_name = _("screening candidate")
         verbose_name_plural = _("screening candidates")
         ordering = ["run", "sme_id", "rank"]
-        indexes = [models.Index(fields=["run", "decision"], name="candidate_run_decision_idx")]
+        indexes = [
+            models.Index(fields=["run", "decision"], name="candidate_run_decision_idx"),
+            # A run's page counts each SME's candidates by band and decision from this index alone.
+            models.Index(fields=["run", "sme", "band", "decision"], name="candidate_run_sme_band_idx"),
+        ]
         # One row per pair in a run: a second copy of the run's task cannot add a second set
         # beside the reviewed one (screening_run_execute also checks the run under a row lock).
         constraints = [
@@ -280,6 +304,16 @@ class ScreeningCandidate(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}:{self.rank} {self.patent_id}"
 
+    def save(self, *args, **kwargs) -> None:
+        # A candidate written with only its explanation (older code, fixtures) gets its band column
+        # from it; a run's candidates are bulk-inserted with the column set (services.screening).
+        if self.band in ("", BAND_UNKNOWN):
+            self.band = band_of(self.explanation)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "explanation" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "band"}
+        super().save(*args, **kwargs)
+
     @property
     def fit_groups(self) -> list[tuple[str, str, list[str]]]:
         """The fit report as (css key, heading, criterion labels) for display."""
@@ -289,17 +323,6 @@ class ScreeningCandidate(models.Model):
     def strength(self) -> float | None:
         """Match strength (0..1) as the engine measured it; None for candidates stored before bands."""
         return (self.explanation or {}).get("strength")
-
-    @property
-    def band(self) -> str:
-        """strong / possible / weak / below (matching.engine.bands); "unknown" before bands existed."""
-        from .engine.bands import band_for
-
-        stored = (self.explanation or {}).get("band")
-        if stored:
-            return stored
-        # Stored before bands: no strength to judge by, so never hidden as "below".
-        return band_for(self.strength) if self.strength is not None else "unknown"
 
     @property
     def needs_met(self) -> list[dict]:

@@ -85,7 +85,7 @@ def hide_weaker_pending(candidates: QuerySet[ScreeningCandidate]) -> QuerySet[Sc
     asked), in the database so that a large run is never loaded to be counted."""
     from .models import Decision
 
-    return candidates.exclude(Q(explanation__band="below") & Q(decision=Decision.PENDING))
+    return candidates.exclude(Q(band="below") & Q(decision=Decision.PENDING))
 
 
 def sme_groups_page(
@@ -99,11 +99,11 @@ def sme_groups_page(
     ``top`` candidates by rank: ``{"sme", "candidates", "total", "more"}``, and how many pending
     candidates below the weak band were left out (``hide_weaker``, see hide_weaker_pending).
 
-    Two queries whatever the size of the run: one pass over the run's candidates counts each SME's
-    shown and hidden ones (the SME list is a few hundred rows, paged here), then a window function
-    picks the first rows of the page's SMEs only. Each pass over a run reads its candidates'
-    explanations (the band lives there), so the page makes one such pass, not three."""
-    hidden_q = Q(explanation__band="below") & Q(decision=Decision.PENDING)
+    Two queries whatever the size of the run: one count of each SME's shown and hidden candidates
+    (GROUP BY over the band and decision columns, from the candidate_run_sme_band_idx index; the SME
+    list is a few hundred rows, paged here), then a window function picks the first rows of the
+    page's SMEs only. No query reads the explanations of candidates the page does not show."""
+    hidden_q = Q(band="below") & Q(decision=Decision.PENDING)
     per_sme = (
         candidates.order_by()
         .values("sme_id")

@@ -121,6 +121,10 @@ class TermMatrix:
         self._avg_length = float(self._lengths.mean()) if n and self._lengths.mean() > 0 else 1.0
         self._group_df: dict[tuple[str, ...], float] = {}
         self._phrases: dict[str, tuple[np.ndarray, np.ndarray] | tuple[()]] = {}
+        # Terms looked up already (queries and explanations ask for the same few thousand again and
+        # again in a portfolio run), bounded: never the whole vocabulary (TermLookup's point).
+        self._columns: dict[str, int | None] = {}
+        self._members: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -133,7 +137,14 @@ class TermMatrix:
         """The column of ``term``, or None: through the saved index's lookup when there is one, so
         that a query never builds the whole vocabulary's dict."""
         if self._vocabulary is None and self._lookup is not None:
-            return self._lookup.get(term)
+            try:
+                return self._columns[term]
+            except KeyError:
+                pass
+            if len(self._columns) > 50_000:
+                self._columns.clear()
+            found = self._columns[term] = self._lookup.get(term)
+            return found
         return self.vocabulary.get(term)
 
     @property
@@ -238,7 +249,14 @@ class TermMatrix:
 
     def group_members(self, terms: Sequence[str]) -> tuple[str, ...]:
         """The members of a synonym set that occur in at least one document (words or phrases)."""
-        return tuple(t for t in dict.fromkeys(terms) if self.postings(t) is not None)
+        key = tuple(terms)
+        cached = self._members.get(key)
+        if cached is None:
+            cached = tuple(t for t in dict.fromkeys(terms) if self.postings(t) is not None)
+            if len(self._members) > 50_000:
+                self._members.clear()
+            self._members[key] = cached
+        return cached
 
     def group_df(self, members: Sequence[str]) -> float:
         """Document frequency of a synonym set: the size of the union of its members' postings."""

@@ -64,6 +64,10 @@ __all__ = [
 ENGINE_VERSION = "1.0.0"
 _FORMAT = "kawasaki-screening-index"
 
+#: :meth:`ScreeningIndex.explain_plan`: each synonym set with its members' words, the words to count,
+#: and which members each word is part of.
+ExplainPlan = tuple[list[tuple["TermGroup", tuple[str, ...]]], dict[str, object], dict[str, list[int]]]
+
 
 class IndexVersionError(RuntimeError):
     """A saved index was written by an incompatible engine version (rebuild it)."""
@@ -597,6 +601,7 @@ class ScreeningIndex:
         order = top_k_indices(final, top_k)
         ceiling, translated = self.ceiling(terms) if len(order) else (0.0, 0.0)
         kind = query_kind(self.query_word_count(terms), translated / ceiling if ceiling > 0 else 0.0)
+        plan = self.explain_plan(terms) if explain and len(order) else None
         return [
             Candidate(
                 doc_id=self.doc_ids[pos],
@@ -605,7 +610,7 @@ class ScreeningIndex:
                 strength=min(1.0, float(bm25[pos]) / ceiling) if ceiling > 0 else None,
                 query_kind=kind,
                 explanation=self.explain_position(
-                    terms, int(pos), float(bm25[pos]), float(multipliers[pos]), tokens=tokens
+                    terms, int(pos), float(bm25[pos]), float(multipliers[pos]), tokens=tokens, plan=plan
                 )
                 if explain and self.titles is not None
                 else None,
@@ -635,6 +640,24 @@ class ScreeningIndex:
         bm25 = float(self.bm25_scores(terms)[pos])
         return self.explain_position(terms, pos, bm25, float(self.fit_multipliers(fit)[pos]))
 
+    @staticmethod
+    def explain_plan(query: QueryTerms) -> ExplainPlan:
+        """What explaining any document for ``query`` starts from: each synonym set's members (single
+        words, and phrases whose words count only where all of them occur, TermMatrix.postings; a word
+        may belong to several sets) and every word worth counting in a text."""
+        members: list[tuple[TermGroup, tuple[str, ...]]] = [
+            (group, tuple(member.split())) for group in query.groups for member in group.terms
+        ]
+        wanted: dict[str, object] = {
+            **dict.fromkeys(w for _, words in members for w in words),
+            **query.weights,
+        }
+        by_word: dict[str, list[int]] = {}  # word -> the members it is part of (their positions)
+        for i, (_, words) in enumerate(members):
+            for word in dict.fromkeys(words):
+                by_word.setdefault(word, []).append(i)
+        return members, wanted, by_word
+
     def explain_position(
         self,
         query: QueryTerms,
@@ -643,9 +666,11 @@ class ScreeningIndex:
         multiplier: float,
         *,
         tokens: dict[int, tuple[list[Token], list[Token]]] | None = None,
+        plan: ExplainPlan | None = None,
     ) -> Explanation:
         """Explanation for the document at row ``pos`` (needs the stored texts). ``tokens``, a
-        caller's cache of the documents' tokens by row, spares re-tokenising a text explained again."""
+        caller's cache of the documents' tokens by row, spares re-tokenising a text explained again;
+        ``plan``, :meth:`explain_plan` of ``query`` worked out once for all the query's candidates."""
         if self.titles is None or self.abstracts is None:
             raise RuntimeError("this index was built with store_text=False and cannot explain")
         title, abstract = self.titles[pos], self.abstracts[pos]
@@ -654,25 +679,17 @@ class ScreeningIndex:
             cached = (self.analyzer.tokens(title), self.analyzer.tokens(abstract))
             if tokens is not None:
                 tokens[pos] = cached
-        # Each synonym set's members: single words, and phrases whose words count only where all of
-        # them occur (TermMatrix.postings). A word may belong to several sets.
-        members: list[tuple[TermGroup, tuple[str, ...]]] = [
-            (group, tuple(member.split())) for group in query.groups for member in group.terms
-        ]
-        wanted: dict[str, object] = {
-            **dict.fromkeys(w for _, words in members for w in words),
-            **query.weights,
-        }
+        members, wanted, by_word = plan if plan is not None else self.explain_plan(query)
         # Only the query's terms are counted and highlighted below.
         title_tokens = [t for t in cached[0] if t.term in wanted]
         abstract_tokens = [t for t in cached[1] if t.term in wanted]
         tw = self.settings.bm25.title_weight
+        # Each term's tokens in title and abstract, in one pass (terms in order of first occurrence).
         occurrences: dict[str, tuple[list, list]] = {}
-        for term in dict.fromkeys(t.term for t in (*title_tokens, *abstract_tokens) if t.term in wanted):
-            occurrences[term] = (
-                [t for t in title_tokens if t.term == term],
-                [t for t in abstract_tokens if t.term == term],
-            )
+        for token in title_tokens:
+            occurrences.setdefault(token.term, ([], []))[0].append(token)
+        for token in abstract_tokens:
+            occurrences.setdefault(token.term, ([], []))[1].append(token)
 
         def frequency(term: str) -> float:
             in_title, in_abstract = occurrences.get(term, ([], []))
@@ -682,7 +699,9 @@ class ScreeningIndex:
         # single word by its own frequency, a phrase by its rarest word's, split among its words.
         group_freq: dict[str, float] = {}
         shares: dict[str, dict[str, tuple[TermGroup, float]]] = {}  # term -> set -> (set, frequency)
-        for group, words in members:
+        # Only the members with a word in this text can count, taken in the plan's order.
+        for i in sorted({i for term in occurrences for i in by_word.get(term, ())}):
+            group, words = members[i]
             present = [w for w in dict.fromkeys(words) if frequency(w) > 0]
             if not present or len(present) < phrase_words_needed(len(set(words))):
                 continue
@@ -736,7 +755,7 @@ class ScreeningIndex:
             abstract=abstract,
             title_spans=merge_spans(title_tokens, wanted),
             abstract_spans=merge_spans(abstract_tokens, wanted),
-            fit=fit_report(self.metas[pos].fit),
+            fit=fit_report(self.metas.fit_at(pos)),
             score=ScoreParts(bm25, multiplier - 1.0, bm25 * multiplier),
         )
 

@@ -216,6 +216,16 @@ class MetaColumns(Sequence[DocMeta]):
     @overload
     def __getitem__(self, i: slice) -> list[DocMeta]: ...
 
+    def fit_at(self, i: int) -> FitProfile | None:
+        """The fit profile of row ``i`` alone (what an explanation reports), without the rest of its
+        :class:`DocMeta`."""
+        if not self.has_fit[i]:
+            return None
+        codes = np.asarray(self.fit_codes[i]).tolist()  # one read of the mapped row, not one per field
+        return FitProfile(
+            **{name: FIT_VALUES[code] for name, code in zip(FIT_PROFILE_FIELDS, codes, strict=True)}
+        )
+
     def __getitem__(self, i: int | slice) -> DocMeta | list[DocMeta]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]

@@ -39,6 +39,7 @@ def build_run(municipality, user, *, smes, per_sme):
                         score=10 - rank,
                         relevance=5.0,
                         fit_adjustment=0.0,
+                        band=BANDS[(rank - 1) % 3],
                         explanation={"band": BANDS[(rank - 1) % 3], "query_kind": "long"},
                     )
                 )
