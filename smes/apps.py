@@ -29,6 +29,13 @@ class SmesConfig(AppConfig):
             NavItem(_("Find seeds"), "seed_list", "smes.send_interest", order=15),
             NavItem(_("Your interests"), "interest_mine", "smes.view_own_interests", order=16),
             NavItem(_("Interest from SMEs"), "interest_list", "smes.view_interest_inbox", order=29),
+            NavItem(
+                _("SMEs' interest in your seeds"),
+                "interest_company",
+                "smes.view_company_interests",
+                order=13,
+                group="patents",
+            ),
         )
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kawasaki.models import Municipality, User
+from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
+from kawasaki.selectors import membership_in
 from patents.models import Patent, PublicationState
 from patents.selectors import patents_visible_to
 
@@ -189,6 +190,22 @@ def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[
     """The coordinators' inbox of SME interests, newest first."""
     qs = SeedInterest.objects.filter(municipality=municipality).select_related(
         "sme", "patent", "patent__company", "acknowledged_by"
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def interests_in_company_seeds(
+    *, user: User, municipality: Municipality, status: str = ""
+) -> QuerySet[SeedInterest]:
+    """The SMEs' interests in the seeds of the user's own large company (company staff), newest first;
+    nobody else gets any. The page shows an SME's name only when it shares its profile."""
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None or membership.role != Role.COMPANY_STAFF or membership.company_id is None:
+        return SeedInterest.objects.none()
+    qs = (
+        SeedInterest.objects.filter(municipality=municipality, patent__company_id=membership.company_id)
+        .select_related("sme", "patent")
+        .order_by("-created_at", "-pk")
     )
     return qs.filter(status=status) if status else qs
 

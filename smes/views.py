@@ -842,6 +842,32 @@ class InterestMineView(TenantViewMixin, ListView):
         )
 
 
+class InterestCompanyView(TenantViewMixin, ListView):
+    """A large company's staff: which SMEs said they are interested in its seeds, and where each
+    interest stands with the coordinators (who arrange the introduction)."""
+
+    permission_required = "smes.view_company_interests"
+    template_name = "smes/interest_company.html"
+    context_object_name = "interests"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", "")
+        return selectors.interests_in_company_seeds(
+            user=self.request.user,
+            municipality=self.municipality,
+            status=status if status in InterestStatus.values else "",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=InterestStatus.choices,
+            status=self.request.GET.get("status", ""),
+            has_company=getattr(self.request.membership, "company_id", None) is not None,
+            **kwargs,
+        )
+
+
 # --- contact persons ----------------------------------------------------------------------------
 
 
