@@ -110,6 +110,15 @@ def comments_visible_to(*, user: User, version: PlanVersion) -> QuerySet[PlanCom
     return qs
 
 
+def comment_counts_of(*, user: User, plan: BusinessPlan) -> dict[int, int]:
+    """{version id: the number of its comments the user may see} for a plan's versions, in one query,
+    so the plan page can point to an earlier version's comments."""
+    qs = PlanComment.objects.filter(municipality=plan.municipality, version__plan=plan)
+    if not is_coordinator(user, plan.municipality):
+        qs = qs.filter(internal=False)
+    return {row["version_id"]: row["n"] for row in qs.values("version_id").annotate(n=Count("pk"))}
+
+
 def comments_by_section(*, user: User, version: PlanVersion) -> dict[str, list[PlanComment]]:
     grouped: dict[str, list[PlanComment]] = {key: [] for key in PlanSection.values}
     for comment in comments_visible_to(user=user, version=version):

@@ -301,9 +301,11 @@ class PlanDetailView(PlanObjectMixin, View):
         versions = list(selectors.versions_of(plan=plan))
         allowed = services.plan_transitions_for(plan=plan, user=request.user)
         comments = selectors.comments_by_section(user=request.user, version=versions[-1]) if versions else {}
+        counts = selectors.comment_counts_of(user=request.user, plan=plan) if versions else {}
         context = {
             "plan": plan,
-            "versions": versions,
+            # Each version with the number of its comments, so an earlier version's are found too.
+            "versions": [(version, counts.get(version.pk, 0)) for version in versions],
             "latest": versions[-1] if versions else None,
             "status_form": PlanStatusForm(allowed=allowed) if allowed else None,
             "can_edit": plan.status in services.EDITABLE_STATUSES
