@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kawasaki.models import Municipality, Role, User
@@ -182,7 +182,10 @@ def seeds_for_browsing(*, user: User, municipality: Municipality, query: str = "
             | Q(company__name_ja__icontains=query)
             | Q(company__name_en__icontains=query)
         )
-    return qs.order_by("-published_at", "-id")
+    # Seeds with a plain summary were written for SMEs: they open the catalogue, before bare
+    # bibliographic records (a foreign portfolio's abstracts), newest first within each.
+    written_for_smes = Case(When(plain_summary="", then=Value(0)), default=Value(1))
+    return qs.order_by(-written_for_smes, "-published_at", "-id")
 
 
 def interests_of_sme(*, user: User, municipality: Municipality) -> QuerySet[SeedInterest]:
