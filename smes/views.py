@@ -744,7 +744,9 @@ class SeedDetailView(SeedObjectMixin, View):
             "form": form if can_send else None,
             "sent": sent.first(),
             # The licence terms it is offered under, explained (the glossary lives with the deals).
-            "can_read_glossary": self.request.user.has_perm("negotiations.list_negotiations", self.municipality),
+            "can_read_glossary": self.request.user.has_perm(
+                "negotiations.list_negotiations", self.municipality
+            ),
             # The seed is published (seeds_for_browsing), so its drawings, photos and data are shown.
             "attachments": attachments_visible_to(
                 user=self.request.user, municipality=self.municipality

@@ -62,7 +62,8 @@ def test_demo_has_a_proposal_to_schedule(monkeypatch, client_of):
         kawasaki = Municipality.objects.get(slug="kawasaki")
         proposal = MeetingProposal.objects.get(municipality=kawasaki)
         assert proposal.kind == "one_on_one"
-        assert proposal.smes.count() == 1 and proposal.patents.count() == 1
+        assert proposal.smes.count() == 1
+        assert proposal.patents.count() == 1
         coordinator = User.objects.get(email="coordinator@kawasaki.example.jp")
         enrol_totp(coordinator)
     demo.seed_demo()

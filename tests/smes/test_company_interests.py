@@ -57,7 +57,9 @@ def interests(city_a, sme_a, other_sme_a, seeds, coordinator_a):
     return {"shared": shared, "hidden": hidden}
 
 
-def test_company_sees_interests_in_its_own_seeds_only(client_of, city_a, sme_a, other_sme_a, seeds, interests):
+def test_company_sees_interests_in_its_own_seeds_only(
+    client_of, city_a, sme_a, other_sme_a, seeds, interests
+):
     with scopes_disabled():
         staff = staff_of(seeds["company"])
     response = client_of(staff).get(url("interest_company", city_a))

@@ -56,7 +56,11 @@ def test_coordinator_sees_a_demo_smes_contacts_on_its_page(seeded, client_of):
     sme = SME.objects.get(municipality=kawasaki, name_ja="株式会社臨海プラント工業（サンプル）")
     coordinator = User.objects.get(email="coordinator@kawasaki.example.jp")
     enrol_totp(coordinator)  # the test settings require a second factor of staff; the demo does not
-    body = client_of(coordinator).get(reverse("sme_detail", kwargs={"municipality": kawasaki.slug, "pk": sme.pk})).content.decode()
+    body = (
+        client_of(coordinator)
+        .get(reverse("sme_detail", kwargs={"municipality": kawasaki.slug, "pk": sme.pk}))
+        .content.decode()
+    )
     assert "臨海 大輔（サンプル）" in body
     assert "044-555-0110" in body
     assert "sayaka@rinkai-plant.example.jp" in body

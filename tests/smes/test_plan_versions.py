@@ -133,7 +133,10 @@ def test_plan_page_points_to_an_earlier_versions_comments(
     with scope(municipality=city_a):
         first = submitted_plan.versions.get(number=1)
         services.plan_comment_add(
-            version=first, actor=coordinator_a, section=PlanSection.CUSTOMERS_MARKET, body="実証先の業種を具体的に"
+            version=first,
+            actor=coordinator_a,
+            section=PlanSection.CUSTOMERS_MARKET,
+            body="実証先の業種を具体的に",
         )
         services.plan_comment_add(
             version=first, actor=coordinator_a, section=PlanSection.RISKS, body="社内メモ", internal=True
@@ -151,5 +154,7 @@ def test_plan_page_points_to_an_earlier_versions_comments(
     page = client_of(sme_member_a).get(url("plan_detail", city_a, pk=submitted_plan.pk)).content.decode()
     assert page.count('data-testid="version-comments"') == 1
     assert f'<a href="{version_1}" data-testid="version-comments">コーディネーターのコメント 1件</a>' in page
-    staff_page = client_of(coordinator_a).get(url("plan_detail", city_a, pk=submitted_plan.pk)).content.decode()
+    staff_page = (
+        client_of(coordinator_a).get(url("plan_detail", city_a, pk=submitted_plan.pk)).content.decode()
+    )
     assert "コーディネーターのコメント 2件" in staff_page

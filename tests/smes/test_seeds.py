@@ -142,7 +142,9 @@ def test_seed_page_shows_the_published_seeds_attachments(client_of, city_a, sme_
     assert client.get(hidden_url).status_code == 404
 
 
-def test_seed_page_shows_fit_in_words_and_explains_the_licence_terms(client_of, city_a, seeds_a, sme_member_a):
+def test_seed_page_shows_fit_in_words_and_explains_the_licence_terms(
+    client_of, city_a, seeds_a, sme_member_a
+):
     published, _draft, _withdrawn = seeds_a
     with scopes_disabled():
         published.offer_non_exclusive = True
