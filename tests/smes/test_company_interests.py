@@ -98,3 +98,10 @@ def test_other_roles_get_no_company_interest_list(client_of, city_a, seeds, inte
         rival = staff_of(LargeCompanyFactory(municipality=city_a, name_ja="第三電機"))
     response = client_of(rival).get(url("interest_company", city_a))
     assert list(response.context["interests"]) == []
+
+
+def test_coordinators_inbox_says_the_interest_comes_from_smes(client_of, city_a, interests, coordinator_a):
+    """In Japanese, 企業 alone reads as the large company: the inbox names the SMEs (中小企業)."""
+    body = client_of(coordinator_a).get(url("interest_list", city_a)).content.decode()
+    assert "<h1>中小企業からの関心</h1>" in body
+    assert "中小企業への回答（任意、メールで送信）" in body
