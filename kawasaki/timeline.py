@@ -7,7 +7,8 @@ imports there):
     def sme_deals(*, user, municipality, obj) -> list[TimelineItem]: ...
 
 A source answers only what the user may see (it starts from its app's selectors), in at most a fixed
-number of queries, and at most `SOURCE_LIMIT` items; `entries_of(queryset, kind=, when=, title=, url=,
+number of queries, and at most `SOURCE_LIMIT` items; it returns None for a kind the user may never see
+(a coordinators' record), so the page offers no filter that would always count nothing; `entries_of(queryset, kind=, when=, title=, url=,
 note=)` turns such a queryset into items. `timeline_for()` merges the sources, newest first,
 keeping the kinds asked for; the page renders `templates/kawasaki/_timeline.html` with the filters.
 """
@@ -43,7 +44,7 @@ class TimelineItem:
         return timezone.make_aware(dt.datetime.combine(self.when, dt.time.min))
 
 
-Source = Callable[..., Iterable[TimelineItem]]
+Source = Callable[..., Iterable[TimelineItem] | None]
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,16 @@ class Timeline:
 
 def timeline_for(*, subject: str, user, municipality, obj, kinds: Iterable[str] = ()) -> Timeline:
     """The merged timeline of `obj`, newest first; `kinds` (empty: all) keeps only those kinds. Each
-    kind is counted before filtering, so the filter links say how many each would show."""
+    kind is counted before filtering, so the filter links say how many each would show; a kind the
+    user may not see (its source answered None) is left out of the filters."""
     wanted = {k for k in kinds if k}
     items: list[TimelineItem] = []
     available = []
     for source in SOURCES[subject]:
-        found = list(source.func(user=user, municipality=municipality, obj=obj))[:SOURCE_LIMIT]
+        answer = source.func(user=user, municipality=municipality, obj=obj)
+        if answer is None:
+            continue
+        found = list(answer)[:SOURCE_LIMIT]
         available.append((source.kind, source.label, len(found)))
         if not wanted or source.kind in wanted:
             items.extend(found)

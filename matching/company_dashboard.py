@@ -22,6 +22,7 @@ def company_panel(request) -> dict:
     company = membership.company if membership is not None else None
     fits_url = reverse("shared_candidates", kwargs={"municipality": municipality.slug})
     meetings_url = reverse("meeting_list", kwargs={"municipality": municipality.slug})
+    interests_url = reverse("interest_company", kwargs={"municipality": municipality.slug})
     if company is None:
         return {"title": _("SMEs for your seeds"), "figures": []}
     from smes.models import InterestStatus, SeedInterest
@@ -37,11 +38,15 @@ def company_panel(request) -> dict:
         "figures": [
             (_("Seeds with fitting SMEs"), len(seeds), fits_url),
             (_("Fitting SMEs"), len({c.sme_id for s in seeds for c in s.fits}), fits_url),
-            (_("SMEs interested in your seeds"), interests.values("sme_id").distinct().count(), None),
+            (
+                _("SMEs interested in your seeds"),
+                interests.values("sme_id").distinct().count(),
+                interests_url,
+            ),
             (
                 _("New interests the coordinator will bring to you"),
                 interests.filter(status=InterestStatus.NEW).count(),
-                None,
+                interests_url + "?status=" + InterestStatus.NEW,
             ),
             (
                 _("One-on-one requests to schedule"),

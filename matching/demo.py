@@ -17,8 +17,8 @@ from kawasaki.demo import demo_step
 from patents.models import LargeCompany, Patent, PublicationState
 from smes.models import SME
 
-from .models import Decision, Direction, Meeting, MeetingKind, ScreeningRun
-from .services import meetings, screening, symposiums
+from .models import Decision, Direction, Meeting, MeetingKind, ProposalKind, ScreeningRun
+from .services import meetings, proposals, screening, symposiums
 
 # negotiations/demo.py adds a follow-up task to this meeting.
 DEMO_CLOSED_MEETING = "クローズド技術説明会（デモ）"
@@ -52,6 +52,14 @@ def demo_screening(context: dict) -> None:
                 actor=coordinator,
                 decision=Decision.SHORTLISTED,
                 note="デモ: 次回訪問で紹介する",
+            )
+            # A proposal waiting to be scheduled, so that the coordinator's proposals page has one.
+            proposals.meeting_propose(
+                municipality=municipality,
+                actor=coordinator,
+                kind=ProposalKind.ONE_ON_ONE,
+                candidates=[first],
+                note="デモ: 企業の都合を聞いて日程を決める",
             )
     company = LargeCompany.objects.filter(municipality=municipality).order_by("pk").first()
     if company is not None:

@@ -19,9 +19,9 @@ def _url(municipality, name: str, **kwargs) -> str:
 
 
 def _runs(*, user, municipality, match: Q):
-    """Screening runs are the coordinators' working tool: nobody else gets any."""
+    """Screening runs are the coordinators' working tool: nobody else gets any (None: not a kind for them)."""
     if not is_coordinator(user, municipality):
-        return []
+        return None
     # A run names an SME, a seed or a company, or found this one among its candidates: once each.
     matching_runs = ScreeningRun.objects.filter(match, municipality=municipality).values("pk")
     rows = (
@@ -73,7 +73,7 @@ def _shortlisted(*, user, municipality, **match):
 def sme_shortlist(*, user, municipality, obj):
     rows = _shortlisted(user=user, municipality=municipality, sme=obj)
     if rows is None:
-        return []
+        return None
     return entries_of(
         rows,
         kind="shortlist",
@@ -88,7 +88,7 @@ def sme_shortlist(*, user, municipality, obj):
 def seed_shortlist(*, user, municipality, obj):
     rows = _shortlisted(user=user, municipality=municipality, patent=obj)
     if rows is None:
-        return []
+        return None
     return entries_of(
         rows,
         kind="shortlist",

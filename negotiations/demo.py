@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kawasaki.demo import demo_step
@@ -51,7 +52,17 @@ from smes import services as sme_services
 from smes.models import SME, Visit
 
 from . import services
-from .models import LicenceTerms, Negotiation, Product, State, Task, TimelineEntry
+from .models import (
+    Document,
+    DocumentKind,
+    LicenceTerms,
+    Negotiation,
+    Product,
+    Side,
+    State,
+    Task,
+    TimelineEntry,
+)
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 # A deal's dated steps, in the order they happen.
@@ -117,6 +128,7 @@ STAMPED = (
     (LicenceTerms, ("recorded_at",)),
     (Product, ("created_at",)),
     (Task, ("created_at",)),
+    (Document, ("created_at",)),
     (ScreeningRun, ("created_at", "started_at", "finished_at")),
     (ScreeningCandidate, ("decided_at",)),
     (ShortlistEntry, ("added_at",)),
@@ -347,13 +359,53 @@ def negotiations_demo(context: dict) -> None:
             _kawasaki_tasks(municipality, coordinator, [d for d in deals if d is not None], today)
 
 
+# The draft licence of the deal in terms: the company's first draft, then the SME's counter-proposal,
+# which now waits on the company's review (its dashboard's "deals waiting on you"). Plain text, samples.
+DRAFT_LICENCES = (
+    (
+        Side.LICENSOR,
+        "通常実施権許諾契約書（案）",
+        21,
+        "通常実施権許諾契約書（案）\n（サンプル・架空の契約書です）\n\n"
+        "第1条（許諾）甲は乙に対し、本特許について日本国内における通常実施権を許諾する。\n"
+        "第2条（対価）乙は甲に一時金100万円及び純売上高の3%のランニングロイヤリティを支払う。\n",
+    ),
+    (
+        Side.LICENSEE,
+        "通常実施権許諾契約書（案） 中小企業からの修正案",
+        9,
+        "通常実施権許諾契約書（案）修正案\n（サンプル・架空の契約書です）\n\n"
+        "第2条（対価）一時金を50万円とし、初年度のランニングロイヤリティを2%とする案。\n"
+        "第5条（用途）配管保守サービスへの利用に限る旨を追記。\n",
+    ),
+)
+
+
+def _draft_licences(deal: Negotiation, coordinator, today: dt.date) -> None:
+    for side, title, days_ago, text in DRAFT_LICENCES:
+        with _dated(today - dt.timedelta(days=days_ago), 11):
+            services.document_upload(
+                negotiation=deal,
+                actor=coordinator,
+                kind=DocumentKind.LICENCE_DRAFT,
+                side=side,
+                title=title,
+                upload=SimpleUploadedFile(
+                    "licence-draft.txt", text.encode("utf-8"), content_type="text/plain"
+                ),
+            )
+
+
 def _kawasaki_tasks(municipality, coordinator, deals: list[Negotiation], today: dt.date) -> None:
-    live = [d for d in deals if d.state in (State.EVALUATION, State.TERMS)]
-    if live:
+    # Each task on the deal it is about: the evaluation's result is heard on the deal in evaluation,
+    # the draft licence's points are sorted out on the deal in terms (never the other way round).
+    evaluating = next((d for d in deals if d.state == State.EVALUATION), None)
+    negotiating = next((d for d in deals if d.state == State.TERMS), None)
+    if evaluating is not None:
         # This week's notes on a live deal: after its last step (the story's dates are all in the past).
         with _dated(today - dt.timedelta(days=3), 15):
             services.timeline_add(
-                negotiation=live[0],
+                negotiation=evaluating,
                 actor=coordinator,
                 kind="note",
                 text="社内メモ: 先方は用途を限った独占を希望する可能性あり",
@@ -361,7 +413,7 @@ def _kawasaki_tasks(municipality, coordinator, deals: list[Negotiation], today: 
             )
         with _dated(today - dt.timedelta(days=1), 10):
             services.timeline_add(
-                negotiation=live[0],
+                negotiation=evaluating,
                 actor=coordinator,
                 kind="call",
                 text="中小企業と電話: 試料の評価は来週完了見込み",
@@ -372,16 +424,18 @@ def _kawasaki_tasks(municipality, coordinator, deals: list[Negotiation], today: 
             title="評価結果をヒアリング",
             due_on=today + dt.timedelta(days=1),
             assignee=coordinator,
-            negotiation=live[0],
+            negotiation=evaluating,
         )
+    if negotiating is not None:
         services.task_create(
             municipality=municipality,
             actor=coordinator,
             title="契約書案の論点を整理",
             due_on=today + dt.timedelta(days=4),
             assignee=coordinator,
-            negotiation=live[-1],
+            negotiation=negotiating,
         )
+        _draft_licences(negotiating, coordinator, today)
     # The closed demo meeting of matching/demo.py gets its follow-up action.
     closed = Meeting.objects.filter(municipality=municipality, title=DEMO_CLOSED_MEETING).first()
     if closed is not None:

@@ -23,7 +23,7 @@ class PatentsConfig(AppConfig):
 
         lookups.register()
         register_nav(
-            NavItem(_("Seeds"), "patent_list", "patents.view_patent", order=10),
+            NavItem(_("Seeds"), "patent_list", "patents.view_patent_table", order=10),
             NavItem(_("Large companies"), "company_list", "patents.view_company", order=11),
             NavItem(_("Imports"), "import_list", "patents.import_portfolio", order=12),
         )

@@ -47,7 +47,8 @@ def published_seeds_panel(request) -> dict:
             (
                 _("Published seeds"),
                 counts[PublicationState.PUBLISHED],
-                reverse("patent_list", kwargs={"municipality": municipality.slug}),
+                # The SMEs' own catalogue (smes), searched by the engine: one list of seeds for them.
+                reverse("seed_list", kwargs={"municipality": municipality.slug}),
             ),
         ],
     }

@@ -35,6 +35,9 @@ def is_company_staff_of(user, obj) -> bool:
 
 
 rules.add_perm("patents.view_patent", is_coordinator | is_company_staff | is_sme_member)
+# The seed table with its curation filters, in the menu: SME members find seeds in their own catalogue
+# (smes' "Find seeds", searched by the engine) instead of a second list.
+rules.add_perm("patents.view_patent_table", is_coordinator | is_company_staff)
 rules.add_perm("patents.curate_patents", is_coordinator | is_company_staff)
 rules.add_perm("patents.change_patent", is_coordinator | is_company_staff_of)
 # Drawings, prototype photos and data files of a seed: its company's IP staff and coordinators.

@@ -26,9 +26,16 @@ class SmesConfig(AppConfig):
             NavItem(_("Business plans"), "plan_list", "smes.view_plan", order=25),
             NavItem(_("Follow-ups"), "followup_list", "smes.view_followups", order=27),
             NavItem(_("Partners"), "partner_list", "smes.view_partner", order=28),
-            NavItem(_("Find seeds"), "seed_list", "smes.send_interest", order=15),
+            NavItem(_("Find seeds"), "seed_list", "smes.send_interest", order=15, group="patents"),
             NavItem(_("Your interests"), "interest_mine", "smes.view_own_interests", order=16),
             NavItem(_("Interest from SMEs"), "interest_list", "smes.view_interest_inbox", order=29),
+            NavItem(
+                _("SMEs' interest in your seeds"),
+                "interest_company",
+                "smes.view_company_interests",
+                order=13,
+                group="patents",
+            ),
         )
 
 

@@ -229,33 +229,23 @@ def _interest(sme, sme_user) -> None:
     )
 
 
-def _contacts(sme) -> None:
-    """Two people to call at the first sample company (fictional; the 555 numbers and example.jp
-    addresses reach nobody): one shared with companies, one not."""
-    people = [
-        ("多摩 一郎（サンプル）", "代表取締役", "044-555-0101", "", PreferredContact.PHONE, True),
-        (
-            "川崎 花子（サンプル）",
-            "技術部長",
-            "",
-            "hanako@tamagawa.example.jp",
-            PreferredContact.EMAIL,
-            False,
-        ),
-    ]
-    for name, role, phone, email, preferred, consent in people:
-        ContactPerson.objects.get_or_create(
-            municipality=sme.municipality,
-            sme=sme,
-            name=name,
-            defaults={
-                "role": role,
-                "phone": phone,
-                "email": email,
-                "preferred_contact": preferred,
-                "consent_to_share": consent,
-            },
-        )
+def _contacts(smes: list[SME], samples: list[dict]) -> None:
+    """Each demo SME's one or two people to call (fictional; the 555 numbers and example.jp addresses
+    reach nobody), from its sample's `contacts`: usually the first shared with companies, the second not."""
+    for sme, sample in zip(smes, samples, strict=False):
+        for person in sample.get("contacts", []):
+            ContactPerson.objects.get_or_create(
+                municipality=sme.municipality,
+                sme=sme,
+                name=person["name"],
+                defaults={
+                    "role": person["role"],
+                    "phone": person["phone"],
+                    "email": person["email"],
+                    "preferred_contact": PreferredContact(person["preferred_contact"]),
+                    "consent_to_share": person["consent_to_share"],
+                },
+            )
 
 
 @demo_step
@@ -279,4 +269,4 @@ def smes_demo(context) -> None:
             forget_roles(sme_user)
             _plans(smes, sme_user, coordinator)
             _interest(smes[0], sme_user)
-            _contacts(smes[0])
+        _contacts(smes, demo_smes_data(slug))

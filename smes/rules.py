@@ -75,6 +75,8 @@ rules.add_perm("smes.send_interest", is_own_sme)
 rules.add_perm("smes.view_interest_inbox", is_coordinator)
 # An SME member's own list of interests (the page explains when the membership has no SME yet).
 rules.add_perm("smes.view_own_interests", is_sme_member)
+# A large company's staff: the SMEs' interests in its own seeds (the selector keeps to its company).
+rules.add_perm("smes.view_company_interests", is_company_staff)
 # Contact persons: the coordinators and the SME's own members keep them; companies see only those who
 # agreed to be shared (`selectors.contact_persons_visible_to`).
 rules.add_perm("smes.manage_contacts", is_coordinator | is_own_sme)

@@ -6,11 +6,12 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from kawasaki.models import Municipality, User
+from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
+from kawasaki.selectors import membership_in
 from patents.models import Patent, PublicationState
 from patents.selectors import patents_visible_to
 
@@ -109,6 +110,15 @@ def comments_visible_to(*, user: User, version: PlanVersion) -> QuerySet[PlanCom
     return qs
 
 
+def comment_counts_of(*, user: User, plan: BusinessPlan) -> dict[int, int]:
+    """{version id: the number of its comments the user may see} for a plan's versions, in one query,
+    so the plan page can point to an earlier version's comments."""
+    qs = PlanComment.objects.filter(municipality=plan.municipality, version__plan=plan)
+    if not is_coordinator(user, plan.municipality):
+        qs = qs.filter(internal=False)
+    return {row["version_id"]: row["n"] for row in qs.values("version_id").annotate(n=Count("pk"))}
+
+
 def comments_by_section(*, user: User, version: PlanVersion) -> dict[str, list[PlanComment]]:
     grouped: dict[str, list[PlanComment]] = {key: [] for key in PlanSection.values}
     for comment in comments_visible_to(user=user, version=version):
@@ -172,7 +182,10 @@ def seeds_for_browsing(*, user: User, municipality: Municipality, query: str = "
             | Q(company__name_ja__icontains=query)
             | Q(company__name_en__icontains=query)
         )
-    return qs.order_by("-published_at", "-id")
+    # Seeds with a plain summary were written for SMEs: they open the catalogue, before bare
+    # bibliographic records (a foreign portfolio's abstracts), newest first within each.
+    written_for_smes = Case(When(plain_summary="", then=Value(0)), default=Value(1))
+    return qs.order_by(-written_for_smes, "-published_at", "-id")
 
 
 def interests_of_sme(*, user: User, municipality: Municipality) -> QuerySet[SeedInterest]:
@@ -189,6 +202,22 @@ def interest_inbox(*, municipality: Municipality, status: str = "") -> QuerySet[
     """The coordinators' inbox of SME interests, newest first."""
     qs = SeedInterest.objects.filter(municipality=municipality).select_related(
         "sme", "patent", "patent__company", "acknowledged_by"
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def interests_in_company_seeds(
+    *, user: User, municipality: Municipality, status: str = ""
+) -> QuerySet[SeedInterest]:
+    """The SMEs' interests in the seeds of the user's own large company (company staff), newest first;
+    nobody else gets any. The page shows an SME's name only when it shares its profile."""
+    membership = membership_in(user=user, municipality=municipality)
+    if membership is None or membership.role != Role.COMPANY_STAFF or membership.company_id is None:
+        return SeedInterest.objects.none()
+    qs = (
+        SeedInterest.objects.filter(municipality=municipality, patent__company_id=membership.company_id)
+        .select_related("sme", "patent")
+        .order_by("-created_at", "-pk")
     )
     return qs.filter(status=status) if status else qs
 

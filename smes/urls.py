@@ -47,6 +47,7 @@ urlpatterns = [
     path("seeds/<int:pk>/interest/", views.SeedInterestCreateView.as_view(), name="seed_interest"),
     path("interests/", views.InterestInboxView.as_view(), name="interest_list"),
     path("interests/mine/", views.InterestMineView.as_view(), name="interest_mine"),
+    path("interests/our-seeds/", views.InterestCompanyView.as_view(), name="interest_company"),
     path(
         "interests/<int:pk>/acknowledge/",
         views.InterestAcknowledgeView.as_view(),

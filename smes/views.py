@@ -301,9 +301,11 @@ class PlanDetailView(PlanObjectMixin, View):
         versions = list(selectors.versions_of(plan=plan))
         allowed = services.plan_transitions_for(plan=plan, user=request.user)
         comments = selectors.comments_by_section(user=request.user, version=versions[-1]) if versions else {}
+        counts = selectors.comment_counts_of(user=request.user, plan=plan) if versions else {}
         context = {
             "plan": plan,
-            "versions": versions,
+            # Each version with the number of its comments, so an earlier version's are found too.
+            "versions": [(version, counts.get(version.pk, 0)) for version in versions],
             "latest": versions[-1] if versions else None,
             "status_form": PlanStatusForm(allowed=allowed) if allowed else None,
             "can_edit": plan.status in services.EDITABLE_STATUSES
@@ -741,6 +743,10 @@ class SeedDetailView(SeedObjectMixin, View):
             "seed": seed,
             "form": form if can_send else None,
             "sent": sent.first(),
+            # The licence terms it is offered under, explained (the glossary lives with the deals).
+            "can_read_glossary": self.request.user.has_perm(
+                "negotiations.list_negotiations", self.municipality
+            ),
             # The seed is published (seeds_for_browsing), so its drawings, photos and data are shown.
             "attachments": attachments_visible_to(
                 user=self.request.user, municipality=self.municipality
@@ -839,6 +845,32 @@ class InterestMineView(TenantViewMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             has_sme=own_sme_id(self.request.user, self.municipality) is not None, **kwargs
+        )
+
+
+class InterestCompanyView(TenantViewMixin, ListView):
+    """A large company's staff: which SMEs said they are interested in its seeds, and where each
+    interest stands with the coordinators (who arrange the introduction)."""
+
+    permission_required = "smes.view_company_interests"
+    template_name = "smes/interest_company.html"
+    context_object_name = "interests"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", "")
+        return selectors.interests_in_company_seeds(
+            user=self.request.user,
+            municipality=self.municipality,
+            status=status if status in InterestStatus.values else "",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=InterestStatus.choices,
+            status=self.request.GET.get("status", ""),
+            has_company=getattr(self.request.membership, "company_id", None) is not None,
+            **kwargs,
         )
 
 

@@ -1,5 +1,6 @@
 """The profile of an SME as large companies' IP staff see it: only what the SME agreed to share with
-large companies (its business profile), nothing of plans, visits, notes or deals. An SME that did not
+large companies (its business profile) and the contact persons who each agreed to be shared, nothing of plans, visits,
+notes or deals. An SME that did not
 consent, or of another municipality, is a 404."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.views import View
 from kawasaki.views import TenantObjectMixin
 
 from .models import SME
+from .selectors import contact_persons_visible_to
 
 # The fields an SME shares by consenting (consent_to_share): its public business profile.
 SHARED_FIELDS = (
@@ -40,4 +42,8 @@ class SMESharedView(TenantObjectMixin, View):
 
     def get(self, request, *args, **kwargs):
         sme = self.get_object()
-        return render(request, self.template_name, {"sme": sme})
+        # The people this SME agreed to share, one by one (coordinators see here what companies see).
+        contacts = contact_persons_visible_to(
+            user=request.user, municipality=self.municipality, sme=sme
+        ).filter(consent_to_share=True)
+        return render(request, self.template_name, {"sme": sme, "contacts": contacts})

@@ -130,7 +130,12 @@ def test_seed_and_company_pages_show_their_timeline(client_of, city_a, coordinat
     company_page = client.get(
         reverse("company_detail", kwargs={"municipality": city_a.slug, "pk": history["company"].pk})
     )
-    assert {i.kind for i in company_page.context["history"].items} == {"screening", "meetings", "deals"}
+    assert {i.kind for i in company_page.context["history"].items} == {
+        "screening",
+        "interests",
+        "meetings",
+        "deals",
+    }
     assert "多摩川精密 × 川崎電機: 振動センサー" in company_page.content.decode()
 
 
@@ -172,3 +177,28 @@ def test_shortlisted_seeds_link_to_the_shortlist_on_the_sme_and_seed_pages(
         shortlist_remove(entry=history["shortlist_entry"], actor=coordinator_a)
         timeline = timeline_for(subject="sme", user=coordinator_a, municipality=city_a, obj=history["sme"])
     assert "shortlist" not in {item.kind for item in timeline.items}
+
+
+@pytest.mark.django_db
+def test_company_seed_history_counts_what_it_lists(client_of, city_a, history):
+    """The seed's own company sees the interest its panel shows, and no filter for the coordinators'
+    kinds (screening runs, shortlists) that would always say 0."""
+    with scopes_disabled():
+        staff = staff_of(history["company"])
+        history["sme"].consent_to_share = False
+        history["sme"].save(update_fields=["consent_to_share"])
+    response = client_of(staff).get(
+        reverse("patent_detail", kwargs={"municipality": city_a.slug, "pk": history["seed"].pk})
+    )
+    timeline = response.context["history"]
+    listed = {}
+    for item in timeline.items:
+        listed[item.kind] = listed.get(item.kind, 0) + 1
+    assert {kind: n for kind, _label, n in timeline.kinds} == {"interests": 1, "meetings": 1, "deals": 1}
+    assert listed == {"interests": 1, "meetings": 1, "deals": 1}
+    interest = next(item for item in timeline.items if item.kind == "interests")
+    assert "多摩川精密" not in interest.title  # the SME does not share its profile
+    assert interest.url == reverse("interest_company", kwargs={"municipality": city_a.slug})
+    body = response.content.decode()
+    assert 'data-kind="screening"' not in body
+    assert 'data-kind="shortlist"' not in body

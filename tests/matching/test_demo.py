@@ -40,3 +40,37 @@ def test_meetings_demo_has_each_kind_and_runs_twice(monkeypatch):
             Participant.objects.count(),
             OneOnOneRequest.objects.count(),
         ) == counts
+
+
+@pytest.mark.django_db
+def test_demo_has_a_proposal_to_schedule(monkeypatch, client_of):
+    """The coordinator's proposals page is not empty in the demo: one one-on-one from the first SME's
+    shortlisted seed waits to be scheduled, with its schedule link."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    from kawasaki.models import Municipality, User
+    from matching.models import MeetingProposal
+    from tests.conftest import enrol_totp
+
+    autodiscover_modules("demo")
+    order = [config.name for config in apps.get_app_configs()]
+    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
+    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
+    demo.seed_demo()
+    with scopes_disabled():
+        kawasaki = Municipality.objects.get(slug="kawasaki")
+        proposal = MeetingProposal.objects.get(municipality=kawasaki)
+        assert proposal.kind == "one_on_one"
+        assert proposal.smes.count() == 1
+        assert proposal.patents.count() == 1
+        coordinator = User.objects.get(email="coordinator@kawasaki.example.jp")
+        enrol_totp(coordinator)
+    demo.seed_demo()
+    with scopes_disabled():
+        assert MeetingProposal.objects.filter(municipality=kawasaki).count() == 1
+    page = client_of(coordinator).get(reverse("meetingproposal_list", kwargs={"municipality": "kawasaki"}))
+    body = page.content.decode()
+    assert proposal.company.name_ja in body
+    schedule = reverse("proposal_schedule", kwargs={"municipality": "kawasaki", "pk": proposal.pk})
+    assert f'href="{schedule}"' in body

@@ -6,9 +6,9 @@ import re
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from kawasaki import demo
 from kawasaki.models import Municipality
@@ -329,3 +329,27 @@ def test_council_funnel_reads_true_in_every_year(seeded):
             if row["state"] != State.LAUNCHED:
                 assert row["median_days"] is not None, (municipality.slug, row)
                 assert row["median_days"] >= 3, (municipality.slug, row)
+
+
+@pytest.mark.django_db
+def test_demo_tasks_sit_on_the_deal_they_are_about_and_a_draft_waits_on_the_company(seeded):
+    """The evaluation's hearing on the deal in evaluation, the draft's points on the deal in terms, and
+    that deal's latest draft licence (the SME's counter-proposal) waits on the company's review."""
+    from kawasaki.models import User
+    from negotiations.selectors import deals_waiting_on
+
+    kawasaki = seeded["kawasaki"]
+    tasks = dict(
+        Task.objects.filter(municipality=kawasaki, negotiation__isnull=False).values_list(
+            "title", "negotiation__state"
+        )
+    )
+    assert tasks["評価結果をヒアリング"] == State.EVALUATION
+    assert tasks["契約書案の論点を整理"] == State.TERMS
+    company_user = User.objects.get(email="ip@bigcorp.example.com")
+    with scope(municipality=kawasaki), translation.override("en"):
+        waiting = deals_waiting_on(user=company_user, municipality=kawasaki)
+    assert [(w.deal.state, str(w.reason)) for w in waiting] == [
+        (State.TERMS, "Review the draft licence (version 2)")
+    ]
+    assert waiting[0].when.date() < timezone.localdate()

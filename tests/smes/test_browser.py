@@ -107,11 +107,11 @@ def test_coordinator_reads_the_interest_inbox(live_server, page):
     with override_settings(KAWASAKI_REQUIRE_MFA=False):
         sign_in(page, live_server, "coord@example.jp")
         page.locator("nav.site-nav li[data-group=smes] summary").click()
-        page.get_by_role("link", name="企業からの関心").click()
+        page.get_by_role("link", name="中小企業からの関心").click()
         rows = page.locator("tbody tr")
         assert rows.count() == 1
         assert "試作したい" in rows.first.inner_text()
-        page.get_by_label("企業への回答").fill("来週お電話します。")
+        page.get_by_label("中小企業への回答").fill("来週お電話します。")
         page.get_by_role("button", name="対応を始めて回答する").click()
         assert page.locator(".message--success").inner_text().startswith("関心表明に回答しました。")
         assert page.locator("tbody tr .status").inner_text() == "回答済み"

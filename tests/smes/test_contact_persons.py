@@ -145,3 +145,21 @@ def test_sme_member_keeps_their_own_contacts_only(client_of, city_a, sme_a, sme_
     page = client.get(_url("sme_detail", city_a, pk=sme_a.pk)).content.decode()
     assert "山田 太郎" in page
     assert "他社の人" not in page
+
+
+@pytest.mark.django_db
+def test_shared_profile_shows_the_persons_who_agreed_to_be_shared(client_of, city_a, sme_a, coordinator_a):
+    with scopes_disabled():
+        sme_a.consent_to_share = True
+        sme_a.save(update_fields=["consent_to_share"])
+        _person(sme_a, "共有 太郎", phone="044-555-0001", consent_to_share=True)
+        _person(sme_a, "非共有 花子", phone="044-555-0002", consent_to_share=False)
+        staff = staff_of(make_company(city_a, "川崎電機"))
+    url = _url("sme_shared", city_a, pk=sme_a.pk)
+    for reader in (staff, coordinator_a):  # the coordinator sees here what a company sees
+        body = client_of(reader).get(url).content.decode()
+        assert 'data-testid="shared-contacts"' in body
+        assert "共有 太郎" in body
+        assert 'href="tel:044-555-0001"' in body
+        assert "非共有 花子" not in body
+        assert "044-555-0002" not in body

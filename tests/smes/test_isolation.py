@@ -30,7 +30,7 @@ def text_of(response) -> str:
 
 
 def test_the_probe_covers_the_smes_app():
-    assert len(SMES_ROUTES) == 35
+    assert len(SMES_ROUTES) == 36
 
 
 def test_b_never_sees_a_smes_data(client_of, api_client_of, city_a, city_b):

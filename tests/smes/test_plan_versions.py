@@ -123,3 +123,38 @@ def test_unpublished_seed_refused_on_the_form(client_of, city_a, sme_a, sme_memb
         )
     assert response.status_code == 400
     assert response.context["form"].errors["seed"]
+
+
+def test_plan_page_points_to_an_earlier_versions_comments(
+    client_of, city_a, submitted_plan, sme_member_a, coordinator_a
+):
+    """Feedback on version 1, then version 2 submitted: the plan page still says where the comments are
+    (the SME's dashboard quotes them), and an internal comment is counted for coordinators only."""
+    with scope(municipality=city_a):
+        first = submitted_plan.versions.get(number=1)
+        services.plan_comment_add(
+            version=first,
+            actor=coordinator_a,
+            section=PlanSection.CUSTOMERS_MARKET,
+            body="実証先の業種を具体的に",
+        )
+        services.plan_comment_add(
+            version=first, actor=coordinator_a, section=PlanSection.RISKS, body="社内メモ", internal=True
+        )
+        submitted_plan.refresh_from_db()
+        services.business_plan_set_status(
+            plan=submitted_plan, new_status=PlanStatus.FEEDBACK_GIVEN, actor=coordinator_a
+        )
+        services.business_plan_new_version(plan=submitted_plan, actor=sme_member_a)
+        submitted_plan.refresh_from_db()
+        services.business_plan_set_status(
+            plan=submitted_plan, new_status=PlanStatus.REVISED, actor=sme_member_a
+        )
+    version_1 = url("planversion_detail", city_a, pk=submitted_plan.pk, number=1)
+    page = client_of(sme_member_a).get(url("plan_detail", city_a, pk=submitted_plan.pk)).content.decode()
+    assert page.count('data-testid="version-comments"') == 1
+    assert f'<a href="{version_1}" data-testid="version-comments">コーディネーターのコメント 1件</a>' in page
+    staff_page = (
+        client_of(coordinator_a).get(url("plan_detail", city_a, pk=submitted_plan.pk)).content.decode()
+    )
+    assert "コーディネーターのコメント 2件" in staff_page

@@ -126,3 +126,19 @@ def test_coordinator_columns_only_for_coordinators(client_of, city_a, demo_like_
     number = demo_like_seeds["label"].number
     assert number in coordinator_body
     assert number not in sme_body
+
+
+def test_sme_member_has_one_seed_list_in_menu_and_dashboard(client_of, city_a, sme_member_a, coordinator_a):
+    """The SME reaches the engine-searched catalogue from the menu and the dashboard, never the seed table
+    with the coordinators' curation filters as a second list."""
+    catalogue = url(city_a)
+    table = reverse("patent_list", kwargs={"municipality": city_a.slug})
+    body = client_of(sme_member_a).get(reverse("dashboard", kwargs={"municipality": city_a.slug}))
+    html = body.content.decode()
+    assert f'href="{catalogue}"' in html
+    assert f'href="{table}"' not in html
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'data-group="patents"' in nav
+    assert "シーズを探す" in nav
+    coordinator_nav = client_of(coordinator_a).get(reverse("dashboard", kwargs={"municipality": city_a.slug}))
+    assert f'href="{table}"' in coordinator_nav.content.decode()

@@ -140,3 +140,17 @@ def test_seed_page_shows_the_published_seeds_attachments(client_of, city_a, sme_
     assert client.get(file_url).status_code == 200
     hidden_url = url("patent_attachment", city_a, pk=draft.pk, attachment_pk=hidden.pk)
     assert client.get(hidden_url).status_code == 404
+
+
+def test_seed_page_shows_fit_in_words_and_explains_the_licence_terms(
+    client_of, city_a, seeds_a, sme_member_a
+):
+    published, _draft, _withdrawn = seeds_a
+    with scopes_disabled():
+        published.offer_non_exclusive = True
+        published.save(update_fields=["offer_non_exclusive"])
+    body = client_of(sme_member_a).get(url("seed_detail", city_a, pk=published.pk)).content.decode()
+    assert "12点中" not in body
+    assert "中小企業との相性" in body
+    assert "通常実施権" in body
+    assert f'href="{url("licence_glossary", city_a)}"' in body

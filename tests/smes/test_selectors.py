@@ -305,3 +305,29 @@ def test_partners_and_referrals_of_a_municipality(city_a, city_b, sme_a):
             ("川崎精工株式会社", "かわさき試験所"),
             ("川崎精工株式会社", "かわさき試験所"),
         ]
+
+
+def test_seeds_written_for_smes_open_the_catalogue(city_a, people):
+    """A seed with a plain summary comes before a newer bare record (e.g. an English abstract)."""
+    now = timezone.now()
+    with scopes_disabled():
+        company = people["company"]
+        PatentFactory(
+            company=company,
+            number="EN1",
+            title="Gated Chopper Integrator",
+            plain_summary="",
+            publication_state="published",
+            published_at=now,
+        )
+        PatentFactory(
+            company=company,
+            number="JA1",
+            title="食品の鮮度を色で知らせるラベル",
+            plain_summary="肉や魚の傷み具合を色で見分けられます。",
+            publication_state="published",
+            published_at=now - dt.timedelta(days=30),
+        )
+    with scope(municipality=city_a):
+        numbers = [p.number for p in seeds_for_browsing(user=people["sme_member"], municipality=city_a)]
+    assert numbers == ["JA1", "EN1"]

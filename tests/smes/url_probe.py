@@ -119,6 +119,7 @@ ROLE_MATRIX = {
     "seed_interest": frozenset({Role.SME_MEMBER}),
     "interest_list": STAFF,
     "interest_mine": frozenset({Role.SME_MEMBER}),
+    "interest_company": frozenset({Role.COMPANY_STAFF}),
     "interest_acknowledge": STAFF,
     "contactperson_create": STAFF_AND_SME,
     "contactperson_edit": STAFF_AND_SME,

@@ -1,0 +1,66 @@
+"""The smes app's demo: every demo SME of each city has one or two people to call, fictional and
+unreachable (（サンプル） names, 555 numbers, example.jp addresses), shown on its page to the coordinator."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
+from django_scopes import scopes_disabled
+
+from kawasaki import demo
+from kawasaki.models import Municipality, User
+from smes.models import SME, ContactPerson
+from tests.conftest import enrol_totp
+
+PHONE = re.compile(r"^0\d{2}-555-\d{4}$")
+
+
+@pytest.fixture
+def seeded(db, monkeypatch):
+    autodiscover_modules("demo")
+    order = [config.name for config in apps.get_app_configs()]
+    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
+    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
+    demo.seed_demo()
+    with scopes_disabled():
+        yield {m.slug: m for m in Municipality.objects.all()}
+
+
+@pytest.mark.django_db
+def test_every_demo_sme_has_fictional_contacts(seeded):
+    for slug in ("kawasaki", "sagamihara"):
+        smes = SME.objects.filter(municipality=seeded[slug])
+        assert smes.count() >= 8
+        for sme in smes:
+            people = list(ContactPerson.objects.filter(sme=sme))
+            assert 1 <= len(people) <= 2, sme.name_ja
+            for person in people:
+                assert person.name.endswith("（サンプル）"), person.name
+                assert person.role
+                assert person.phone or person.email, person.name
+                assert not person.phone or PHONE.match(person.phone), person.phone
+                assert not person.email or person.email.endswith(".example.jp"), person.email
+    # A second run adds nobody.
+    before = ContactPerson.objects.count()
+    demo.seed_demo()
+    assert ContactPerson.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_coordinator_sees_a_demo_smes_contacts_on_its_page(seeded, client_of):
+    kawasaki = seeded["kawasaki"]
+    sme = SME.objects.get(municipality=kawasaki, name_ja="株式会社臨海プラント工業（サンプル）")
+    coordinator = User.objects.get(email="coordinator@kawasaki.example.jp")
+    enrol_totp(coordinator)  # the test settings require a second factor of staff; the demo does not
+    body = (
+        client_of(coordinator)
+        .get(reverse("sme_detail", kwargs={"municipality": kawasaki.slug, "pk": sme.pk}))
+        .content.decode()
+    )
+    assert "臨海 大輔（サンプル）" in body
+    assert "044-555-0110" in body
+    assert "sayaka@rinkai-plant.example.jp" in body
