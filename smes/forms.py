@@ -226,6 +226,12 @@ class SeedInterestForm(forms.Form):
         help_text=_(
             "What would you make with this seed? The coordinators arrange a meeting with the company."
         ),
+        error_messages={
+            "required": _(
+                "Write a line about what you would make with this seed: the coordinators pass it on to the "
+                "company when they arrange the meeting."
+            )
+        },
     )
 
 

@@ -97,7 +97,9 @@ def test_interest_form_bad_input_is_translated(client_of, city_a, sme_member_a, 
         response = client.post(url("seed_interest", city_a, pk=published.pk), {"message": ""})
     assert response.status_code == 400
     assert {k: list(v) for k, v in response.context["form"].errors.items()} == {
-        "message": ["この項目は必須です。"]
+        "message": [
+            "このシーズで何を作りたいかを一言書いてください。面談を調整するとき、コーディネーターが大企業に伝えます。"
+        ]
     }
     client.post(url("seed_interest", city_a, pk=published.pk), {"message": "一度目"})
     with assert_db_unchanged():
