@@ -132,7 +132,7 @@ class ScheduleView(ServiceFormMixin, TenantObjectMixin, View):
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(source=self.get_object(), **kwargs)
+        return super().get_context_data(source=self.get_object(), kind=self.kwargs["kind"], **kwargs)
 
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)

@@ -170,6 +170,11 @@ def test_a_meeting_from_a_proposal_names_sme_company_and_seed(
     assert url("proposal_schedule", pk=proposal.pk) in listing
     form = client.get(url("proposal_schedule", pk=proposal.pk)).content.decode()
     assert "多摩川精密 × 川崎電機: 振動センサー" in form
+    # The page says whom the meeting brings together and leads back to the proposals.
+    summary = form.split('data-testid="proposal-summary"')[1].split("</dl>")[0]
+    assert "多摩川精密" in summary
+    assert "川崎電機" in summary
+    assert f'href="{url("meetingproposal_list")}"' in form
     response = client.post(
         url("proposal_schedule", pk=proposal.pk),
         {"title": "", "starts_at": "2027-01-12T10:00", "ends_at": "2027-01-12T11:00", "venue": "会議室"},
