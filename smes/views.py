@@ -236,7 +236,11 @@ class PlanListView(FilterSetMixin, TenantViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            statuses=PlanStatus.choices, status=self.request.GET.get("status", ""), **kwargs
+            statuses=PlanStatus.choices,
+            status=self.request.GET.get("status", ""),
+            # An SME's own members see only their plans: no column repeating their own name.
+            show_sme=own_sme_id(self.request.user, self.municipality) is None,
+            **kwargs,
         )
 
 

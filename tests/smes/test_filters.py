@@ -128,3 +128,13 @@ def test_partner_page_filters_by_text_and_kind(client_of, city_a, city_b, coordi
     response = page(client, "partner_list", city_a, {"kind": "bakery"})
     assert {p.pk for p in response.context["partners"]} == {lab.pk, design.pk}
     assert list(response.context["filter_form"].errors) == ["kind"]
+
+
+def test_plan_list_names_the_sme_only_for_coordinators(client_of, city_a, sme_member_a, coordinator_a, plans):
+    own_page = page(client_of(sme_member_a), "plan_list", city_a, {}).content.decode()
+    coordinator_page = page(client_of(coordinator_a), "plan_list", city_a, {}).content.decode()
+    header = '<th scope="col">中小企業</th>'
+    assert header not in own_page  # the SME's members see only their own plans
+    assert "自社の計画" in own_page
+    assert header in coordinator_page
+    assert plans[2].sme.name_ja in coordinator_page
