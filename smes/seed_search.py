@@ -68,10 +68,16 @@ def seed_needs(patent: Patent) -> list[str]:
         needs.append(str(_("some development effort or equipment")))
     if patent.fit_low_effort_note:
         needs.append(patent.fit_low_effort_note)
-    if patent.fit_prototype == FitAnswer.YES:
-        needs.append(str(_("a prototype or test data exists to start from")))
     if patent.fit_adds_value == FitAnswer.YES:
         needs.append(str(_("a product of your own it can be added to")))
-    if patent.fit_not_large_business == FitAnswer.YES:
-        needs.append(str(_("suits a small business")))
     return needs
+
+
+def seed_advantages(patent: Patent) -> list[str]:
+    """What makes the seed easy to take up (not asked of the SME, so not among its needs)."""
+    advantages: list[str] = []
+    if patent.fit_prototype == FitAnswer.YES:
+        advantages.append(str(_("a prototype or test data exists to start from")))
+    if patent.fit_not_large_business == FitAnswer.YES:
+        advantages.append(str(_("suits a small business")))
+    return advantages

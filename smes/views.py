@@ -706,7 +706,7 @@ class SeedListView(TenantViewMixin, ListView):
         return self.base_queryset()
 
     def get_context_data(self, **kwargs):
-        from .seed_search import seed_needs
+        from .seed_search import seed_advantages, seed_needs
 
         sent = set(
             selectors.interests_of_sme(user=self.request.user, municipality=self.municipality).values_list(
@@ -723,7 +723,13 @@ class SeedListView(TenantViewMixin, ListView):
         )
         bands = {hit.patent.pk: hit for hit in self.result.hits} if self.result else {}
         context["rows"] = [
-            {"seed": seed, "hit": bands.get(seed.pk), "needs": seed_needs(seed)} for seed in context["seeds"]
+            {
+                "seed": seed,
+                "hit": bands.get(seed.pk),
+                "needs": seed_needs(seed),
+                "advantages": seed_advantages(seed),
+            }
+            for seed in context["seeds"]
         ]
         return context
 

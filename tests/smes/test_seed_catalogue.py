@@ -103,6 +103,23 @@ def test_band_and_needs_in_words(client, city_a, demo_like_seeds, owner):
     assert 'data-testid="suggestions"' not in body
 
 
+def test_what_makes_a_seed_easy_is_not_listed_as_a_need(client, city_a, demo_like_seeds, owner):
+    seed = demo_like_seeds["door"]
+    with scopes_disabled():
+        type(seed).objects.filter(pk=seed.pk).update(
+            fit_prototype="yes", fit_not_large_business="yes", fit_adds_value="yes"
+        )
+    client.force_login(owner)
+    body = client.get(url(city_a), {"q": "重い扉"}).content.decode()
+    card = body.split("軽い力で開閉できる重量扉のアシスト機構")[1].split("</li>")[0]
+    needs = card.split('data-testid="needs">')[1].split("</p>")[0]
+    advantages = card.split('data-testid="advantages">')[1].split("</p>")[0]
+    assert "自社製品" in needs or "product of your own" in needs
+    assert "試作品" not in needs
+    assert "試作品" in advantages or "prototype" in advantages
+    assert "小規模" in advantages or "small business" in advantages
+
+
 def test_nothing_found_offers_suggestions(client, city_a, demo_like_seeds, owner):
     client.force_login(owner)
     response = client.get(url(city_a), {"q": "宇宙エレベーターのケーブル"})
