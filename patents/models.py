@@ -304,6 +304,11 @@ class Patent(models.Model):
         return sum(weights.get(getattr(self, name), 0) for name in FIT_FIELDS)
 
     @property
+    def fit_met_count(self) -> int:
+        """How many of the six criteria the seed meets outright ("yes"), as lists say it in words."""
+        return sum(1 for name in FIT_FIELDS if getattr(self, name) == FitAnswer.YES)
+
+    @property
     def offers(self) -> list[str]:
         labels = []
         if self.offer_non_exclusive:

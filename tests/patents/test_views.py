@@ -125,6 +125,9 @@ def test_list_filters_by_fit_and_ipc(client_of, city_a, coordinator_a, company_a
     )
     text = body.content.decode()
     assert ("Matching seed" in text, "Other seed" in text) == (True, False)
+    # The fit column says it in words, as the screening pages do (not a score out of 12).
+    fit = text.split('data-testid="fit">')[1].split("</td>")[0].strip()
+    assert fit == "6 項目中 1 項目に該当"
 
 
 def test_list_query_count_does_not_grow_with_rows(
