@@ -1,6 +1,8 @@
 """Panels that other apps add to an object's page: the core and the lower apps import no higher one.
 
-A seed's page (patents) shows the SMEs that fit it (matching) and the SMEs interested in it (smes).
+A seed's page (patents) shows the SMEs that fit it (matching) and the SMEs interested in it (smes);
+an SME's shared profile (smes, as companies see it) shows the reader's company's deals with it
+(negotiations).
 An app registers a panel for a subject in its `AppConfig.ready()` (through the module it imports there):
 
     @kawasaki.detail_panels.register_panel("seed", key="fits", order=10)
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
-SUBJECTS = ("seed",)
+SUBJECTS = ("seed", "shared_sme")
 
 
 @dataclass(frozen=True)

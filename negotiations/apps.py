@@ -15,6 +15,7 @@ class NegotiationsConfig(AppConfig):
         from . import (  # noqa: F401 - register the panels, timeline sources and lookups
             dashboard,
             lookups,
+            sme_panels,
             timeline,
         )
         from .services import deals

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views import View
 
+from kawasaki.detail_panels import panels_for
 from kawasaki.views import TenantObjectMixin
 
 from .models import SME
@@ -46,4 +47,12 @@ class SMESharedView(TenantObjectMixin, View):
         contacts = contact_persons_visible_to(
             user=request.user, municipality=self.municipality, sme=sme
         ).filter(consent_to_share=True)
-        return render(request, self.template_name, {"sme": sme, "contacts": contacts})
+        return render(
+            request,
+            self.template_name,
+            {
+                "sme": sme,
+                "contacts": contacts,
+                "detail_panels": panels_for("shared_sme", request=request, obj=sme),
+            },
+        )
