@@ -164,9 +164,18 @@ class NegotiationListView(FilterSetMixin, TenantViewMixin, ListView):
         return selectors.negotiations_visible_to(user=self.request.user, municipality=self.municipality)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        # A company's or SME's own deals that wait on it (a document to review, a task): marked in the
+        # list as on the dashboard. Two queries; none for coordinators.
+        waiting: dict[int, list[str]] = {}
+        for item in selectors.deals_waiting_on(user=self.request.user, municipality=self.municipality):
+            waiting.setdefault(item.deal.pk, []).append(str(item.reason))
+        context = super().get_context_data(
             is_coordinator=is_coordinator(self.request.user, self.municipality), **kwargs
         )
+        context["negotiations"] = list(context["negotiations"])
+        for deal in context["negotiations"]:
+            deal.waiting_reasons = waiting.get(deal.pk, [])
+        return context
 
 
 class NegotiationCreateView(ServiceFormMixin, TenantViewMixin, View):

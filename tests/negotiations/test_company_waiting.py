@@ -89,3 +89,13 @@ def test_company_dashboard_lists_them_with_links(client_of, city_a, deals):
     assert "ライセンス契約書案(第 2 版)を確認する" in body
     other = reverse("negotiation_detail", kwargs={"municipality": "city-a", "pk": deals["other"].pk})
     assert other not in body
+
+
+def test_company_deal_list_marks_the_deals_waiting_on_it(client_of, city_a, deals):
+    response = client_of(deals["staff"]).get(reverse("negotiation_list", kwargs={"municipality": "city-a"}))
+    rows = {deal.pk: deal.waiting_reasons for deal in response.context["negotiations"]}
+    assert set(rows) == {deals["draft"].pk, deals["answered"].pk, deals["nda"].pk}  # never the other's
+    assert rows[deals["answered"].pk] == []
+    assert len(rows[deals["draft"].pk]) == 1
+    assert len(rows[deals["nda"].pk]) == 2  # the NDA to review and the staff member's task
+    assert response.content.decode().count('data-testid="waiting-on-you"') == 3
