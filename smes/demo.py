@@ -27,6 +27,7 @@ from .models import (
     BusinessPlan,
     ContactPerson,
     Partner,
+    PlanComment,
     PlanStatus,
     PlanVersion,
     PreferredContact,
@@ -155,7 +156,25 @@ def _referrals(smes, partners, coordinator, today) -> None:
             )
 
 
-def _plan(sme, title, author, coordinator, moves: list[str], *, revise: dict | None = None) -> BusinessPlan:
+# The coordinator's comments on a plan's first submitted version: (section, text, internal).
+DEFAULT_COMMENTS = [
+    ("budget", "補助金が不採択だった場合の資金計画も書いてください。", False),
+    ("customers_market", "実証先の3社の業種を具体的に。", False),
+    ("risks", "社長は資金面に不安あり。次回訪問で融資の相談に乗ること。", True),
+]
+
+
+def _plan(
+    sme,
+    title,
+    author,
+    coordinator,
+    moves: list[str],
+    *,
+    revise: dict | None = None,
+    started_days_ago: int = 30,
+    comments: list[tuple[str, str, bool]] | None = None,
+) -> BusinessPlan:
     plan = BusinessPlan.objects.filter(sme=sme, title=title).first()
     if plan is not None:
         return plan
@@ -170,33 +189,47 @@ def _plan(sme, title, author, coordinator, moves: list[str], *, revise: dict | N
         plan = services.business_plan_set_status(plan=plan, new_status=status, actor=actor)
         if status == PlanStatus.FEEDBACK_GIVEN:
             version = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
-            services.plan_comment_add(
-                version=version,
-                actor=coordinator,
-                section="budget",
-                body="補助金が不採択だった場合の資金計画も書いてください。",
-            )
-            services.plan_comment_add(
-                version=version,
-                actor=coordinator,
-                section="customers_market",
-                body="実証先の3社の業種を具体的に。",
-            )
-            services.plan_comment_add(
-                version=version,
-                actor=coordinator,
-                section="risks",
-                body="社長は資金面に不安あり。次回訪問で融資の相談に乗ること。",
-                internal=True,
-            )
+            for section, body, internal in comments or DEFAULT_COMMENTS:
+                services.plan_comment_add(
+                    version=version, actor=coordinator, section=section, body=body, internal=internal
+                )
+    _date_plan(plan, started_days_ago)
     return plan
+
+
+def _date_plan(plan: BusinessPlan, started_days_ago: int) -> None:
+    """Date a demo plan along the story instead of the minute the demo ran: begun `started_days_ago`
+    days ago, each version submitted two weeks after the one before, comments four days after their
+    version."""
+    start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) - dt.timedelta(
+        days=started_days_ago
+    )
+    last = start
+    for version in PlanVersion.objects.filter(plan=plan).order_by("number"):
+        submitted = start + dt.timedelta(days=14 * version.number)
+        PlanVersion.objects.filter(pk=version.pk).update(submitted_at=submitted)
+        PlanComment.objects.filter(version=version).update(created_at=submitted + dt.timedelta(days=4))
+        last = max(last, submitted + dt.timedelta(days=4))
+    BusinessPlan.objects.filter(pk=plan.pk).update(created_at=start, updated_at=min(last, timezone.now()))
 
 
 def _plans(smes, sme_user, coordinator) -> None:
     own = smes[0]
     revised = _load("business_plan.json")["revision"]
-    _plan(own, "小型振動センサーの製品化", sme_user, coordinator, [])
-    _plan(own, "設備監視サービスの事業化", sme_user, coordinator, ["submitted", "feedback_given"])
+    _plan(own, "小型振動センサーの製品化", sme_user, coordinator, [], started_days_ago=12)
+    _plan(
+        own,
+        "設備監視サービスの事業化",
+        sme_user,
+        coordinator,
+        ["submitted", "feedback_given"],
+        started_days_ago=45,
+        comments=[
+            ("customers_market", "月額料金の根拠（点検1回あたりの人件費との比較）を加えてください。", False),
+            ("development", "実証期間が3か月では短いので、半年で計画し直すことを勧めます。", False),
+            ("risks", "通信費の負担をどちらが持つか、大企業側との条件交渉で確認が必要。", True),
+        ],
+    )
     _plan(
         own,
         "振動センサーを使った保守点検サービス",
@@ -204,8 +237,9 @@ def _plans(smes, sme_user, coordinator) -> None:
         coordinator,
         ["submitted", "feedback_given", "revised"],
         revise=revised,
+        started_days_ago=150,
     )
-    _plan(smes[1], "省電力IoTゲートウェイ", coordinator, coordinator, ["submitted"])
+    _plan(smes[1], "省電力IoTゲートウェイ", coordinator, coordinator, ["submitted"], started_days_ago=30)
     _plan(
         smes[3],
         "抗菌樹脂の介護用品",
@@ -213,8 +247,20 @@ def _plans(smes, sme_user, coordinator) -> None:
         coordinator,
         ["submitted", "feedback_given", "revised", "accepted"],
         revise=revised,
+        started_days_ago=240,
+        comments=[
+            ("customers_market", "介護施設向けと家庭向けで価格帯を分けて書いてください。", False),
+            ("budget", "金型費の見積りを2社から取ってください。", False),
+        ],
     )
-    _plan(smes[4], "外観検査パッケージ", coordinator, coordinator, ["submitted", "accepted"])
+    _plan(
+        smes[4],
+        "外観検査パッケージ",
+        coordinator,
+        coordinator,
+        ["submitted", "accepted"],
+        started_days_ago=90,
+    )
 
 
 def _interest(sme, sme_user) -> None:

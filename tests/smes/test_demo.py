@@ -64,3 +64,30 @@ def test_coordinator_sees_a_demo_smes_contacts_on_its_page(seeded, client_of):
     assert "臨海 大輔（サンプル）" in body
     assert "044-555-0110" in body
     assert "sayaka@rinkai-plant.example.jp" in body
+
+
+@pytest.mark.django_db
+def test_demo_plans_are_dated_along_the_story(seeded):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from smes.models import BusinessPlan, PlanComment, PlanVersion
+
+    now = timezone.now()
+    plans = list(BusinessPlan.objects.filter(municipality=seeded["kawasaki"]))
+    assert len(plans) >= 6
+    starts = sorted(plan.created_at for plan in plans)
+    assert now - starts[0] > dt.timedelta(days=180)  # the oldest began months ago, not when the demo ran
+    assert len({start.date() for start in starts}) == len(starts)
+    for version in PlanVersion.objects.filter(plan__in=plans):
+        assert version.plan.created_at < version.submitted_at <= now
+        for comment in PlanComment.objects.filter(version=version):
+            assert version.submitted_at < comment.created_at <= now
+    # Each plan with feedback has its own comments, not one text for all.
+    texts = {}
+    for comment in PlanComment.objects.filter(version__plan__in=plans, internal=False):
+        texts.setdefault(comment.version.plan_id, set()).add(comment.body)
+    bodies = [frozenset(t) for t in texts.values()]
+    assert len(bodies) >= 3
+    assert len(set(bodies)) >= 3
