@@ -73,7 +73,9 @@ def test_sme_member_browses_seeds_and_sends_interest(live_server, page):
 
     # An empty message is refused in Japanese; a real one is sent.
     page.get_by_role("button", name="コーディネーターに送る").click()
-    assert page.locator(".field .error").all_inner_texts() == ["この項目は必須です。"]
+    assert page.locator(".field .error").all_inner_texts() == [
+        "このシーズで何を作りたいかを一言書いてください。面談を調整するとき、コーディネーターが大企業に伝えます。"
+    ]
     # The refused form is answered with 400, which Chromium reports; nothing else may be logged.
     assert page.console_errors == [
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"
