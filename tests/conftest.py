@@ -209,3 +209,24 @@ def pytest_sessionfinish(session, exitstatus):
     from tests.browser.conftest import close_shared_browser
 
     close_shared_browser()
+
+
+@pytest.fixture
+def seeded(db, monkeypatch):
+    """The demo, seeded as `manage.py seed_demo` does; answers the municipalities by slug."""
+    from django.apps import apps
+    from django.utils.module_loading import autodiscover_modules
+    from django_scopes import scopes_disabled
+
+    from kawasaki import demo
+    from kawasaki.models import Municipality
+
+    autodiscover_modules("demo")
+    # In app order, as `manage.py seed_demo` runs them: another test module importing one app's demo
+    # at collection would put its step ahead of the apps it builds on.
+    order = [config.name for config in apps.get_app_configs()]
+    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
+    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
+    demo.seed_demo()
+    with scopes_disabled():
+        yield {m.slug: m for m in Municipality.objects.all()}

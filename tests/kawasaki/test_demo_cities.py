@@ -4,25 +4,9 @@ name looks like a leak to a coordinator working in both), and each city has its 
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
-from django.utils.module_loading import autodiscover_modules
-from django_scopes import scopes_disabled
 
-from kawasaki import demo
-from kawasaki.models import Municipality
 from patents.models import LargeCompany
 from smes.models import SME, Partner
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    autodiscover_modules("demo")
-    order = [config.name for config in apps.get_app_configs()]
-    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
-    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
-    demo.seed_demo()
-    with scopes_disabled():
-        yield {m.slug: m for m in Municipality.objects.all()}
 
 
 @pytest.mark.django_db

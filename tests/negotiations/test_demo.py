@@ -5,13 +5,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django_scopes import scope, scopes_disabled
 
 from kawasaki import demo
-from kawasaki.models import Municipality
 from matching.models import Decision, Meeting, MeetingStatus, Participant, ScreeningCandidate, ShortlistEntry
 from negotiations.models import (
     EntryCode,
@@ -41,19 +39,6 @@ def _counts():
         SME.objects.count(),
         Partner.objects.count(),
     )
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    autodiscover_modules("demo")
-    # In app order, as `manage.py seed_demo` runs them: another test module importing one app's demo
-    # at collection would put its step ahead of the apps it builds on.
-    order = [config.name for config in apps.get_app_configs()]
-    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
-    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
-    demo.seed_demo()
-    with scopes_disabled():
-        yield {m.slug: m for m in Municipality.objects.all()}
 
 
 @pytest.mark.django_db

@@ -6,28 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
-from django.utils.module_loading import autodiscover_modules
-from django_scopes import scopes_disabled
 
 from kawasaki import demo
-from kawasaki.models import Municipality, User
+from kawasaki.models import User
 from smes.models import SME, ContactPerson
 from tests.conftest import enrol_totp
 
 PHONE = re.compile(r"^0\d{2}-555-\d{4}$")
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    autodiscover_modules("demo")
-    order = [config.name for config in apps.get_app_configs()]
-    steps = sorted(demo.DEMO_STEPS, key=lambda step: order.index(step.__module__.split(".")[0]))
-    monkeypatch.setattr(demo, "DEMO_STEPS", steps)
-    demo.seed_demo()
-    with scopes_disabled():
-        yield {m.slug: m for m in Municipality.objects.all()}
 
 
 @pytest.mark.django_db
