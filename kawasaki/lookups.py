@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -117,13 +119,33 @@ class SearchSelect(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         chosen = {str(v) for v in value if v not in (None, "")}
-        groups = super().optgroups(name, value, attrs)
+        if isinstance(self.choices, ModelChoiceIterator):
+            # Read only the chosen rows: iterating the field's queryset would build an option for
+            # every SME of the city (500 of them: 30 ms a page) only to throw them away.
+            saved, self.choices = self.choices, self._chosen_choices(self.choices.field, chosen)
+            try:
+                groups = super().optgroups(name, value, attrs)
+            finally:
+                self.choices = saved
+        else:
+            groups = super().optgroups(name, value, attrs)
         kept = []
         for group_name, options, index in groups:
             options = [o for o in options if str(o["value"]) in chosen or o["value"] in ("", None)]
             if options:
                 kept.append((group_name, options, index))
         return kept
+
+    @staticmethod
+    def _chosen_choices(field, chosen: set[str]) -> list[tuple]:
+        choices: list[tuple] = [("", field.empty_label)] if field.empty_label is not None else []
+        if not chosen:
+            return choices
+        try:
+            rows = list(field.queryset.filter(**{f"{field.to_field_name or 'pk'}__in": chosen}))
+        except (ValueError, TypeError, ValidationError):  # a value that is no key: nothing to show
+            return choices
+        return choices + [(field.prepare_value(row), field.label_from_instance(row)) for row in rows]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kawasaki.api.base import TenantAPIMixin
@@ -206,7 +207,13 @@ class PatentListAPIView(PatentAPIMixin, generics.ListAPIView):
     ordering_fields = ["number", "title", "filing_date", "expiry_date", "updated_at"]
 
     def get_queryset(self):
-        return super().get_queryset().order_by("company__name_ja", "number")
+        return super().get_queryset().order_by("company__name_ja", "company_id", "number")
+
+    def paginate_queryset(self, queryset):
+        # Without ?ordering= the list's own order, read a page at a time (no sort of every row).
+        if not self.request.query_params.get(api_settings.ORDERING_PARAM):
+            queryset = selectors.SeedsInListOrder(queryset, municipality=self.municipality)
+        return super().paginate_queryset(queryset)
 
 
 class PatentDetailAPIView(PatentAPIMixin, generics.RetrieveAPIView):

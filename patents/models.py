@@ -246,11 +246,18 @@ class Patent(models.Model):
     class Meta:
         verbose_name = _("patent")
         verbose_name_plural = _("patents")
-        ordering = ["company__name_ja", "number"]
+        ordering = ["company__name_ja", "company_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["company", "number"], name="patent_unique_company_number"),
         ]
         indexes = [
+            # The lists' order within a company (selectors.SeedsInListOrder): a deep page reads its ids
+            # from this index alone on PostgreSQL (16 ms for the last of 100,000 seeds, 240 ms sorted).
+            models.Index(
+                fields=["company", "number"],
+                include=["id", "municipality", "publication_state"],
+                name="patent_company_number_cover",
+            ),
             models.Index(fields=["municipality", "publication_state"], name="patent_muni_state_idx"),
             models.Index(fields=["municipality", "expiry_date"], name="patent_muni_expiry_idx"),
         ]

@@ -63,9 +63,8 @@ class PatentListView(PatentAccessMixin, TemplateView):
         filterset = PatentFilterSet(
             self.request.GET or None, queryset=self.visible_patents(), request=self.request
         )
-        page = Paginator(filterset.qs.order_by("company__name_ja", "number"), self.paginate_by).get_page(
-            self.request.GET.get("page")
-        )
+        seeds = selectors.SeedsInListOrder(filterset.qs, municipality=self.municipality)
+        page = Paginator(seeds, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

@@ -24,7 +24,8 @@ from kawasaki.models import Municipality
 from matching.models import Decision, Meeting, MeetingStatus, ScreeningCandidate
 from negotiations.models import EntryKind, Negotiation, Product, State, TimelineEntry
 from negotiations.selectors import LICENCE_COUNTED_STATES
-from patents.models import LargeCompany, PublicationState
+from patents.models import LargeCompany
+from patents.selectors import published_counts_by_company
 from smes.models import SeedInterest, Visit
 from subsidies.models import Application
 
@@ -170,7 +171,8 @@ class KpiData:
     @cached_property
     def companies(self) -> list[Any]:
         """Every large company by name, with its published seeds (`seeds`) and the SMEs' interest in
-        them (`interest`)."""
+        them (`interest`). The seed counts come from patents' cached per-company counts (a GROUP BY
+        over every seed otherwise: about 100 ms at 100,000 seeds), kept until the seeds change."""
         interest = (
             SeedInterest.objects.filter(patent__company=OuterRef("pk"))
             .order_by()
@@ -178,16 +180,15 @@ class KpiData:
             .annotate(n=Count("pk"))
             .values("n")[:1]
         )
-        return list(
+        seeds = published_counts_by_company(municipality=self.municipality)
+        companies = list(
             LargeCompany.objects.filter(municipality=self.municipality)
-            .annotate(
-                seeds=Count(
-                    "patents", filter=Q(patents__publication_state=PublicationState.PUBLISHED), distinct=True
-                ),
-                interest=Coalesce(Subquery(interest, output_field=IntegerField()), Value(0)),
-            )
+            .annotate(interest=Coalesce(Subquery(interest, output_field=IntegerField()), Value(0)))
             .order_by("name_ja")
         )
+        for company in companies:
+            company.seeds = seeds.get(company.pk, 0)
+        return companies
 
     @cached_property
     def screening(self) -> dict[str, int]:

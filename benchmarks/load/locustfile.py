@@ -1,13 +1,18 @@
 """50 signed-in coordinators over the page mix of issue 13 (see benchmarks/README.md, "Load test").
 
     uv sync --frozen --group load   # locust is in its own dependency group; CI does not install it
-    .venv/bin/locust -f benchmarks/load/locustfile.py --host http://127.0.0.1:PORT \\
+    .venv/bin/locust -f benchmarks/load/locustfile.py Coordinator --host http://127.0.0.1:PORT \\
         --users 50 --spawn-rate 5 --run-time 5m --headless --csv /tmp/load
+    .venv/bin/locust -f benchmarks/load/locustfile.py ReportReader --host http://127.0.0.1:PORT \\
+        --users 5 --spawn-rate 5 --run-time 2m --headless --csv /tmp/report
 
 Each simulated coordinator signs in once (password, then the TOTP code; the accounts come from
 build_dataset.py's dataset.json) and then, with 5-15 s of thinking between requests, opens the
 dashboard, the seed list (paged, and searched), a seed, an SME, the quick search in Japanese and in
 English, the deal board, the KPI page and API lists (with the coordinator's API key).
+
+`ReportReader` is the annual report PDF at 5 concurrent users: each signs in the same way and asks for
+the report again as soon as the last one arrived (no thinking time), for this or an earlier fiscal year.
 
 Production settings mark the session and CSRF cookies Secure; this scenario talks plain HTTP to
 gunicorn (with X-Forwarded-Proto: https, as the TLS proxy would send), so it keeps the cookies
@@ -22,7 +27,7 @@ import random
 import sys
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from signin import DATASET, csrf_token, totp
@@ -42,8 +47,10 @@ QUICK_JA = [
 QUICK_EN = ["reduce vibration in machine tools", "corrosion resistant coating", "low power wireless sensor"]
 
 
-class Coordinator(HttpUser):
-    wait_time = between(5, 15)
+class SignedIn(HttpUser):
+    """A coordinator of the data set, signed in with password and TOTP; the plumbing both scenarios use."""
+
+    abstract = True
 
     def on_start(self) -> None:
         number = next(_accounts) % len(DATA["coordinators"])
@@ -97,6 +104,12 @@ class Coordinator(HttpUser):
     def m(self, path: str) -> str:
         return f"/m/{SLUG}/{path}"
 
+
+class Coordinator(SignedIn):
+    """The page mix of a coordinator's day, 5-15 s of thinking between requests."""
+
+    wait_time = between(5, 15)
+
     # -- the page mix ---------------------------------------------------------------------------
 
     @task(4)
@@ -148,3 +161,24 @@ class Coordinator(HttpUser):
             ) as response:
                 if response.status_code != 200:
                     response.failure(f"{response.status_code} for {path}")
+
+
+class ReportReader(SignedIn):
+    """Five coordinators downloading the annual report PDF back to back (issue 13: p95 <= 3 s)."""
+
+    wait_time = constant(0)
+
+    @task
+    def annual_report(self) -> None:
+        year = random.choice(DATA.get("fiscal_years") or [None])
+        params = {"fy": year} if year else {}
+        with self.client.get(
+            self.m("reports/annual-report.pdf"),
+            headers=self._headers(),
+            name="annual report PDF",
+            params=params,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                response.failure(f"{response.status_code} for the annual report")
