@@ -187,7 +187,7 @@ class KpiData:
             .order_by("name_ja")
         )
         for company in companies:
-            company.seeds = seeds.get(company.pk, 0)
+            company.seeds = seeds.get(company.pk, 0)  # type: ignore[attr-defined]
         return companies
 
     @cached_property
