@@ -58,6 +58,7 @@ def main() -> None:
         if run is None:
             raise SystemExit("no finished portfolio run: run benchmarks/bench_portfolio.py first")
         sme_id = run.candidates.order_by("sme_id").values_list("sme_id", flat=True).first()
+        candidate_id = run.candidates.order_by("pk").values_list("pk", flat=True).first()
     client = Client()
     sign_in(client, email=data["coordinators"][1], password=data["password"], secret=data["totp_secret"])
     base = f"/m/{data['municipality']}/matching/runs/{run.pk}/"
@@ -67,6 +68,7 @@ def main() -> None:
         ("run page, band=strong", base + "?band=strong"),
         ("run page, decision=pending, weaker shown", base + "?decision=pending&weaker=1"),
         ("one SME's remaining candidates (htmx more)", base + f"smes/{sme_id}/candidates/"),
+        ("one candidate's reasons, opened (htmx)", base + f"candidates/{candidate_id}/why/"),
         ("API candidates, first page", f"/api/v1/screening-runs/{run.pk}/candidates/"),
     ]
     print(f"run #{run.pk}: {run.candidate_count:,} candidates; {args.repeat} requests per variant")
@@ -75,11 +77,8 @@ def main() -> None:
     for label, url in variants:
         if url.startswith("/api/"):
             continue  # the API needs a token; measured by the load test
-        response = (
-            client.get(url, HTTP_HX_REQUEST="true" if "/smes/" in url else None)
-            if "/smes/" in url
-            else client.get(url)
-        )
+        fragment = "/smes/" in url or url.endswith("/why/")  # asked for by htmx on the page
+        response = client.get(url, HTTP_HX_REQUEST="true") if fragment else client.get(url)
         if response.status_code != 200:
             print(f"| {label} | status {response.status_code} | | | |")
             continue
@@ -87,7 +86,7 @@ def main() -> None:
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.get(url, HTTP_HX_REQUEST="true") if "/smes/" in url else client.get(url)
+                response = client.get(url, HTTP_HX_REQUEST="true") if fragment else client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
             sql_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         times.sort()

@@ -33,6 +33,11 @@ urlpatterns = [
         name="candidate_decide",
     ),
     path(
+        "runs/<int:pk>/candidates/<int:candidate>/why/",
+        screening.CandidateWhyView.as_view(),
+        name="candidate_why",
+    ),
+    path(
         "runs/<int:pk>/decide/", shortlists.CandidatesBulkDecideView.as_view(), name="candidates_bulk_decide"
     ),
     path("shortlists/add/", shortlists.ShortlistAddView.as_view(), name="shortlist_add"),

@@ -278,6 +278,34 @@ class RunSmeCandidatesView(RunObjectMixin, View):
         return render(request, "matching/_candidate_rows.html", context)
 
 
+class CandidateWhyView(RunObjectMixin, View):
+    """Why one candidate of a run fits, in words: the rows of a portfolio run fetch it when their
+    reasons are opened (htmx), so the page does not render 250 sets of reasons nobody opened; without
+    JavaScript the same reasons as a page of their own."""
+
+    permission_required = "matching.view_screeningrun"
+
+    def get(self, request, *args, **kwargs):
+        run = self.get_object()
+        candidate = get_object_or_404(
+            run.candidates.select_related("patent", "patent__company", "sme"), pk=self.kwargs["candidate"]
+        )
+        context = {
+            "band": candidate.band,
+            "terms": (candidate.explanation or {}).get("matched_terms") or [],
+            "fit": (candidate.explanation or {}).get("fit") or {},
+            "fit_groups": candidate.fit_groups,
+            "score": candidate.score,
+            "relevance": candidate.relevance,
+            "fit_adjustment": candidate.fit_adjustment,
+            "strength": candidate.strength,
+            "needs": candidate.needs_met,
+        }
+        if request.htmx:
+            return render(request, "matching/_why.html", context)
+        return render(request, "matching/candidate_why.html", {**context, "run": run, "candidate": candidate})
+
+
 class RunExportView(RunObjectMixin, View):
     """The whole run as CSV or XLSX (every candidate, every SME, whatever the page's filters),
     streamed: rows are read in chunks and written as they come."""

@@ -234,7 +234,14 @@ def test_portfolio_rows_give_the_needs_met_and_the_fit_with_its_misses(
     assert 'data-testid="sme-group"' in body  # the grouped portfolio layout
     row = body.split(f'id="candidate-{candidate.pk}"')[1].split('class="decision')[0]
     assert "ニーズ「工場の機械の振動を抑えたい」に応える" in row  # the one-line reason
-    assert 'data-testid="need-met"' in row
     assert "6 項目中 4 項目に該当" in row
-    assert "<strong>非該当</strong>: 大きな開発負担・費用・設備が要らない" in row  # the miss, named
-    assert "vibration" in row
+    # The whole of the reasons comes when the row is opened (htmx), not with the page.
+    why_url = reverse(
+        "candidate_why", kwargs={"municipality": "city-a", "pk": run.pk, "candidate": candidate.pk}
+    )
+    assert f'hx-get="{why_url}"' in row
+    why = client_of(coordinator_a).get(why_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="need-met"' in why
+    assert "6 項目中 4 項目に該当" in why
+    assert "<strong>非該当</strong>: 大きな開発負担・費用・設備が要らない" in why  # the miss, named
+    assert "vibration" in why

@@ -141,12 +141,14 @@ def test_exports_and_more_of_another_municipality_are_404(
     run = build_run(city_a, coordinator_a, smes=1, per_sme=6)
     with scopes_disabled():
         sme_id = run.candidates.first().sme_id
+        candidate_id = run.candidates.first().pk
     client = client_of(coordinator_b)
     # coordinator_b asks under its own municipality's URL for city A's run.
     for name, extra in [
         ("screeningrun_export_csv", {}),
         ("screeningrun_export_xlsx", {}),
         ("screeningrun_sme_candidates", {"sme": sme_id}),
+        ("candidate_why", {"candidate": candidate_id}),
     ]:
         url = reverse(name, kwargs={"municipality": city_b.slug, "pk": run.pk, **extra})
         assert client.get(url).status_code == 404
@@ -165,3 +167,43 @@ def test_api_pages_candidates_and_filters_by_band(api_client_of, city_a, coordin
     assert strong["count"] == 24
     assert {c["band"] for c in strong["results"]} == {"strong"}
     assert api.get(url, {"band": "shiny"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_reasons_are_fetched_when_opened(client_of, city_a, coordinator_a):
+    """The run page renders each row's one-line summary and a link to its reasons; opening the row
+    fetches them (htmx), or shows them as their own page without JavaScript."""
+    run = build_run(city_a, coordinator_a, smes=2, per_sme=3)
+    with scopes_disabled():
+        candidate = run.candidates.order_by("sme__name_ja", "rank").first()
+        other_run = build_run(city_a, coordinator_a, smes=1, per_sme=1)
+        ScreeningCandidate.objects.filter(pk=candidate.pk).update(
+            explanation={
+                "band": "strong",
+                "query_kind": "long",
+                "needs_met": [{"need": "工場の騒音を減らしたい", "words": ["騒音"]}],
+                "matched_terms": [{"term": "騒音", "query_term": "騒音", "via": "exact"}],
+                "fit": {"met": ["clear_use"], "partial": [], "unmet": ["prototype"], "unknown": []},
+            }
+        )
+    client = client_of(coordinator_a)
+    page = get(client, "screeningrun_detail", run).content.decode()
+    why_url = reverse(
+        "candidate_why", kwargs={"municipality": "city-a", "pk": run.pk, "candidate": candidate.pk}
+    )
+    assert f'hx-get="{why_url}"' in page
+    assert page.count('class="candidate__why"') == 0  # no row renders its reasons up front
+    assert "工場の騒音を減らしたい" in page  # the summary line names the need met
+    fragment = client.get(why_url, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'class="candidate__why"' in fragment
+    assert "騒音" in fragment
+    assert "<html" not in fragment
+    full = client.get(why_url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<html" in full
+    assert 'data-testid="candidate-why"' in full
+    assert "合う理由" in full
+    # A candidate is read only through its own run.
+    wrong = reverse(
+        "candidate_why", kwargs={"municipality": "city-a", "pk": other_run.pk, "candidate": candidate.pk}
+    )
+    assert client.get(wrong).status_code == 404

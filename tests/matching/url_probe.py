@@ -116,6 +116,11 @@ def _candidate(municipality, user):
     return {"run": run.pk, "pk": candidate.pk}
 
 
+def _candidate_why(municipality, user):
+    kwargs = _candidate(municipality, user)
+    return {"pk": kwargs["run"], "candidate": kwargs["pk"]}
+
+
 def _shortlist_sme(municipality, user):
     return {"sme": make_sme(municipality, "候補保存製作所").pk}
 
@@ -192,6 +197,7 @@ ROLE_MATRIX = {
     "indexbuild_retry": STAFF,
     "meetingproposal_create": STAFF,
     "candidate_decide": STAFF,
+    "candidate_why": STAFF,
     "meetingproposal_list": STAFF,
     "candidates_bulk_decide": STAFF,
     "shortlist_add": STAFF,
@@ -230,6 +236,7 @@ PROBE_OBJECTS = {
     "indexbuild_retry": _index_build,
     "meetingproposal_create": _run,
     "candidate_decide": _candidate,
+    "candidate_why": _candidate_why,
     "candidates_bulk_decide": _run,
     "shortlist_detail": _shortlist_sme,
     "shortlist_handout": _shortlist_handout,
