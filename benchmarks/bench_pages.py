@@ -30,6 +30,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--account",
+        type=int,
+        default=2,
+        help="which benchmark coordinator signs in (a TOTP code is good once)",
+    )
     parser.add_argument("--sql", action="store_true", help="print each page's three slowest queries")
     parser.add_argument("paths", nargs="*", help="paths under /m/<municipality>/ (default: the page mix)")
     args = parser.parse_args()
@@ -58,7 +64,10 @@ def main() -> None:
         "negotiations/",
     ]
     client = Client(HTTP_ACCEPT_LANGUAGE="ja")
-    sign_in(client, email=data["coordinators"][2], password=data["password"], secret=data["totp_secret"])
+    email = data["coordinators"][args.account]
+    sign_in(client, email=email, password=data["password"], secret=data["totp_secret"])
+    if client.get(f"/m/{data['municipality']}/").status_code != 200:
+        raise SystemExit(f"{email} is not signed in (a TOTP code used twice in 30 s? try another --account)")
     print(f"municipality {data['municipality']}; {args.repeat} requests per page after one warm-up")
     print("| page | status | median ms | slowest ms | queries | SQL ms (median) | KB |")
     print("|---|---|---|---|---|---|---|")

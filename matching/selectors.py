@@ -5,9 +5,11 @@ company, SME members what their SME is invited to or registered for."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -399,3 +401,27 @@ def shortlisted_smes_for_company(*, municipality: Municipality, company: LargeCo
         )
         row["entries"].append(entry)
     return list(rows.values())
+
+
+def _candidates_version_key(municipality_id: int) -> str:
+    return f"matching:candidates-version:{municipality_id}"
+
+
+def candidates_changed(*, municipality_id: int) -> None:
+    """A run or a candidate of the municipality changed (a run finished or was removed, a decision was
+    taken): figures cached from its candidates (the KPIs' screening counts) are read again. Set now,
+    for this transaction's own reads, and again after commit (matching.signals)."""
+    from django.db import transaction
+
+    def bump() -> None:
+        cache.set(_candidates_version_key(municipality_id), time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def candidates_version(*, municipality: Municipality) -> str:
+    """Part of a cache key for figures read from a municipality's candidates: changes on every write
+    to them (and with the municipality row, so a restored database never reuses another's)."""
+    version = cache.get(_candidates_version_key(municipality.pk)) or 0
+    return f"{municipality.pk}:{municipality.created_at.timestamp()}:{version}"

@@ -58,6 +58,12 @@ def _seeds_written(sender, municipality_id, **kwargs):
     schedule_index_rebuild(municipality_id=municipality_id, kind=IndexKind.SEEDS)
 
 
+def _candidates_changed(sender, instance, **kwargs):
+    from .selectors import candidates_changed
+
+    candidates_changed(municipality_id=instance.municipality_id)
+
+
 def connect() -> None:
     from patents.models import Patent
     from smes.models import SME
@@ -69,6 +75,15 @@ def connect() -> None:
     # The company's own screening of its new or newly published seeds, in the background.
     portfolio_committed.connect(on_portfolio_committed, dispatch_uid="matching-company-screen-import")
     seeds_published.connect(on_seeds_published, dispatch_uid="matching-company-screen-publish")
+
+    # The KPIs' cached screening counts: a run saved (finished, with its bulk-written candidates) or
+    # removed with its candidates, a decision saved. No post_delete on candidates: it would turn the
+    # cascade of a run's 10,000 candidates into 10,000 signals.
+    from .models import ScreeningCandidate, ScreeningRun
+
+    for signal in (post_save, post_delete):
+        signal.connect(_candidates_changed, sender=ScreeningRun, dispatch_uid=f"matching-run-{signal}")
+    post_save.connect(_candidates_changed, sender=ScreeningCandidate, dispatch_uid="matching-candidate-saved")
 
     for signal in (post_save, post_delete):
         signal.connect(_patent_changed, sender=Patent, dispatch_uid=f"matching-patent-{signal}")

@@ -16,12 +16,14 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kawasaki.models import Municipality
 from matching.models import Decision, Meeting, MeetingStatus, ScreeningCandidate
+from matching.selectors import candidates_version
 from negotiations.models import EntryKind, Negotiation, Product, State, TimelineEntry
 from negotiations.selectors import LICENCE_COUNTED_STATES
 from patents.models import LargeCompany
@@ -207,7 +209,17 @@ class KpiData:
             "pk",
             filter=Q(decision=Decision.SHORTLISTED, decided_at__date__gte=start, decided_at__date__lte=end),
         )
-        return ScreeningCandidate.objects.filter(municipality=self.municipality).aggregate(**figures)
+        # Read over every candidate of every run (10,000 a portfolio run): cached until a run or a
+        # decision of the municipality changes (matching.selectors.candidates_changed).
+        key = (
+            f"reports:screening:{candidates_version(municipality=self.municipality)}:"
+            f"{self.fiscal_year}:{','.join(map(str, self.years))}"
+        )
+        cached = cache.get(key)
+        if cached is None:
+            cached = ScreeningCandidate.objects.filter(municipality=self.municipality).aggregate(**figures)
+            cache.set(key, cached, timeout=24 * 3600)
+        return cached
 
     @cached_property
     def applications(self) -> list[dict[str, Any]]:
