@@ -65,21 +65,30 @@ def search(*, municipality: Municipality, text: str, allowed_ids: QuerySet[Paten
 
     added = technical_words(text)
     queries = [q for q in [text, *added][:MAX_QUERIES] if query_has_words(q)]
-    allowed = set(allowed_ids.values_list("pk", flat=True))
+    found = [
+        (patent, hit)
+        for query in queries
+        for patent, hit in seed_search(municipality=municipality, text=query, top_k=30)
+        if hit.band in BAND_ORDER
+    ]
+    # Only the found seeds are checked against what the SME may browse (at most 30 a query), never
+    # the whole allowed set (90,000 ids read for every search at 100,000 seeds: 90 ms).
+    allowed = set(
+        allowed_ids.filter(pk__in={patent.pk for patent, _hit in found}).values_list("pk", flat=True)
+    )
     best: dict[int, tuple[tuple[int, float], SeedHit]] = {}
-    for query in queries:
-        for patent, hit in seed_search(municipality=municipality, text=query, top_k=30):
-            if patent.pk not in allowed or hit.band not in BAND_ORDER:
-                continue
-            key = (BAND_ORDER[hit.band], -(hit.strength or 0.0))
-            if patent.pk in best and best[patent.pk][0] <= key:
-                continue
-            matched = (
-                [m.surfaces[0] if m.surfaces else m.term for m in hit.explanation.matched_terms][:6]
-                if hit.explanation is not None
-                else []
-            )
-            best[patent.pk] = (key, SeedHit(patent=patent, band=hit.band, matched=matched))
+    for patent, hit in found:
+        if patent.pk not in allowed:
+            continue
+        key = (BAND_ORDER[hit.band], -(hit.strength or 0.0))
+        if patent.pk in best and best[patent.pk][0] <= key:
+            continue
+        matched = (
+            [m.surfaces[0] if m.surfaces else m.term for m in hit.explanation.matched_terms][:6]
+            if hit.explanation is not None
+            else []
+        )
+        best[patent.pk] = (key, SeedHit(patent=patent, band=hit.band, matched=matched))
     hits = [hit for _key, hit in sorted(best.values(), key=lambda item: (item[0], item[1].patent.pk))]
     return SeedSearchResult(
         hits=hits, suggestions=[] if hits else _suggestions(text, added), added_words=added

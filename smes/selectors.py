@@ -6,13 +6,13 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kawasaki.models import Municipality, Role, User
 from kawasaki.rules import is_coordinator
 from kawasaki.selectors import membership_in
-from patents.models import Patent, PublicationState
+from patents.models import Patent, PublicationState, written_for_smes
 from patents.selectors import patents_visible_to
 
 from .models import (
@@ -184,8 +184,7 @@ def seeds_for_browsing(*, user: User, municipality: Municipality, query: str = "
         )
     # Seeds with a plain summary were written for SMEs: they open the catalogue, before bare
     # bibliographic records (a foreign portfolio's abstracts), newest first within each.
-    written_for_smes = Case(When(plain_summary="", then=Value(0)), default=Value(1))
-    return qs.order_by(-written_for_smes, "-published_at", "-id")
+    return qs.order_by(written_for_smes().desc(), "-published_at", "-id")
 
 
 def interests_of_sme(*, user: User, municipality: Municipality) -> QuerySet[SeedInterest]:
