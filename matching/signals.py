@@ -59,8 +59,13 @@ def _seeds_written(sender, municipality_id, **kwargs):
 
 
 def _candidates_changed(sender, instance, **kwargs):
+    from .models import RunStatus, ScreeningRun
     from .selectors import candidates_changed
 
+    # A run's saves before it finishes (queued, progress, heartbeats) change no candidate: starting a
+    # run must not wait on the cache (a frozen Redis costs a timeout per call).
+    if sender is ScreeningRun and kwargs.get("signal") is post_save and instance.status != RunStatus.DONE:
+        return
     candidates_changed(municipality_id=instance.municipality_id)
 
 
