@@ -1,7 +1,7 @@
 """Build the scale data set of issue 13 in the database DATABASE_URL names: one municipality with
 100,000 seeds of one large company, 500 SMEs and 50 coordinators, then its seed and SME indexes.
 
-    DATABASE_URL=postgres://... .venv/bin/python benchmarks/load/build_dataset.py [--seeds N] [--smes N]
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/load/build_dataset.py [--seeds N] [--smes N] [--deals N]
 
 Seeds resample real public records read from ../shared/data at run time (never copied into the
 repository): each seed takes a random ipc-titles record (title, IPC codes, applicant, date) and, for
@@ -11,6 +11,28 @@ profiles of benchmarks/profile_set.py, so no two SMEs have the same text.
 Coordinators are bench-coordinator-NN@bench.example.jp with the password below and a TOTP
 authenticator whose secret is TOTP_SECRET (benchmarks/load/locustfile.py signs in with it; production
 settings require the second factor of coordinators).
+
+The programme's history (`programme_history`, `--deals N`, default 400; `--deals 0` leaves it out): eight
+fiscal years (April-March) up to yesterday of a programme that grows each year. N deals, each between a
+bench SME and one of the two companies on one or two seeds of a small set (180 published seeds the SMEs
+are interested in), walked forward through the pipeline with a chance to stop at each step (about 66% of
+deals are introduced, 53% reach a meeting, 27% an NDA, 10% a licence, 6% a product), then dropped with a
+reason or, when recent or licensed, left open. Every deal has its dated timeline (state changes stored as
+from/to codes, "NDA recorded", "terms recorded", "product recorded" and "meeting held" as codes with
+parameters, some Japanese notes and calls); a one-on-one meeting held on the day it moved to "meeting
+held", follow-up meetings every two or three months while it is worked on and one upcoming for open
+deals (meetings of deals that never met are cancelled or upcoming); two symposiums a year with both
+companies presenting (SMEs that open a deal in the months after it, and SMEs without deals). Most deals
+come from a visit, a screening run for the SME shortlisting the deal's seeds and one more, and a second
+visit; about 40 more visits a year. Licence terms (type, signed on the licence day after the NDA, upfront
+fee, royalty %, minimum royalty, term, field of use), products launched after their licence with yearly
+sales reported for each fiscal year that is over, ~5 interests in seeds per deal, three subsidy programmes
+(city, prefecture, national; two windows a year) with about one application per four deals (from deals
+with an NDA, submitted after it), KPI targets for each year near what the year came to, open tasks on open
+deals and done ones along the way. Dates are in order per deal and the `auto_now` stamps (created_at,
+state_changed_at, recorded_at...) carry the historical dates, so the KPI page has a funnel in every year.
+For 400 deals: ~3,100 timeline entries, ~1,270 meetings (~1,160 held), ~900 visits, 2,000 interests, 38
+licences, 23 products, 100 applications, ~330 tasks (~100 open); about a second on SQLite.
 
 The municipality is `bench` (its rows are replaced when the script runs again). Writes
 benchmarks/load/dataset.json with the slugs, ids and accounts the benchmarks use. Rows are written
@@ -521,7 +543,7 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
             end = dropped[0] if dropped else (steps[-1][1] if steps[-1][0] == "launched" else last_day)
             if "meeting_held" in reached:
                 # Follow-up meetings every month or two while the deal is worked on.
-                day = dict(steps)["meeting_held"] + dt.timedelta(days=rng.randint(30, 60))
+                day = dict(steps)["meeting_held"] + dt.timedelta(days=rng.randint(40, 90))
                 n = 2
                 while day < end and day <= last_day:
                     title = f"技術打合せ（第{n}回） {name}"
@@ -533,7 +555,7 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
                         code=EntryCode.MEETING_HELD,
                         params={"meeting": title, "date": day.isoformat()},
                     )
-                    day += dt.timedelta(days=rng.randint(30, 75))
+                    day += dt.timedelta(days=rng.randint(45, 110))
                     n += 1
                 if not dropped and steps[-1][0] != "launched":
                     meeting(
@@ -587,7 +609,8 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
                         )
                     )
 
-        # Symposiums: two a year (spring and autumn), both companies presenting, 20-60 SMEs each.
+        # Symposiums: two a year (spring and autumn), both companies presenting, 20-60 SMEs each: SMEs
+        # that open a deal in the months after it (where deals start) and SMEs without any deal.
         symposiums = []
         for year in [*years, current + 1]:
             for month, dday in ((6, 20), (11, 15)):
@@ -616,6 +639,8 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
                 )
         Meeting.objects.bulk_create(meetings + symposiums, batch_size=1000)
         participants = []
+        with_deal = {s["sme"] for s in deal_specs}
+        no_deal = [sme for sme in sme_ids if sme not in with_deal]
         MeetingSeeds = Meeting.seeds.through
         Presenting = Meeting.presenting_companies.through
         seed_links, presenting = [], []
@@ -635,7 +660,14 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
         for row in symposiums:
             held = row.status == MeetingStatus.HELD
             presenting += [Presenting(meeting_id=row.pk, largecompany_id=c.pk) for c in companies]
-            for sme in rng.sample(sme_ids, min(len(sme_ids), rng.randint(20, 60))):
+            starts = row.starts_at.date()
+            coming = {
+                s["sme"]
+                for s in deal_specs
+                if starts < s["steps"][0][1] <= starts + dt.timedelta(days=180) and rng.random() < 0.6
+            }
+            free = rng.sample(no_deal, min(len(no_deal), rng.randint(10, 30)))
+            for sme in sorted(coming | set(free)):
                 participants.append(
                     Participant(
                         municipality=municipality,
@@ -943,8 +975,9 @@ def main() -> None:
     rng = random.Random(13)
     started = time.perf_counter()
     with scopes_disabled():
-        # The history first: its rows protect the SMEs, companies and deals they point at.
-        for model in (Application, ProductSales, Product, Negotiation, Meeting):
+        # The history first: its rows protect the SMEs, companies and deals they point at. Then the seeds
+        # and SMEs, whose deletion bumps the index versions (rows the municipality's delete then removes).
+        for model in (Application, ProductSales, Product, Negotiation, Meeting, Patent, SME):
             model.objects.filter(municipality__slug=SLUG).delete()
         Municipality.objects.filter(slug=SLUG).delete()
         User.objects.filter(email__endswith="@bench.example.jp").delete()
