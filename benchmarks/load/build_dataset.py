@@ -278,6 +278,14 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
         end = min(dt.date(year + 1, 3, 31), last_day)
         return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
+    def change_time(state: str, day: dt.date) -> dt.datetime:
+        """When the state-change entry into `state` on `day` is written (the timeline below)."""
+        if state == "interest":
+            return at(day, 10)
+        if state == "dropped":
+            return at(day, 18)
+        return at(day, 16 if state == "meeting_held" else 9 + pipeline.index(state), 1)
+
     def pick_coordinator() -> int:
         return rng.choice(coord_ids[:8]) if coord_ids else None
 
@@ -359,7 +367,7 @@ def programme_history(*, municipality, companies, coordinators, deals: int, rng:
                     nda_signed_on=nda,
                     nda_expires_on=nda.replace(year=nda.year + 3) if nda else None,
                     created_at=at(steps[0][1], 10),
-                    state_changed_at=at(changed, 9 + (len(steps) if not dropped else 9)),
+                    state_changed_at=change_time(final_state, changed),
                 )
             )
         Negotiation.objects.bulk_create(rows, batch_size=1000)
