@@ -79,26 +79,53 @@ def staff_of(*, municipality: Municipality) -> QuerySet[User]:
     ).order_by("display_name", "email")
 
 
-def board_columns(*, deals: QuerySet[Negotiation]) -> list[tuple[str, StrOrPromise, list[Negotiation]]]:
+def board_columns(
+    *, deals: QuerySet[Negotiation], folded: Iterable[str] = ()
+) -> list[tuple[str, StrOrPromise, list[Negotiation]]]:
     """The kanban: (state, label, cards) for every state in pipeline order, of `deals` (the rows of
-    `negotiations_visible_to` that the board's filters leave, negotiations.filters.BoardFilterSet)."""
+    `negotiations_visible_to` that the board's filters leave, negotiations.filters.BoardFilterSet).
+    The states in `folded` (a folded stage: the dropped deals, most of a programme's history) get no
+    cards: `board_folded_counts` counts them instead."""
     by_state: dict[str, list[Negotiation]] = {s: [] for s in State.values}
     open_tasks = Prefetch(
         "tasks",
         queryset=Task.objects.filter(done_at__isnull=True).order_by("due_on", "pk"),
         to_attr="open_tasks",
     )
+    # The card's seed: by number within the company, not the seed list's order by company name (a
+    # join and sort over every seed of the city: 135 ms at 100,000 seeds).
+    seeds = Prefetch("seeds", queryset=Patent.objects.order_by("company_id", "number"))
     now = timezone.now()
-    for negotiation in deals.prefetch_related("seeds", open_tasks):
+    for negotiation in deals.exclude(state__in=list(folded)).prefetch_related(seeds, open_tasks):
         # What a card shows: the first seed, the days since the deal entered its state, the next task.
-        seeds = list(negotiation.seeds.all())
+        deal_seeds = list(negotiation.seeds.all())
         tasks = negotiation.open_tasks
         # Display attributes of the card (not fields).
-        setattr(negotiation, "first_seed", seeds[0] if seeds else None)  # noqa: B010
+        setattr(negotiation, "first_seed", deal_seeds[0] if deal_seeds else None)  # noqa: B010
         setattr(negotiation, "days_in_state", max((now - negotiation.state_changed_at).days, 0))  # noqa: B010
         setattr(negotiation, "next_task", tasks[0] if tasks else None)  # noqa: B010
         by_state[negotiation.state].append(negotiation)
     return [(value, label, by_state[value]) for value, label in State.choices]
+
+
+def board_folded_counts(*, deals: QuerySet[Negotiation], folded: Iterable[str]) -> dict[str, int]:
+    """How many of `deals` are in each folded state (one query; the cards are not read)."""
+    folded = list(folded)
+    if not folded:
+        return {}
+    rows = deals.filter(state__in=folded).order_by().values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def board_folded_states(*, expand: Iterable[str] = ()) -> set[str]:
+    """The states of the stages folded by default that `expand` (?stage=) does not open."""
+    expand = set(expand)
+    return {
+        state
+        for key, _label, states, default_open in BOARD_STAGES
+        if not default_open and key not in expand
+        for state in states
+    }
 
 
 # The board's columns grouped into stages so that it fits a laptop screen (1366 px): the states of a
@@ -122,18 +149,23 @@ BOARD_STAGES: list[tuple[str, StrOrPromise, tuple[str, ...], bool]] = [
 
 
 def board_stages(
-    *, columns: list[tuple[str, StrOrPromise, list[Negotiation]]], expand: Iterable[str] = ()
+    *,
+    columns: list[tuple[str, StrOrPromise, list[Negotiation]]],
+    expand: Iterable[str] = (),
+    folded_counts: dict[str, int] | None = None,
 ) -> list[dict]:
     """The columns of `board_columns` grouped by stage: [{"key", "label", "open", "count", "columns"}];
-    a stage named in `expand` is open even when folded by default."""
+    a stage named in `expand` is open even when folded by default. A folded stage's count comes from
+    `folded_counts` (its cards were not read)."""
     by_state = {state: (state, label, cards) for state, label, cards in columns}
     expand = set(expand)
+    folded_counts = folded_counts or {}
     return [
         {
             "key": key,
             "label": label,
             "open": default_open or key in expand,
-            "count": sum(len(by_state[s][2]) for s in states),
+            "count": sum(folded_counts.get(s, len(by_state[s][2])) for s in states),
             "columns": [by_state[s] for s in states],
         }
         for key, label, states, default_open in BOARD_STAGES

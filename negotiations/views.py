@@ -136,17 +136,29 @@ class BoardView(TenantViewMixin, View):
             queryset=selectors.negotiations_visible_to(user=request.user, municipality=self.municipality),
             request=request,
         )
-        columns = selectors.board_columns(deals=filterset.qs)
+        expand = request.GET.getlist("stage")
+        folded = selectors.board_folded_states(expand=expand)
+        columns = selectors.board_columns(deals=filterset.qs, folded=folded)
         for _state, _label, cards in columns:
             for card in cards:
                 card.targets = [(s, State(s).label) for s in services.allowed_targets(card.state)]
                 card.next_state = services.FORWARD.get(card.state)
                 card.can_drop = State.DROPPED in services.ALLOWED_TRANSITIONS[card.state]
+        stages = selectors.board_stages(
+            columns=columns,
+            expand=expand,
+            folded_counts=selectors.board_folded_counts(deals=filterset.qs, folded=folded),
+        )
+        for stage in stages:
+            if not stage["open"]:
+                query = request.GET.copy()
+                query.appendlist("stage", stage["key"])
+                stage["expand_url"] = f"?{query.urlencode()}"
         context = {
             "form": filterset.form,
             "filter_form": filterset.form,
             "columns": columns,
-            "stages": selectors.board_stages(columns=columns, expand=request.GET.getlist("stage")),
+            "stages": stages,
             "drop_reasons": forms.DropReason.choices,
             "next_url": request.get_full_path(),
         }

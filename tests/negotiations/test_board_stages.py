@@ -15,7 +15,7 @@ BASE = "/m/city-a/negotiations"
 @pytest.mark.django_db
 def test_board_groups_the_states_into_four_stages_with_dropped_folded(client_of, deal_a, coordinator_a):
     with scopes_disabled():
-        NegotiationFactory(municipality=deal_a.municipality, state=State.DROPPED)
+        dropped = NegotiationFactory(municipality=deal_a.municipality, state=State.DROPPED)
     response = client_of(coordinator_a).get(f"{BASE}/")
     stages = response.context["stages"]
     assert [(s["key"], s["open"], s["count"]) for s in stages] == [
@@ -29,8 +29,15 @@ def test_board_groups_the_states_into_four_stages_with_dropped_folded(client_of,
     closed_tag = body.split('data-testid="stage-closed"')[1].split(">")[0]
     matching_tag = body.split('data-testid="stage-matching"')[1].split(">")[0]
     assert ("open" in matching_tag, "open" in closed_tag) == (True, False)
-    unfolded = client_of(coordinator_a).get(f"{BASE}/", {"stage": "closed"}).context["stages"]
-    assert unfolded[3]["open"] is True
+    # A folded stage's cards are not read: counted, with a link that opens the stage.
+    assert [d.pk for _s, _l, cards in stages[3]["columns"] for d in cards] == []
+    assert 'href="?stage=closed"' in body.split('data-testid="stage-closed"')[1]
+    assert "1 件の案件を表示" in body
+    assert f'id="deal-{dropped.pk}"' not in body
+    unfolded = client_of(coordinator_a).get(f"{BASE}/", {"stage": "closed"})
+    assert unfolded.context["stages"][3]["open"] is True
+    assert unfolded.context["stages"][3]["count"] == 1
+    assert f'id="deal-{dropped.pk}"' in unfolded.content.decode()
 
 
 @pytest.mark.django_db
