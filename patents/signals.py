@@ -15,19 +15,47 @@ seeds_published = Signal()
 seeds_changed = Signal()
 
 
-def _seeds_changed(*, municipality_id: int) -> None:
-    from django.db import transaction
+def _seeds_changed(*, municipality_id: int, origin=None) -> None:
+    """Forget the municipality's cached seed counts now (for this transaction's own reads) and again
+    after commit (a reader in between still sees the old rows and may have cached them under the
+    version set now). One after-commit callback per transaction. `origin`: the queryset or object
+    whose delete removes many seeds (a company's 100,000 cascade): forgotten once for the whole
+    delete, where a cache write per row made it take minutes."""
+    from django.db import connection, transaction
 
     from .selectors import patent_counts_invalidate
 
-    # Now, for this transaction's own reads, and again after commit: a reader in between still sees
-    # the old rows and may have cached them under the version set now.
+    key = ("patents-counts", connection.alias, municipality_id)
+    # A rolled-back transaction's callbacks leave this list, so a rollback never suppresses the next.
+    registered = next(
+        (
+            callback
+            for _sids, callback, _robust in (connection.run_on_commit if connection.in_atomic_block else ())
+            if getattr(callback, "counts_key", None) == key
+        ),
+        None,
+    )
+    if registered is not None and origin is not None and registered.origin is origin:
+        return
     patent_counts_invalidate(municipality_id=municipality_id)
-    transaction.on_commit(lambda: patent_counts_invalidate(municipality_id=municipality_id))
+    if registered is not None:
+        registered.origin = origin
+        return
+
+    def after_commit() -> None:
+        patent_counts_invalidate(municipality_id=municipality_id)
+
+    after_commit.counts_key = key  # type: ignore[attr-defined]
+    after_commit.origin = origin  # type: ignore[attr-defined]
+    transaction.on_commit(after_commit)
 
 
-def _patent_saved_or_deleted(sender, instance, **kwargs) -> None:
-    _seeds_changed(municipality_id=instance.municipality_id)
+def _patent_saved_or_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # post_delete names the deletion's origin: another object or a queryset for a cascade or a bulk
+    # delete, the row itself for a single delete (None for a save).
+    _seeds_changed(
+        municipality_id=instance.municipality_id, origin=origin if origin is not instance else None
+    )
 
 
 def _portfolio_committed(sender, municipality_id, **kwargs) -> None:
