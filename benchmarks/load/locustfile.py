@@ -65,11 +65,14 @@ class SignedIn(HttpUser):
             name="sign in",
         )
         page = self._get("/accounts/2fa/authenticate/", name="sign in")
-        self._post(
+        response = self._post(
             "/accounts/2fa/authenticate/",
             {"code": totp(DATA["totp_secret"]), "csrfmiddlewaretoken": csrf_token(page.text)},
             name="sign in",
         )
+        if response.status_code != 302:
+            # The form again: the code was refused (a TOTP code is accepted once per 30 s and account).
+            raise RuntimeError(f"{self.email}: second factor refused ({response.status_code})")
 
     # -- plumbing: cookies kept by hand (Secure cookies over plain HTTP), no redirects followed ------
 
