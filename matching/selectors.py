@@ -411,13 +411,12 @@ def candidates_changed(*, municipality_id: int) -> None:
     """A run or a candidate of the municipality changed (a run finished or was removed, a decision was
     taken): figures cached from its candidates (the KPIs' screening counts) are read again. Set now,
     for this transaction's own reads, and again after commit (matching.signals)."""
-    from django.db import transaction
+    from kawasaki.transactions import on_write
 
     def bump() -> None:
         cache.set(_candidates_version_key(municipality_id), time.time_ns(), timeout=None)
 
-    bump()
-    transaction.on_commit(bump)
+    on_write(("candidates", municipality_id), now=bump, after_commit=bump)
 
 
 def candidates_version(*, municipality: Municipality) -> str:

@@ -10,10 +10,10 @@ version. Bulk writes (portfolio imports, demo data) send no model signals; paten
 registered index while the build runs (`matching.indexing.index_for_request`).
 """
 
-from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
+from kawasaki.transactions import bulk_origin, on_write
 from patents.signals import portfolio_committed, seeds_changed, seeds_published
 
 from .models import IndexKind
@@ -32,46 +32,23 @@ def schedule_index_rebuild(*, municipality_id: int, kind: str, origin=None) -> N
     bumped once for the whole delete, not once per row (100,000 UPDATEs for a company's seeds)."""
     from .indexing import index_build_request, index_version_bump
 
-    key = (connection.alias, municipality_id, kind)
-    # Callbacks of a rolled-back transaction leave this list, so a rollback never suppresses a build.
-    registered = next(
-        (
-            callback
-            for _sids, callback, _robust in (connection.run_on_commit if connection.in_atomic_block else ())
-            if getattr(callback, "index_build_key", None) == key
-        ),
-        None,
+    on_write(
+        ("index-build", municipality_id, kind),
+        now=lambda: index_version_bump(municipality_id=municipality_id, kind=kind, queued=True),
+        after_commit=lambda: index_build_request(municipality_id=municipality_id, kind=kind),
+        origin=origin,
     )
-    if registered is not None and origin is not None and registered.origin is origin:
-        return
-    index_version_bump(municipality_id=municipality_id, kind=kind, queued=True)
-    if registered is not None:
-        registered.origin = origin
-        return
-
-    def queue_build() -> None:
-        index_build_request(municipality_id=municipality_id, kind=kind)
-
-    queue_build.index_build_key = key  # type: ignore[attr-defined]
-    queue_build.origin = origin  # type: ignore[attr-defined]
-    transaction.on_commit(queue_build)
-
-
-def _bulk_origin(instance, origin):
-    """post_delete's origin when a cascade or a bulk delete removes this row (another object or a
-    queryset); None for a save or a single delete."""
-    return origin if origin is not instance else None
 
 
 def _patent_changed(sender, instance, origin=None, **kwargs):
     schedule_index_rebuild(
-        municipality_id=instance.municipality_id, kind=IndexKind.SEEDS, origin=_bulk_origin(instance, origin)
+        municipality_id=instance.municipality_id, kind=IndexKind.SEEDS, origin=bulk_origin(instance, origin)
     )
 
 
 def _sme_changed(sender, instance, origin=None, **kwargs):
     schedule_index_rebuild(
-        municipality_id=instance.municipality_id, kind=IndexKind.SMES, origin=_bulk_origin(instance, origin)
+        municipality_id=instance.municipality_id, kind=IndexKind.SMES, origin=bulk_origin(instance, origin)
     )
 
 

@@ -21,33 +21,14 @@ def _seeds_changed(*, municipality_id: int, origin=None) -> None:
     version set now). One after-commit callback per transaction. `origin`: the queryset or object
     whose delete removes many seeds (a company's 100,000 cascade): forgotten once for the whole
     delete, where a cache write per row made it take minutes."""
-    from django.db import connection, transaction
+    from kawasaki.transactions import on_write
 
     from .selectors import patent_counts_invalidate
 
-    key = ("patents-counts", connection.alias, municipality_id)
-    # A rolled-back transaction's callbacks leave this list, so a rollback never suppresses the next.
-    registered = next(
-        (
-            callback
-            for _sids, callback, _robust in (connection.run_on_commit if connection.in_atomic_block else ())
-            if getattr(callback, "counts_key", None) == key
-        ),
-        None,
-    )
-    if registered is not None and origin is not None and registered.origin is origin:
-        return
-    patent_counts_invalidate(municipality_id=municipality_id)
-    if registered is not None:
-        registered.origin = origin
-        return
-
-    def after_commit() -> None:
+    def forget() -> None:
         patent_counts_invalidate(municipality_id=municipality_id)
 
-    after_commit.counts_key = key  # type: ignore[attr-defined]
-    after_commit.origin = origin  # type: ignore[attr-defined]
-    transaction.on_commit(after_commit)
+    on_write(("patents-counts", municipality_id), now=forget, after_commit=forget, origin=origin)
 
 
 def _patent_saved_or_deleted(sender, instance, origin=None, **kwargs) -> None:

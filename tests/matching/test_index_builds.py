@@ -27,6 +27,7 @@ from matching.models import IndexBuild, IndexKind, IndexVersion, SearchIndex
 from matching.tasks import run_index_build
 from patents.models import Patent, PublicationState
 from tests.factories.patents import PatentFactory, company_staff
+from tests.helpers.callbacks import is_index_build
 from tests.matching.conftest import make_company, make_patent, make_sme
 from tests.patents.helpers import TEMPLATE_HEADER_EN, confirm_and_commit, upload_and_validate
 
@@ -133,13 +134,13 @@ def test_one_build_queued_per_transaction_and_none_for_a_rollback(city_a, django
         for n in range(3):
             make_patent(city_a, company, f"Gear bearing {n}")
     # (The other callbacks forget the dashboard's cached seed counts, patents.signals.)
-    builds = [c for c in queued if getattr(c, "index_build_key", None)]
+    builds = [c for c in queued if is_index_build(c)]
     assert len(builds) == 1  # three writes, one build (the rollback did not suppress it)
     assert version(city_a) == start + 3
     with django_capture_on_commit_callbacks() as later:
         make_patent(city_a, company, "Small sensor")
     # the same (test) transaction already queues a build
-    assert [c for c in later if getattr(c, "index_build_key", None)] == []
+    assert [c for c in later if is_index_build(c)] == []
 
 
 @pytest.mark.django_db

@@ -83,8 +83,8 @@ def test_a_bulk_delete_invalidates_once_per_transaction(city_a, coordinator_a, c
         assert counts(coordinator_a, city_a)[PublicationState.DRAFT] == 0
         # One bump for the whole delete of 30 seeds, and no second after-commit callback.
         assert IndexVersion.objects.get(municipality=city_a, kind=IndexKind.SEEDS).version == version + 1
-    keys = [getattr(callback, "counts_key", None) for _sids, callback, _robust in connection.run_on_commit]
-    assert keys.count(("patents-counts", connection.alias, city_a.pk)) == 1
+    keys = [getattr(callback, "write_key", None) for _sids, callback, _robust in connection.run_on_commit]
+    assert keys.count((connection.alias, ("patents-counts", city_a.pk))) == 1
 
 
 def test_counts_are_cached_per_visibility(city_a, coordinator_a, staff_a, company_a, other_company_a):

@@ -11,6 +11,7 @@ from kawasaki.models import AuditEntry
 from patents.importing.messages import ImportProblem
 from patents.models import ImportState, Patent, PortfolioImport
 from patents.signals import portfolio_committed
+from tests.helpers.callbacks import is_index_build
 from tests.patents.helpers import (
     TEMPLATE_HEADER_EN,
     confirm_and_commit,
@@ -431,7 +432,7 @@ def test_portfolio_committed_queues_one_index_rebuild_on_commit(city_a, django_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         portfolio_committed.send(sender=PortfolioImport, portfolio_import=None, municipality_id=city_a.pk)
     # The other callback forgets the dashboard's cached seed counts (patents.signals).
-    queued = [c for c in callbacks if getattr(c, "index_build_key", None)]
+    queued = [c for c in callbacks if is_index_build(c)]
     assert (len(queued), len(callbacks)) == (1, 2)
 
 
